@@ -1,0 +1,77 @@
+using System.Text.Json;
+using CityOps.Api.Endpoints;
+using CityOps.Api.Hosting;
+using CityOps.Grains;
+using CityOps.Grains.Hosting;
+using CityOps.Ingest;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace CityOps.Api;
+
+/// <summary>The host: one Orleans silo, the MQTT edge and the HTTP API in one process.</summary>
+public static partial class CityOpsApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddCityOps(this WebApplicationBuilder builder, bool demo)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+        builder.Services.ConfigureHttpJsonOptions(o => CityOpsJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<MqttHealthCheck>("mqtt")
+            .AddCheck<StorageHealthCheck>("storage");
+
+        builder.AddCityOpsGrains();
+        builder.AddCityOpsIngest();
+        builder.Services.AddHostedService<DeviceWaker>();
+        builder.Services.AddHostedService<CaseConsoleReporter>();
+        if (demo)
+        {
+            builder.AddCityOpsDemo();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapCityOps(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
+        app.MapMetrics("/metrics");
+        app.MapDeviceEndpoints();
+        app.MapZoneEndpoints();
+        app.MapRuleEndpoints();
+        app.MapCaseEndpoints();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps");
+        if (string.IsNullOrEmpty(app.Configuration["CityOps:Influx:Url"]))
+        {
+            LogNoInflux(logger);
+        }
+
+        return app;
+    }
+
+    private static Task WriteHealth(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), detail = e.Value.Description }),
+        }, CityOpsJson.Options);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB is not configured (CityOps:Influx:Url): readings are evaluated but telemetry is not stored")]
+    private static partial void LogNoInflux(ILogger logger);
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using CityOps.Grains.Cases;
+
+namespace CityOps.Api.Hosting;
+
+/// <summary>Prints one line per case raised or changed, for whoever watches the console.</summary>
+public sealed partial class CaseConsoleReporter(CaseEventHub events, ILogger<CaseConsoleReporter> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in events.Subscribe(stoppingToken).ReadAllAsync(stoppingToken))
+            {
+                var c = change.Case;
+                LogCase(logger, change.Event, c.Id, c.Status, c.Severity, c.Code, c.Title, c.DeviceId ?? "-",
+                    c.Value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-", c.Unit ?? "-", c.AlarmActive ? "active" : "clear");
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Event,-16} {CaseId} [{Status}/{Severity}] {Code} {Title} · device {DeviceId} value {Value} · unit {Unit} · alarm {Alarm}")]
+    private static partial void LogCase(ILogger logger, string @event, string caseId, string status, string severity, string code,
+        string title, string deviceId, string value, string unit, string alarm);
+}

@@ -1,0 +1,44 @@
+using CityOps.Grains;
+using CityOps.Grains.Storage;
+
+namespace CityOps.Api.Hosting;
+
+/// <summary>
+/// Activates every registered device once the silo is up, so that a device which stays silent
+/// after a restart is still noticed by its offline rule.
+/// </summary>
+public sealed partial class DeviceWaker(IDeviceDirectory directory, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DeviceWaker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The silo is ready once the host has started.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        var ids = directory.AllIds();
+        var woken = 0;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (id, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IDeviceGrain>(id).Get();
+                Interlocked.Increment(ref woken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWakeFailed(logger, id, ex.Message);
+            }
+        });
+        LogWoken(logger, woken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} registered devices active and watched for silence")]
+    private static partial void LogWoken(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} could not be activated: {Reason}")]
+    private static partial void LogWakeFailed(ILogger logger, string deviceId, string reason);
+}

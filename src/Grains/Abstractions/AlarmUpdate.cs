@@ -1,0 +1,11 @@
+namespace CityOps.Grains;
+
+/// <summary>What a device grain tells the case its alarm raised: a new value, a higher severity, or that it cleared.</summary>
+[GenerateSerializer, Immutable, Alias("cityops.alarm-update")]
+public sealed record AlarmUpdate(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Severity,
+    [property: Id(2)] double? Value,
+    [property: Id(3)] bool Active,
+    [property: Id(4)] string? Note,
+    [property: Id(5)] double? Peak);

@@ -1,0 +1,18 @@
+namespace CityOps.Grains;
+
+/// <summary>What is known when a case is filed (立案), by a rule or by a person.</summary>
+[GenerateSerializer, Immutable, Alias("cityops.case-filing")]
+public sealed record CaseFiling(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Severity,
+    [property: Id(3)] string? DeviceId,
+    [property: Id(4)] string? RuleId,
+    [property: Id(5)] double? Lat,
+    [property: Id(6)] double? Lon,
+    [property: Id(7)] string? Grid,
+    [property: Id(8)] string? Unit,
+    [property: Id(9)] double? Value,
+    [property: Id(10)] DateTimeOffset At,
+    [property: Id(11)] string Actor,
+    [property: Id(12)] string? Note);

@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+
+namespace CityOps.Grains;
+
+/// <summary>
+/// One grain per sensor or device, keyed by device id. It owns the device's registry data,
+/// its last metrics and liveness, and the alarm state of every rule for its kind. Not reentrant:
+/// readings are judged strictly in the order they arrive.
+/// </summary>
+public interface IDeviceGrain : IGrainWithStringKey
+{
+    /// <summary>Accepts readings (oldest first). Returns once state changes they cause are durable.</summary>
+    Task<IngestResult> Ingest(ImmutableArray<Reading> readings);
+
+    Task<DeviceSnapshot> Register(DeviceRegistration registration);
+
+    /// <summary>The device, or null when it was never registered nor heard from.</summary>
+    Task<DeviceSnapshot?> Get();
+
+    /// <summary>Runs offline checks now (also run by the grain's own timer).</summary>
+    Task CheckOffline();
+
+    /// <summary>Verifies a device's MQTT password against its stored hash.</summary>
+    Task<bool> VerifySecret(string secret);
+}

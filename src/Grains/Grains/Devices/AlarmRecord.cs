@@ -1,0 +1,50 @@
+using CityOps.Rules;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>The persisted form of one rule's alarm state on one device, and the case it raised.</summary>
+[GenerateSerializer, Alias("cityops.alarm-record")]
+public sealed class AlarmRecord
+{
+    [Id(0)] public AlarmPhase Phase { get; set; }
+    [Id(1)] public DateTimeOffset? PendingSince { get; set; }
+    [Id(2)] public DateTimeOffset? ActiveSince { get; set; }
+    [Id(3)] public DateTimeOffset? ClearingSince { get; set; }
+    [Id(4)] public Severity Severity { get; set; }
+    [Id(5)] public Severity CurrentLevel { get; set; }
+    [Id(6)] public double? Peak { get; set; }
+    [Id(7)] public double? LastValue { get; set; }
+    [Id(8)] public DateTimeOffset? LastEvaluated { get; set; }
+    [Id(9)] public string? CaseId { get; set; }
+
+    /// <summary>False between persisting a new alarm and the case grain confirming the filing.</summary>
+    [Id(10)] public bool CaseFiled { get; set; }
+
+    public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled) => new()
+    {
+        Phase = state.Phase,
+        PendingSince = state.PendingSince,
+        ActiveSince = state.ActiveSince,
+        ClearingSince = state.ClearingSince,
+        Severity = state.Severity,
+        CurrentLevel = state.CurrentLevel,
+        Peak = state.Peak,
+        LastValue = state.LastValue,
+        LastEvaluated = state.LastEvaluated,
+        CaseId = caseId,
+        CaseFiled = caseFiled,
+    };
+
+    public AlarmState ToState() => new()
+    {
+        Phase = Phase,
+        PendingSince = PendingSince,
+        ActiveSince = ActiveSince,
+        ClearingSince = ClearingSince,
+        Severity = Severity,
+        CurrentLevel = CurrentLevel,
+        Peak = Peak,
+        LastValue = LastValue,
+        LastEvaluated = LastEvaluated,
+    };
+}

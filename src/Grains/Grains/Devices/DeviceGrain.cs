@@ -1,0 +1,448 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CityOps.Grains.Cases;
+using CityOps.Grains.RuleSets;
+using CityOps.Grains.Storage;
+using CityOps.Grains.Zones;
+using CityOps.Rules;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// One sensor or device. Readings arrive in order (the grain is not reentrant), are judged by the
+/// compiled rules of the device's kind, and may file or update a case. Alarm state is written
+/// before a case is filed, so a crash at any point leaves either no alarm or an alarm whose case
+/// is filed again (idempotently) on reactivation: never two cases for one alarm.
+/// Liveness and last metrics are written lazily by the housekeeping timer: losing them in a
+/// crash loses no alarm, and the next reading restores them.
+/// </summary>
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed partial class DeviceGrain(
+    [PersistentState("device", "cityops")] IPersistentState<DeviceState> state,
+    RuleCatalog rules,
+    ZoneMap zones,
+    IDeviceDirectory directory,
+    IOptions<DevicesOptions> options,
+    [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
+    ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
+{
+    private readonly Dictionary<string, AlarmState> _alarms = new(StringComparer.Ordinal);
+    private RuleSet? _ruleSet;
+    private ImmutableArray<Rule> _rules = [];
+    private bool _dirty;
+    private bool _softDirty;
+    private IGrainTimer? _housekeeping;
+
+    private DeviceState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (ruleId, record) in S.Alarms)
+        {
+            _alarms[ruleId] = record.ToState();
+        }
+
+        if (S.Registration is not null)
+        {
+            SyncRules();
+            StartHousekeeping();
+            await RefileUnconfirmedCases();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if ((_dirty || _softDirty) && S.Registration is not null)
+        {
+            await Persist();
+        }
+    }
+
+    public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    {
+        int accepted = 0, evaluated = 0, duplicates = 0, refused = 0;
+        var directoryChanged = false;
+        foreach (var reading in readings)
+        {
+            if (S.Registration is null)
+            {
+                if (!options.Value.AutoProvision)
+                {
+                    refused++;
+                    CityOpsMetrics.ReadingsRefused.WithLabels("unregistered").Inc();
+                    continue;
+                }
+
+                S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
+                S.AutoProvisioned = true;
+                _dirty = directoryChanged = true;
+                SyncRules();
+                StartHousekeeping();
+                LogAutoProvisioned(logger, Id, reading.Kind);
+            }
+            else if (S.Registration.Kind != reading.Kind)
+            {
+                refused++;
+                CityOpsMetrics.ReadingsRefused.WithLabels("wrong_kind").Inc();
+                LogWrongKind(logger, Id, reading.Kind, S.Registration.Kind);
+                continue;
+            }
+
+            accepted++;
+            SyncRules();
+            var now = time.GetUtcNow();
+            S.LastSeen = now;
+            _softDirty = true;
+            if (!S.Online)
+            {
+                S.Online = true;
+                directoryChanged = true;
+            }
+
+            foreach (var rule in _rules)
+            {
+                if (rule.IsOffline && _alarms.TryGetValue(rule.Id, out var offline))
+                {
+                    await Handle(rule, RuleEvaluator.ReadingArrived(rule, offline, reading.Timestamp), offline);
+                }
+            }
+
+            if (reading.TimestampMs < S.LastEvaluatedMs || (reading.TimestampMs == S.LastEvaluatedMs && (reading.Seq is null || reading.Seq == S.LastSeq)))
+            {
+                // Redelivered or late: kept for storage, never judged twice.
+                duplicates++;
+                continue;
+            }
+
+            evaluated++;
+            S.LastEvaluatedMs = reading.TimestampMs;
+            S.LastSeq = reading.Seq;
+            foreach (var metric in reading.Metrics)
+            {
+                S.Last[metric.Name] = metric.Value;
+            }
+
+            if (reading.Lat is { } lat && reading.Lon is { } lon)
+            {
+                S.Lat = lat;
+                S.Lon = lon;
+                directoryChanged |= Locate(force: true);
+            }
+
+            foreach (var rule in _rules)
+            {
+                if (rule.IsOffline || rule.Metric is null || !reading.TryGetMetric(rule.Metric, out var value))
+                {
+                    continue;
+                }
+
+                var alarm = AlarmFor(rule);
+                var phase = alarm.Phase;
+                var change = RuleEvaluator.Evaluate(rule, alarm, reading.Timestamp, value);
+                _dirty |= alarm.Phase != phase;
+                await Handle(rule, change, alarm);
+            }
+        }
+
+        CityOpsMetrics.ReadingsEvaluated.Inc(evaluated);
+        directoryChanged |= Locate(force: false);
+        if (_dirty || directoryChanged)
+        {
+            await Persist();
+        }
+
+        if (directoryChanged)
+        {
+            await directory.UpsertAsync(Snapshot());
+        }
+
+        return new IngestResult(accepted, evaluated, duplicates, refused);
+    }
+
+    public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
+    {
+        var kindChanged = S.Registration is not null && S.Registration.Kind != registration.Kind;
+        S.Registration = registration with { SecretHash = registration.SecretHash ?? S.Registration?.SecretHash };
+        S.AutoProvisioned = false;
+        if (registration.Lat is not null && registration.Lon is not null && (S.Registration.Kind != "vehicle" || S.Lat is null))
+        {
+            S.Lat = registration.Lat;
+            S.Lon = registration.Lon;
+        }
+
+        if (kindChanged)
+        {
+            _ruleSet = null;
+        }
+
+        SyncRules();
+        StartHousekeeping();
+        Locate(force: true);
+        await Persist();
+        var snapshot = Snapshot();
+        await directory.UpsertAsync(snapshot);
+        return snapshot;
+    }
+
+    public Task<DeviceSnapshot?> Get()
+    {
+        if (S.Registration is null)
+        {
+            return Task.FromResult<DeviceSnapshot?>(null);
+        }
+
+        Locate(force: false);
+        return Task.FromResult<DeviceSnapshot?>(Snapshot());
+    }
+
+    public Task<bool> VerifySecret(string secret) =>
+        Task.FromResult(S.Registration?.SecretHash is { } hash && DeviceSecrets.Verify(secret, hash));
+
+    public async Task CheckOffline()
+    {
+        if (S.Registration is null)
+        {
+            return;
+        }
+
+        SyncRules();
+        var now = time.GetUtcNow();
+        foreach (var rule in _rules)
+        {
+            if (rule.IsOffline)
+            {
+                var alarm = AlarmFor(rule);
+                await Handle(rule, RuleEvaluator.CheckOffline(rule, alarm, S.LastSeen, now), alarm);
+            }
+        }
+
+        var online = IsOnline(now);
+        if (online != S.Online)
+        {
+            S.Online = online;
+            _dirty = true;
+            await directory.UpsertAsync(Snapshot());
+        }
+
+        if (_dirty || _softDirty)
+        {
+            await Persist();
+        }
+    }
+
+    private async Task Handle(Rule rule, AlarmChange change, AlarmState alarm)
+    {
+        S.Alarms.TryGetValue(rule.Id, out var record);
+        switch (change.Kind)
+        {
+            case AlarmChangeKind.None:
+                return;
+            case AlarmChangeKind.Pending:
+                _dirty = true;
+                return;
+            case AlarmChangeKind.Raised:
+                var caseId = NewCaseId(change.At);
+                S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false);
+                await Persist();
+                await FileCase(rule, alarm, caseId, change.At);
+                return;
+            case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record?.CaseId is { } openCase:
+                await GrainFactory.GetGrain<ICaseGrain>(openCase).AlarmChanged(new AlarmUpdate(
+                    change.At, SeverityNames.ToName(alarm.Severity), change.Value, Active: true,
+                    change.Kind == AlarmChangeKind.Escalated ? $"escalated to {SeverityNames.ToName(alarm.Severity)} at {Format(change.Value)}" : null,
+                    alarm.Peak));
+                _dirty |= change.Kind == AlarmChangeKind.Escalated;
+                return;
+            case AlarmChangeKind.Cleared:
+                if (record?.CaseId is { } clearedCase)
+                {
+                    await GrainFactory.GetGrain<ICaseGrain>(clearedCase).AlarmChanged(new AlarmUpdate(
+                        change.At, SeverityNames.ToName(alarm.Severity), rule.IsOffline ? null : change.Value, Active: false, "alarm cleared", alarm.Peak));
+                }
+
+                S.Alarms.Remove(rule.Id);
+                _alarms.Remove(rule.Id);
+                _dirty = true;
+                return;
+        }
+    }
+
+    private async Task FileCase(Rule rule, AlarmState alarm, string caseId, DateTimeOffset at)
+    {
+        var registration = S.Registration!;
+        string? Resolve(string name) => name switch
+        {
+            "value" => Format(alarm.LastValue),
+            "peak" => Format(alarm.Peak),
+            "severity" => SeverityNames.ToName(alarm.Severity),
+            "device.id" => Id,
+            "device.name" => registration.Name,
+            "device.code" => registration.Code,
+            "device.kind" => registration.Kind,
+            _ when name.StartsWith("device.", StringComparison.Ordinal) => registration.Attributes.GetValueOrDefault(name["device.".Length..]),
+            _ => null,
+        };
+
+        var code = rule.Case.RenderCode(Resolve);
+        code = string.IsNullOrWhiteSpace(code) ? DefaultCode(registration.Kind) : CaseCodes.Normalize(code);
+        var filing = new CaseFiling(
+            code, rule.Case.RenderTitle(Resolve), SeverityNames.ToName(alarm.Severity), Id, rule.Id,
+            S.Lat, S.Lon, S.Grid, S.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,
+            rule.IsOffline ? "no reading since " + (S.LastSeen?.ToString("O") ?? "registration") : null);
+        await GrainFactory.GetGrain<ICaseGrain>(caseId).File(filing);
+        S.Alarms[rule.Id].CaseFiled = true;
+        _dirty = true;
+    }
+
+    // After a crash between persisting an alarm and filing its case, file it now (File is idempotent).
+    private async Task RefileUnconfirmedCases()
+    {
+        foreach (var (ruleId, record) in S.Alarms)
+        {
+            if (record.CaseId is { } caseId && !record.CaseFiled && _ruleSet?.Find(ruleId) is { } rule)
+            {
+                await FileCase(rule, _alarms[ruleId], caseId, record.ActiveSince ?? time.GetUtcNow());
+            }
+        }
+
+        if (_dirty)
+        {
+            await Persist();
+        }
+    }
+
+    private AlarmState AlarmFor(Rule rule)
+    {
+        if (!_alarms.TryGetValue(rule.Id, out var alarm))
+        {
+            alarm = new AlarmState();
+            _alarms[rule.Id] = alarm;
+        }
+
+        return alarm;
+    }
+
+    // A new rule set version keeps the alarm state of rules that still apply and drops the rest.
+    private void SyncRules()
+    {
+        var current = rules.Current;
+        if (ReferenceEquals(current, _ruleSet) || S.Registration is null)
+        {
+            return;
+        }
+
+        _ruleSet = current;
+        _rules = current.ForKind(S.Registration.Kind);
+        foreach (var ruleId in _alarms.Keys.ToList())
+        {
+            if (current.Find(ruleId) is not { } rule || rule.Kind != S.Registration.Kind)
+            {
+                if (S.Alarms.TryGetValue(ruleId, out var record) && record.CaseId is { } caseId)
+                {
+                    _ = GrainFactory.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
+                        time.GetUtcNow(), SeverityNames.ToName(record.Severity), null, Active: false,
+                        $"rule {ruleId} removed in rule set version {current.Version}", null));
+                }
+
+                _alarms.Remove(ruleId);
+                S.Alarms.Remove(ruleId);
+                _dirty = true;
+            }
+        }
+    }
+
+    private void StartHousekeeping()
+    {
+        if (_housekeeping is not null)
+        {
+            return;
+        }
+
+        var offline = _rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value).DefaultIfEmpty(TimeSpan.FromMinutes(4)).Min();
+        var period = TimeSpan.FromTicks(Math.Clamp(offline.Ticks / 4, TimeSpan.FromSeconds(5).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        _housekeeping = this.RegisterGrainTimer(CheckOffline, new GrainTimerCreationOptions(period, period) { Interleave = false });
+    }
+
+    /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
+    private bool Locate(bool force)
+    {
+        var zoneSet = zones.Current;
+        if (!force && S.ZoneVersion == zoneSet.Version)
+        {
+            return false;
+        }
+
+        S.ZoneVersion = zoneSet.Version;
+        var cell = S.Lat is { } lat && S.Lon is { } lon ? zoneSet.Locate(lat, lon) : null;
+        if (cell?.Code == S.Grid && cell?.Unit == S.Unit)
+        {
+            return false;
+        }
+
+        S.Grid = cell?.Code;
+        S.Unit = cell?.Unit;
+        _dirty = true;
+        return true;
+    }
+
+    private bool IsOnline(DateTimeOffset now)
+    {
+        var window = _rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
+        return S.LastSeen is { } seen && now - seen < window;
+    }
+
+    private async Task Persist()
+    {
+        foreach (var (ruleId, alarm) in _alarms)
+        {
+            S.Alarms.TryGetValue(ruleId, out var existing);
+            if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
+            {
+                S.Alarms.Remove(ruleId);
+                continue;
+            }
+
+            S.Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false);
+        }
+
+        await state.WriteStateAsync();
+        _dirty = _softDirty = false;
+    }
+
+    private DeviceSnapshot Snapshot()
+    {
+        var registration = S.Registration!;
+        var alarms = S.Alarms
+            .Where(a => a.Value.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
+            .Select(a => new ActiveAlarm(a.Key, SeverityNames.ToName(a.Value.Severity), a.Value.ActiveSince ?? default, a.Value.LastValue, a.Value.Peak, a.Value.CaseId))
+            .ToImmutableArray();
+        return new DeviceSnapshot(
+            Id, registration.Kind, registration.Name, S.Lat ?? registration.Lat, S.Lon ?? registration.Lon, registration.Code,
+            registration.Attributes, S.Grid, S.Unit, IsOnline(time.GetUtcNow()), S.LastSeen,
+            S.Last.ToImmutableDictionary(StringComparer.Ordinal), alarms, S.AutoProvisioned, registration.SecretHash is not null);
+    }
+
+    private static string NewCaseId(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();
+
+    private static string DefaultCode(string kind) => kind switch
+    {
+        "waterlog" => "0406",
+        "streetlight" => "0118",
+        "vehicle" => "2101",
+        _ => "0199",
+    };
+
+    private static string? Format(double? value) => value?.ToString("0.##", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} auto-provisioned as {Kind} on its first reading")]
+    private static partial void LogAutoProvisioned(ILogger logger, string deviceId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} sent a {Kind} reading but is registered as {Registered}; refused")]
+    private static partial void LogWrongKind(ILogger logger, string deviceId, string kind, string registered);
+}

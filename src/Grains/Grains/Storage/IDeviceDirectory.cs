@@ -1,0 +1,14 @@
+namespace CityOps.Grains.Storage;
+
+/// <summary>
+/// The registry index across all devices, for listing and for waking device grains at start-up.
+/// Each device grain writes its own row when registry data, grid or liveness change (not per reading).
+/// </summary>
+public interface IDeviceDirectory
+{
+    Task UpsertAsync(DeviceSnapshot device);
+
+    Page<DeviceSnapshot> Query(DeviceQuery query);
+
+    IReadOnlyList<string> AllIds();
+}

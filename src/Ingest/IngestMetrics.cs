@@ -1,0 +1,25 @@
+using Prometheus;
+
+namespace CityOps.Ingest;
+
+/// <summary>Prometheus metrics of the ingest edge.</summary>
+public static class IngestMetrics
+{
+    public static readonly Counter ReadingsAccepted = Metrics.CreateCounter(
+        "cityops_ingest_readings_total", "Readings accepted by their device grains.");
+
+    public static readonly Counter Rejected = Metrics.CreateCounter(
+        "cityops_ingest_rejected_total", "Messages or batch elements rejected at the edge, by reason.", "reason");
+
+    public static readonly Counter Messages = Metrics.CreateCounter(
+        "cityops_ingest_messages_total", "MQTT messages received on telemetry topics.");
+
+    public static readonly Gauge ChannelDepth = Metrics.CreateGauge(
+        "cityops_ingest_channel_depth", "Messages waiting in the ingest channel.");
+
+    public static readonly Gauge Connected = Metrics.CreateGauge(
+        "cityops_mqtt_connected", "1 while the ingest client is connected to its broker.");
+
+    public static readonly Counter DispatchRetries = Metrics.CreateCounter(
+        "cityops_ingest_dispatch_retries_total", "Grain calls retried after a failure.");
+}

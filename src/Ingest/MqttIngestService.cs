@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using CityOps.Grains;
+using CityOps.Ingest.Parsing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CityOps.Ingest;
+
+/// <summary>
+/// The MQTT edge: one client on the external broker (or the embedded one), subscribed to
+/// <c>city/+/+/telemetry</c>. Its handler stays tiny: parse, write to the bounded channel, and leave
+/// the QoS 1 acknowledgement to the dispatcher, which sends it only once the device grain accepted
+/// the reading. The session is persistent, so what was not acknowledged is redelivered after a
+/// crash or a reconnect. Reconnects with capped, jittered backoff and resubscribes.
+/// </summary>
+public sealed partial class MqttIngestService : BackgroundService
+{
+    private readonly IngestChannel _channel;
+    private readonly DeadLetterQueue _deadLetters;
+    private readonly MqttOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttIngestService> _logger;
+    private readonly TopicParser _topics;
+    private readonly PayloadParser _payloads;
+    private readonly IMqttClient _client;
+    private CancellationToken _stopping;
+
+    public MqttIngestService(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, TimeProvider time, ILogger<MqttIngestService> logger)
+    {
+        _channel = channel;
+        _deadLetters = deadLetters;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _topics = new TopicParser(_options.Kinds);
+        _payloads = new PayloadParser(time);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>True while connected and subscribed.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var deadLetterPump = PublishDeadLettersAsync(stoppingToken);
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                IngestMetrics.Connected.Set(0);
+                try
+                {
+                    await ConnectAsync(stoppingToken).ConfigureAwait(false);
+                    IngestMetrics.Connected.Set(1);
+                    delay = TimeSpan.FromMilliseconds(500);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    var jittered = delay * (0.5 + RandomNumberGenerator.GetInt32(1000) / 1000.0);
+                    LogConnectFailed(_logger, Endpoint, jittered.TotalSeconds, ex.Message);
+                    await DelayAsync(jittered, stoppingToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                    continue;
+                }
+            }
+
+            await DelayAsync(TimeSpan.FromMilliseconds(250), stoppingToken).ConfigureAwait(false);
+        }
+
+        await deadLetterPump.ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            // Keep the session: messages published while we are down wait at the broker.
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds).Build(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private string Endpoint => $"{_options.Host ?? "127.0.0.1"}:{(_options.Host is null ? _options.EmbeddedPort : _options.Port)}";
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host ?? "127.0.0.1", _options.Host is null ? _options.EmbeddedPort : _options.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId ?? $"cityops-{Environment.MachineName}".ToLowerInvariant())
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithReceiveMaximum(_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (_options.Username is not null)
+        {
+            builder.WithCredentials(_options.Username, _options.Password);
+        }
+
+        if (_options.UseTls)
+        {
+            builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        // Resubscribe on every connect: a broker that lost our session (restart without persistence) needs it.
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build();
+        var subscribed = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                throw new InvalidOperationException($"broker refused the subscription to {_options.TelemetryFilter}: {item.ResultCode}");
+            }
+        }
+
+        LogConnected(_logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var payload = message.Payload;
+        var receivedAt = _time.GetUtcNow();
+        IngestMetrics.Messages.Inc();
+        if (!_topics.TryParse(message.Topic, out var topic, out var topicReason, out var topicError))
+        {
+            _deadLetters.Reject(message.Topic, RejectReasons.Label(topicReason), topicError, payload, receivedAt);
+            return;
+        }
+
+        var readings = new List<Reading>(1);
+        var errors = new List<ParseError>();
+        _payloads.Parse(topic, payload, readings, errors);
+        foreach (var error in errors)
+        {
+            _deadLetters.Reject(message.Topic, RejectReasons.Label(error.Reason), error.Message, payload, receivedAt, error.Index);
+        }
+
+        if (readings.Count == 0)
+        {
+            return;
+        }
+
+        Func<CancellationToken, Task>? acknowledge = null;
+        if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            e.AutoAcknowledge = false;
+            acknowledge = ct => e.AcknowledgeAsync(ct);
+        }
+
+        // Waits when the channel is full: back-pressure reaches the broker through TCP.
+        await _channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge), _stopping).ConfigureAwait(false);
+    }
+
+    private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var letter in _deadLetters.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (_client.IsConnected)
+                    {
+                        await _client.PublishAsync(new MqttApplicationMessageBuilder()
+                            .WithTopic(MqttOptions.DeadLetterTopic)
+                            .WithPayload(DeadLetterQueue.Serialize(letter))
+                            .WithContentType("application/json")
+                            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                            .Build(), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogDeadLetterFailed(_logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connected to {Endpoint}, subscribed to {Filter} (session present: {SessionPresent})")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string filter, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Endpoint} not reachable, retrying in {Seconds:0.0} s: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string endpoint, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish a dead letter: {Reason}")]
+    private static partial void LogDeadLetterFailed(ILogger logger, string reason);
+}

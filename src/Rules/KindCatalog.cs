@@ -1,0 +1,26 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace CityOps.Rules;
+
+/// <summary>The canonical device kinds and the metrics each one reports (CONTRACT section 2).</summary>
+public static class KindCatalog
+{
+    private static readonly FrozenDictionary<string, ImmutableArray<string>> _metrics = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal)
+    {
+        ["manhole"] = ["tilt_deg", "open", "water_gap_cm", "gas_ch4_lel", "battery_pct", "temp_c"],
+        ["waterlog"] = ["depth_cm", "battery_pct"],
+        ["streetlight"] = ["on", "current_a", "voltage_v", "power_w"],
+        ["vehicle"] = ["speed_kmh", "heading_deg", "lid_closed"],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static ImmutableArray<string> Kinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle"];
+
+    public static bool IsKnownKind(string? kind) => kind is not null && _metrics.ContainsKey(kind);
+
+    public static bool IsKnownMetric(string? kind, string? metric) =>
+        kind is not null && metric is not null && _metrics.TryGetValue(kind, out var metrics) && metrics.Contains(metric);
+
+    /// <summary>The metrics of a kind; empty for an unknown kind.</summary>
+    public static ImmutableArray<string> MetricsOf(string kind) => _metrics.TryGetValue(kind, out var metrics) ? metrics : [];
+}

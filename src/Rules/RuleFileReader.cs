@@ -1,0 +1,601 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CityOps.Rules;
+
+/// <summary>
+/// Reads one rule file through YamlDotNet's representation model, which keeps the line and column of every node,
+/// and reports every problem it finds instead of stopping at the first: an engineer fixing a file wants the whole list.
+/// </summary>
+internal sealed class RuleFileReader
+{
+    private static readonly string[] _topKeys = ["rules"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case"];
+    private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
+    private static readonly string[] _levelKeys = ["severity", "above", "below"];
+    private static readonly string[] _clearKeys = ["hysteresis", "for"];
+    private static readonly string[] _caseKeys = ["code", "title"];
+
+    private readonly string _file;
+    private readonly List<RuleError> _errors;
+    private readonly Dictionary<string, string> _ids;
+
+    /// <param name="ids">Rule ids seen so far in this rule set, with where each was defined; shared across files.</param>
+    public RuleFileReader(string file, List<RuleError> errors, Dictionary<string, string> ids)
+    {
+        _file = file;
+        _errors = errors;
+        _ids = ids;
+    }
+
+    public List<Rule> Read(string text)
+    {
+        var rules = new List<Rule>();
+        var stream = new YamlStream();
+        try
+        {
+            // A byte-order mark survives some editors' "save as UTF-8"; it is not YAML content.
+            stream.Load(new StringReader(text.StartsWith('\uFEFF') ? text[1..] : text));
+        }
+        catch (YamlException ex)
+        {
+            Add(ex.Start, "yaml", DescribeSyntaxError(ex));
+            return rules;
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return rules;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            Add(stream.Documents[1].RootNode, "yaml", "a rule file holds one YAML document; move what follows '---' into its own file");
+        }
+
+        var root = stream.Documents[0].RootNode;
+        if (IsNull(root))
+        {
+            return rules;
+        }
+
+        if (root is not YamlMappingNode top)
+        {
+            Add(root, "rules", "a rule file starts with 'rules:' followed by a list of rules");
+            return rules;
+        }
+
+        var fields = Fields(top, "", _topKeys);
+        if (!fields.TryGetValue("rules", out var list))
+        {
+            Add(top, "rules", "'rules:' is missing: a rule file holds its rules as a list under 'rules:'");
+            return rules;
+        }
+
+        if (IsNull(list.Value))
+        {
+            return rules;
+        }
+
+        if (list.Value is not YamlSequenceNode sequence)
+        {
+            Add(list.Value, "rules", "'rules:' must be a list, each rule starting with '- id: ...'");
+            return rules;
+        }
+
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            if (ReadRule(sequence.Children[i], $"rules[{i}]") is { } rule)
+            {
+                rules.Add(rule);
+            }
+        }
+
+        return rules;
+    }
+
+    private Rule? ReadRule(YamlNode node, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Add(node, path, "each rule is a mapping of keys (id, kind, metric, levels, case, ...)");
+            return null;
+        }
+
+        var errorsBefore = _errors.Count;
+        var fields = Fields(map, path, _ruleKeys);
+
+        var id = RequiredText(fields, map, path, "id", "every rule needs an id, e.g. id: waterlog-depth");
+        if (id is not null)
+        {
+            var idNode = fields["id"].Value;
+            if (!IsValidId(id))
+            {
+                Add(idNode, Join(path, "id"), $"id '{id}' may hold only lower-case letters a-z, digits 0-9 and '-'");
+            }
+            else if (_ids.TryGetValue(id, out var first))
+            {
+                Add(idNode, Join(path, "id"), $"id '{id}' is already used at {first}; ids must be unique across all rule files");
+            }
+            else
+            {
+                _ids[id] = $"{_file}:{Line(idNode)}";
+            }
+        }
+
+        var kind = RequiredText(fields, map, path, "kind", $"every rule needs a kind: {string.Join(", ", KindCatalog.Kinds)}");
+        var knownKind = KindCatalog.IsKnownKind(kind);
+        if (kind is not null && !knownKind)
+        {
+            Add(fields["kind"].Value, Join(path, "kind"), $"unknown kind '{kind}'; known kinds: {string.Join(", ", KindCatalog.Kinds)}");
+        }
+
+        var description = OptionalText(fields, path, "description", trim: false);
+        var metric = OptionalText(fields, path, "metric");
+        if (metric is not null && knownKind && !KindCatalog.IsKnownMetric(kind, metric))
+        {
+            Add(fields["metric"].Value, Join(path, "metric"), $"unknown metric '{metric}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind!))}");
+        }
+
+        var offline = OptionalDuration(fields, path, "offline");
+        if (offline == TimeSpan.Zero)
+        {
+            Add(fields["offline"].Value, Join(path, "offline"), "offline needs a silence longer than 0, e.g. offline: 30m");
+        }
+
+        var forDuration = OptionalDuration(fields, path, "for") ?? TimeSpan.Zero;
+        var clear = ReadClear(fields, path);
+        var where = OptionalText(fields, path, "where", trim: false);
+        var when = OptionalText(fields, path, "when");
+        var inside = OptionalText(fields, path, "inside");
+        var outside = OptionalText(fields, path, "outside");
+        var count = OptionalText(fields, path, "count");
+        var hasConditions = where is not null || when is not null || inside is not null || outside is not null || count is not null;
+        var levels = ReadLevels(fields, path, out var levelsValid);
+        var caseTemplate = ReadCase(fields, map, path);
+
+        if (offline is not null)
+        {
+            CheckOfflineRule(fields, path, levels);
+        }
+        else if (levels is null || levels.Count == 0)
+        {
+            Add(levels is null ? map : fields["levels"].Value, Join(path, "levels"),
+                "levels is required: a list such as - { severity: yellow, above: 27 }, least severe first");
+        }
+        else
+        {
+            var thresholdCount = levels.Count(l => l.Direction is not null);
+            if (!hasConditions || thresholdCount > 0)
+            {
+                if (metric is null && !fields.ContainsKey("metric"))
+                {
+                    Add(map, Join(path, "metric"), knownKind
+                        ? $"metric is required for a threshold rule; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind!))}"
+                        : "metric is required for a threshold rule");
+                }
+                else if (metric is null && IsNull(fields["metric"].Value))
+                {
+                    Add(fields["metric"].Value, Join(path, "metric"), "metric is empty; name the metric the thresholds apply to");
+                }
+            }
+
+            var missingThresholds = hasConditions && thresholdCount == 0 ? [] : levels.Where(l => l.Direction is null && l.SeverityNode is not null);
+            foreach (var level in missingThresholds)
+            {
+                Add(level.Node, level.Path, hasConditions
+                    ? "give every level above: or below:, or none of them"
+                    : "this level needs above: or below: (only rules with where:, when:, inside:, outside: or count: may leave it out)");
+            }
+
+            if (levelsValid && (thresholdCount == 0 || thresholdCount == levels.Count))
+            {
+                CheckLadder(levels);
+            }
+        }
+
+        if (_errors.Count > errorsBefore || id is null || kind is null || caseTemplate is null)
+        {
+            return null;
+        }
+
+        var first0 = levels is { Count: > 0 } ? levels[0] : null;
+        return new Rule
+        {
+            Id = id,
+            Kind = kind,
+            Description = description,
+            Metric = metric,
+            Direction = first0?.Direction ?? ThresholdDirection.Above,
+            Levels = levels is null ? [] : [.. levels.Select(l => new Level(l.Severity, l.Threshold))],
+            For = forDuration,
+            Clear = clear,
+            Offline = offline,
+            Case = caseTemplate,
+            Where = where,
+            When = when,
+            Inside = inside,
+            Outside = outside,
+            Count = count,
+            SourceFile = _file,
+            SourceLine = Line(map),
+            SourceColumn = Column(map),
+        };
+    }
+
+    private void CheckOfflineRule(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, List<ParsedLevel>? levels)
+    {
+        if (fields.TryGetValue("metric", out var metric))
+        {
+            Add(metric.Key, Join(path, "metric"), "an offline rule watches for silence, not a metric; remove metric: (or offline:)");
+        }
+
+        if (fields.TryGetValue("for", out var forField))
+        {
+            Add(forField.Key, Join(path, "for"), "an offline rule takes no for:; offline: itself is how long to wait");
+        }
+
+        if (fields.TryGetValue("clear", out var clear))
+        {
+            Add(clear.Key, Join(path, "clear"), "an offline rule clears when the next reading arrives; remove clear:");
+        }
+
+        foreach (var key in _conditionKeys)
+        {
+            if (fields.TryGetValue(key, out var condition))
+            {
+                Add(condition.Key, Join(path, key), $"offline: cannot be combined with {key}:");
+            }
+        }
+
+        if (levels is { Count: > 1 })
+        {
+            Add(levels[1].Node, Join(path, "levels"), "an offline rule has one level at most, e.g. levels: [ { severity: orange } ]");
+        }
+
+        foreach (var level in levels ?? [])
+        {
+            if (level.ThresholdNode is not null)
+            {
+                Add(level.ThresholdNode, Join(level.Path, level.ThresholdKey), "an offline rule's level takes no above: or below:");
+            }
+        }
+    }
+
+    private void CheckLadder(List<ParsedLevel> levels)
+    {
+        var direction = levels[0].Direction;
+        for (var j = 1; j < levels.Count; j++)
+        {
+            if (levels[j].Direction != direction)
+            {
+                Add(levels[j].ThresholdNode!, Join(levels[j].Path, levels[j].ThresholdKey),
+                    $"levels mix above: and below:; one rule watches one direction (levels[0] uses {levels[0].ThresholdKey}:, write a second rule for the other)");
+                return;
+            }
+        }
+
+        for (var j = 1; j < levels.Count; j++)
+        {
+            var previous = levels[j - 1];
+            var level = levels[j];
+            if (level.Severity <= previous.Severity)
+            {
+                Add(level.SeverityNode!, Join(level.Path, "severity"),
+                    $"levels overlap or are out of order: {Name(level.Severity)} follows {Name(previous.Severity)}; list each severity once, least severe first (blue, yellow, orange, red)");
+            }
+            else if (direction == ThresholdDirection.Above && level.Threshold <= previous.Threshold)
+            {
+                Add(level.ThresholdNode!, Join(level.Path, "above"),
+                    $"levels overlap or are out of order: {Name(level.Severity)} above {Number(level.Threshold)} must be higher than {Name(previous.Severity)} above {Number(previous.Threshold)}");
+            }
+            else if (direction == ThresholdDirection.Below && level.Threshold >= previous.Threshold)
+            {
+                Add(level.ThresholdNode!, Join(level.Path, "below"),
+                    $"levels overlap or are out of order: {Name(level.Severity)} below {Number(level.Threshold)} must be lower than {Name(previous.Severity)} below {Number(previous.Threshold)}");
+            }
+        }
+    }
+
+    private List<ParsedLevel>? ReadLevels(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, out bool valid)
+    {
+        valid = false;
+        if (!fields.TryGetValue("levels", out var field) || IsNull(field.Value))
+        {
+            return null;
+        }
+
+        var levelsPath = Join(path, "levels");
+        if (field.Value is not YamlSequenceNode sequence)
+        {
+            Add(field.Value, levelsPath, "levels is a list, e.g. levels: [ { severity: yellow, above: 27 }, { severity: red, above: 50 } ]");
+            return [];
+        }
+
+        var errorsBefore = _errors.Count;
+        var levels = new List<ParsedLevel>();
+        for (var j = 0; j < sequence.Children.Count; j++)
+        {
+            var levelPath = $"{levelsPath}[{j}]";
+            if (sequence.Children[j] is not YamlMappingNode map)
+            {
+                Add(sequence.Children[j], levelPath, "each level is a mapping like { severity: yellow, above: 27 }");
+                continue;
+            }
+
+            var levelFields = Fields(map, levelPath, _levelKeys);
+            var severity = Severity.None;
+            YamlNode? severityNode = null;
+            var severityText = RequiredText(levelFields, map, levelPath, "severity", "severity is required: blue, yellow, orange or red");
+            if (severityText is not null)
+            {
+                severityNode = levelFields["severity"].Value;
+                if (!SeverityNames.TryParse(severityText, out severity) || severity == Severity.None)
+                {
+                    Add(severityNode, Join(levelPath, "severity"), $"unknown severity '{severityText}'; use blue, yellow, orange or red");
+                    severityNode = null;
+                }
+            }
+
+            ThresholdDirection? direction = null;
+            var threshold = double.NaN;
+            YamlNode? thresholdNode = null;
+            var hasAbove = levelFields.TryGetValue("above", out var above);
+            var hasBelow = levelFields.TryGetValue("below", out var below);
+            if (hasAbove && hasBelow)
+            {
+                Add(below.Key, levelPath, "a level has above: or below:, not both");
+            }
+            else if (hasAbove || hasBelow)
+            {
+                var (key, value) = hasAbove ? above : below;
+                direction = hasAbove ? ThresholdDirection.Above : ThresholdDirection.Below;
+                thresholdNode = value;
+                threshold = ReadNumber(value, Join(levelPath, key.Value!)) ?? double.NaN;
+            }
+
+            levels.Add(new ParsedLevel(levelPath, map, severity, severityNode, direction, threshold, thresholdNode));
+        }
+
+        valid = _errors.Count == errorsBefore;
+        return levels;
+    }
+
+    private ClearPolicy ReadClear(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
+    {
+        if (!fields.TryGetValue("clear", out var field) || IsNull(field.Value))
+        {
+            return ClearPolicy.Immediate;
+        }
+
+        var clearPath = Join(path, "clear");
+        if (field.Value is not YamlMappingNode map)
+        {
+            Add(field.Value, clearPath, "clear is a mapping, e.g. clear: { hysteresis: 3, for: 5m }");
+            return ClearPolicy.Immediate;
+        }
+
+        var clearFields = Fields(map, clearPath, _clearKeys);
+        var hysteresis = 0.0;
+        if (clearFields.TryGetValue("hysteresis", out var h) && !IsNull(h.Value)
+            && ReadNumber(h.Value, Join(clearPath, "hysteresis")) is { } number)
+        {
+            if (number < 0)
+            {
+                Add(h.Value, Join(clearPath, "hysteresis"), "hysteresis cannot be negative; it is how far back inside the threshold the value must come");
+            }
+            else
+            {
+                hysteresis = number;
+            }
+        }
+
+        var clearFor = OptionalDuration(clearFields, clearPath, "for") ?? TimeSpan.Zero;
+        return hysteresis == 0 && clearFor == TimeSpan.Zero ? ClearPolicy.Immediate : new ClearPolicy(hysteresis, clearFor);
+    }
+
+    private CaseTemplate? ReadCase(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode rule, string path)
+    {
+        var casePath = Join(path, "case");
+        const string Example = "e.g. case: { code: \"0406\", title: \"道路积水 {value} cm\" }";
+        if (!fields.TryGetValue("case", out var field) || IsNull(field.Value))
+        {
+            Add(fields.ContainsKey("case") ? field.Value : rule, casePath, $"case is required: the code and title of the case the rule raises, {Example}");
+            return null;
+        }
+
+        if (field.Value is not YamlMappingNode map)
+        {
+            Add(field.Value, casePath, $"case is a mapping with code and title, {Example}");
+            return null;
+        }
+
+        var caseFields = Fields(map, casePath, _caseKeys);
+        var code = RequiredText(caseFields, map, casePath, "code", "case.code is required: a GB/T 30428 code such as \"0406\", or \"{device.code}\"");
+        var title = RequiredText(caseFields, map, casePath, "title", "case.title is required: what the dispatcher reads, e.g. \"道路积水 {value} cm\"");
+        var valid = CheckTemplate(caseFields, casePath, "code", code) & CheckTemplate(caseFields, casePath, "title", title);
+        return code is null || title is null || !valid ? null : new CaseTemplate(code, title);
+    }
+
+    private bool CheckTemplate(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string key, string? template)
+    {
+        if (template is null || CaseTemplate.TryGetPlaceholders(template, out _, out var problem))
+        {
+            return true;
+        }
+
+        Add(fields[key].Value, Join(path, key), problem!);
+        return false;
+    }
+
+    /// <summary>The keys of a mapping by name; unknown and non-text keys are reported and left out.</summary>
+    private Dictionary<string, (YamlScalarNode Key, YamlNode Value)> Fields(YamlMappingNode map, string path, string[] allowed)
+    {
+        var fields = new Dictionary<string, (YamlScalarNode, YamlNode)>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name } key)
+            {
+                Add(keyNode, path.Length == 0 ? "yaml" : path, "keys must be plain names such as id or kind");
+                continue;
+            }
+
+            if (Array.IndexOf(allowed, name) < 0)
+            {
+                Add(key, Join(path, name), UnknownKey(name, allowed));
+                continue;
+            }
+
+            fields[name] = (key, value);
+        }
+
+        return fields;
+    }
+
+    private string? RequiredText(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode owner, string path, string key, string missing)
+    {
+        if (!fields.TryGetValue(key, out var field))
+        {
+            Add(owner, Join(path, key), missing);
+            return null;
+        }
+
+        if (!TryText(field.Value, Join(path, key), out var text))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Add(field.Value, Join(path, key), missing);
+            return null;
+        }
+
+        return text.Trim();
+    }
+
+    private string? OptionalText(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string key, bool trim = true)
+    {
+        if (!fields.TryGetValue(key, out var field) || !TryText(field.Value, Join(path, key), out var text) || string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return trim ? text.Trim() : text;
+    }
+
+    private TimeSpan? OptionalDuration(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string key)
+    {
+        var text = OptionalText(fields, path, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Durations.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+
+        var message = text.All(char.IsAsciiDigit)
+            ? $"'{text}' has no unit; write e.g. {text}s or {text}m (only 0 stands alone)"
+            : $"'{text}' is not a duration; write whole numbers with units d, h, m, s, largest first, e.g. 30s, 5m, 1h30m, 2d, or 0";
+        Add(fields[key].Value, Join(path, key), message);
+        return null;
+    }
+
+    private double? ReadNumber(YamlNode node, string field)
+    {
+        if (!TryText(node, field, out var text))
+        {
+            return null;
+        }
+
+        if (text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+
+        Add(node, field, text is null ? "a number is required here" : $"'{text}' is not a number");
+        return null;
+    }
+
+    private bool TryText(YamlNode node, string field, out string? text)
+    {
+        text = null;
+        if (node is YamlScalarNode scalar)
+        {
+            text = IsNull(scalar) ? null : scalar.Value;
+            return true;
+        }
+
+        Add(node, field, node is YamlSequenceNode ? "expected a single value here, not a list" : "expected a single value here, not a mapping");
+        return false;
+    }
+
+    private void Add(YamlNode node, string field, string message) => Add(node.Start, field, message);
+
+    private void Add(Mark mark, string field, string message) =>
+        _errors.Add(new RuleError(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column), field, message));
+
+    private static int Line(YamlNode node) => (int)node.Start.Line;
+
+    private static int Column(YamlNode node) => (int)node.Start.Column;
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+
+    private static string Name(Severity severity) => SeverityNames.ToName(severity);
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
+
+    private static bool IsValidId(string id) => id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    private static string DescribeSyntaxError(YamlException ex)
+    {
+        var message = ex.Message.Trim();
+        return message.StartsWith("Duplicate key", StringComparison.Ordinal)
+            ? $"the key '{message["Duplicate key".Length..].Trim()}' appears twice in the same mapping"
+            : $"not valid YAML: {message}";
+    }
+
+    private static string UnknownKey(string name, string[] allowed)
+    {
+        var suggestion = allowed
+            .Select(candidate => (candidate, distance: Distance(name.ToLowerInvariant(), candidate)))
+            .Where(c => c.distance <= Math.Max(1, c.candidate.Length / 3))
+            .OrderBy(c => c.distance)
+            .Select(c => c.candidate)
+            .FirstOrDefault();
+        var hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        return $"unknown key '{name}'{hint} (allowed here: {string.Join(", ", allowed)})";
+    }
+
+    // Levenshtein distance, only for "did you mean" hints on short keys.
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using CityOps.Grains;
+using CityOps.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityOps.Tests.Grains;
+
+public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixture<GrainClusterFixture>
+{
+    private static int _next;
+
+    private static string NewDevice(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
+
+    private DateTimeOffset Now => fixture.Time.GetUtcNow();
+
+    private static Reading Depth(string device, DateTimeOffset at, double depth, long? seq = null) =>
+        new(device, "waterlog", at.ToUnixTimeMilliseconds(), seq, [new Metric("depth_cm", depth)]);
+
+    private async Task<IReadOnlyList<CaseSnapshot>> CasesOf(string device)
+    {
+        var store = fixture.SiloServices.GetRequiredService<ICaseStore>();
+        var page = store.Query(new CaseQuery(DeviceId: device));
+        var live = new List<CaseSnapshot>();
+        foreach (var c in page.Items)
+        {
+            live.Add((await fixture.Grains.GetGrain<ICaseGrain>(c.Id).Get())!);
+        }
+
+        return live;
+    }
+
+    [Fact]
+    public async Task Unregistered_device_is_auto_provisioned_with_the_kind_of_its_topic()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+
+        var result = await grain.Ingest([Depth(device, Now, 2)]);
+
+        Assert.Equal(new IngestResult(1, 1, 0, 0), result);
+        var snapshot = await grain.Get();
+        Assert.NotNull(snapshot);
+        Assert.Equal("waterlog", snapshot.Kind);
+        Assert.True(snapshot.AutoProvisioned);
+        Assert.Equal(2, snapshot.Last["depth_cm"]);
+    }
+
+    [Fact]
+    public async Task Redelivered_reading_is_accepted_but_not_evaluated_twice()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var reading = Depth(device, Now, 30, seq: 7);
+
+        var first = await grain.Ingest([reading]);
+        var again = await grain.Ingest([reading]);
+        var older = await grain.Ingest([Depth(device, Now.AddSeconds(-10), 60, seq: 6)]);
+
+        Assert.Equal(1, first.Evaluated);
+        Assert.Equal(new IngestResult(1, 0, 1, 0), again);
+        Assert.Equal(new IngestResult(1, 0, 1, 0), older);
+        Assert.Equal(30, (await grain.Get())!.Last["depth_cm"]);
+    }
+
+    [Fact]
+    public async Task Alarm_held_for_its_duration_raises_exactly_one_case_and_escalates_it()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var t0 = Now;
+
+        await grain.Ingest([Depth(device, t0, 20)]);
+        Assert.Empty(await CasesOf(device));
+
+        await grain.Ingest([Depth(device, t0.AddSeconds(30), 22), Depth(device, t0.AddSeconds(61), 24)]);
+        var cases = await CasesOf(device);
+        var raised = Assert.Single(cases);
+        Assert.Equal("filed", raised.Status);
+        Assert.Equal("blue", raised.Severity);
+        Assert.Equal("0406", raised.Code);
+        Assert.Equal("道路积水", raised.Category);
+        Assert.Equal("道路积水 24 cm", raised.Title);
+        Assert.True(raised.AlarmActive);
+
+        // Re-firing and a higher severity update the same case.
+        await grain.Ingest([Depth(device, t0.AddSeconds(90), 55), Depth(device, t0.AddSeconds(120), 40)]);
+        var updated = Assert.Single(await CasesOf(device));
+        Assert.Equal(raised.Id, updated.Id);
+        Assert.Equal("red", updated.Severity);
+        Assert.Equal(55, updated.Peak);
+        Assert.Equal(40, updated.Value);
+        Assert.Contains(updated.History, e => e.Type == "severity" && e.To == "red");
+
+        var alarm = Assert.Single((await grain.Get())!.Alarms);
+        Assert.Equal("waterlog-depth", alarm.RuleId);
+        Assert.Equal(raised.Id, alarm.CaseId);
+    }
+
+    [Fact]
+    public async Task A_new_case_is_raised_only_after_the_old_alarm_cleared()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var t0 = Now;
+
+        await grain.Ingest([Depth(device, t0, 30), Depth(device, t0.AddMinutes(1), 30)]);
+        var first = Assert.Single(await CasesOf(device));
+
+        // Below 15 but within the hysteresis (15 - 3 = 12): still raised.
+        await grain.Ingest([Depth(device, t0.AddMinutes(2), 13), Depth(device, t0.AddMinutes(10), 13)]);
+        Assert.True(Assert.Single(await CasesOf(device)).AlarmActive);
+
+        // Below 12 for five minutes: cleared, same case, alarm no longer active.
+        await grain.Ingest([Depth(device, t0.AddMinutes(11), 5), Depth(device, t0.AddMinutes(17), 5)]);
+        var cleared = Assert.Single(await CasesOf(device));
+        Assert.False(cleared.AlarmActive);
+        Assert.Empty((await grain.Get())!.Alarms);
+
+        // A new storm: a second case.
+        await grain.Ingest([Depth(device, t0.AddMinutes(30), 30), Depth(device, t0.AddMinutes(31), 30)]);
+        var cases = await CasesOf(device);
+        Assert.Equal(2, cases.Count);
+        Assert.Contains(cases, c => c.Id == first.Id && !c.AlarmActive);
+        Assert.Contains(cases, c => c.Id != first.Id && c.AlarmActive);
+    }
+
+    [Fact]
+    public async Task Case_code_comes_from_the_device_component_code()
+    {
+        var device = NewDevice("MH");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        await grain.Register(new DeviceRegistration("manhole", "人民路井盖", 35.3, 113.9, "4107020102048188", ImmutableDictionary<string, string>.Empty, null));
+
+        await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
+
+        var raised = Assert.Single(await CasesOf(device));
+        Assert.Equal("0102", raised.Code);
+        Assert.Equal("污水井盖", raised.Category);
+        Assert.Equal("yellow", raised.Severity);
+    }
+
+    [Fact]
+    public async Task Reading_under_another_kind_than_registered_is_refused()
+    {
+        var device = NewDevice("MH");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        await grain.Register(new DeviceRegistration("manhole", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
+
+        var result = await grain.Ingest([Depth(device, Now, 80)]);
+
+        Assert.Equal(new IngestResult(0, 0, 0, 1), result);
+        Assert.Empty(await CasesOf(device));
+    }
+
+    [Fact]
+    public async Task Silent_device_raises_an_offline_case_that_clears_when_it_reports_again()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        await grain.Ingest([Depth(device, Now, 1)]);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(31));
+        await grain.CheckOffline();
+
+        var offline = Assert.Single(await CasesOf(device));
+        Assert.Equal("waterlog-offline", offline.RuleId);
+        Assert.True(offline.AlarmActive);
+        Assert.False((await grain.Get())!.Online);
+
+        await grain.Ingest([Depth(device, Now, 1)]);
+        Assert.False(Assert.Single(await CasesOf(device)).AlarmActive);
+        Assert.True((await grain.Get())!.Online);
+    }
+}

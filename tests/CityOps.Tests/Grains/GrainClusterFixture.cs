@@ -1,0 +1,71 @@
+using CityOps.Grains;
+using CityOps.Grains.Hosting;
+using CityOps.Grains.RuleSets;
+using CityOps.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace CityOps.Tests.Grains;
+
+/// <summary>
+/// A one-silo Orleans test cluster with CityOps' real storage (SQLite in a temp folder), a fixed
+/// rule set and a fake clock, shared by the tests of a class.
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public const string Rules = """
+        rules:
+          - id: waterlog-depth
+            kind: waterlog
+            metric: depth_cm
+            levels:
+              - { severity: blue,   above: 15 }
+              - { severity: yellow, above: 27 }
+              - { severity: red,    above: 50 }
+            for: 1m
+            clear: { hysteresis: 3, for: 5m }
+            case: { code: "0406", title: "道路积水 {value} cm" }
+          - id: waterlog-offline
+            kind: waterlog
+            offline: 30m
+            case: { code: "0406", title: "积水监测终端离线" }
+          - id: manhole-tilt
+            kind: manhole
+            metric: tilt_deg
+            levels: [ { severity: yellow, above: 10 } ]
+            case: { code: "{device.code}", title: "井盖倾斜 {value}°" }
+        """;
+
+    private readonly TempFolder _folder = new("grains");
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
+
+    public async Task InitializeAsync()
+    {
+        var rules = _folder.Combine("rules");
+        Directory.CreateDirectory(rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), Rules);
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<TimeProvider>(CityOpsTime.Key, Time);
+            silo.Services.Configure<RulesOptions>(o => o.Path = rules);
+            silo.AddCityOpsGrains(_folder.Combine("data"));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        _folder.Dispose();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace CityOps.Tests.Infrastructure;
+
+/// <summary>
+/// A real mosquitto broker (the Debian package) on a free loopback port, with persistence in a
+/// temp folder. The test command installs it; a missing broker fails the test, it never skips.
+/// </summary>
+public sealed class Mosquitto : IAsyncDisposable
+{
+    private readonly TempFolder _folder = new("mosquitto");
+    private Process? _process;
+
+    private Mosquitto(int port) => Port = port;
+
+    public int Port { get; }
+
+    public static async Task<Mosquitto> StartAsync()
+    {
+        var broker = new Mosquitto(FreePort.Next());
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        var config = _folder.Combine("mosquitto.conf");
+        await File.WriteAllTextAsync(config, $"""
+            listener {Port} 127.0.0.1
+            allow_anonymous true
+            persistence true
+            persistence_location {_folder.Path}/
+            autosave_interval 1
+            max_inflight_messages 0
+            max_queued_messages 1000000
+            log_dest file {_folder.Combine("mosquitto.log")}
+            """);
+        _process = Process.Start(new ProcessStartInfo(Binary(), $"-c {config}")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("mosquitto did not start");
+        await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _folder.Dispose();
+    }
+
+    private static string Binary()
+    {
+        foreach (var candidate in new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("mosquitto is not installed: run ./test.sh, which installs it (apt-get install mosquitto).");
+    }
+}

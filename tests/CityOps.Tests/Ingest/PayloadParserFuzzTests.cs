@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text;
+using CityOps.Grains;
+using CityOps.Ingest.Parsing;
+using static CityOps.Tests.Ingest.ParserFixture;
+
+namespace CityOps.Tests.Ingest;
+
+public class PayloadParserFuzzTests
+{
+    private const int Iterations = 20_000;
+
+    private static readonly string[] _seeds =
+    [
+        """{"ts": "2026-07-20T08:15:00Z", "seq": 1042, "metrics": {"depth_cm": 23.5, "battery_pct": 81}, "lat": 35.3031, "lon": 113.9264}""",
+        """{"ts": 1784535300000, "metrics": {"open": true, "tilt_deg": -0, "gas_ch4_lel": 1e-3}}""",
+        """[{"seq": 1, "metrics": {"on": 1, "current_a": 0.04}}, {"seq": 2, "metrics": {"on": false, "power_w": 9.25}, "note": "路灯"}]""",
+        """{"ts": "2026-07-20T16:15:00.123+08:00", "metrics": {"speed_kmh": 42, "heading_deg": 270, "lid_closed": 1}, "lat": 35.1, "lon": 113.2, "extra": {"a": [1, 2, {"b": null}]}}""",
+        """{"metrics": {"depth\u005fcm": 1.5e2, "x_1": 1E+2}, "seq": 0}""",
+    ];
+
+    // Tokens that push the parser into its edge cases more often than random bytes would.
+    private static readonly byte[][] _tokens =
+    [
+        "{"u8.ToArray(), "}"u8.ToArray(), "["u8.ToArray(), "]"u8.ToArray(), "\""u8.ToArray(), ","u8.ToArray(),
+        ":"u8.ToArray(), "\\"u8.ToArray(), "\\u00"u8.ToArray(), "1e400"u8.ToArray(), "NaN"u8.ToArray(),
+        "null"u8.ToArray(), "-"u8.ToArray(), "[[[[[[[[[[[["u8.ToArray(), "{\"a\":"u8.ToArray(),
+        [0xFF], [0xC3], [0xE6, 0x99], [0x00], [0xEF, 0xBB, 0xBF],
+    ];
+
+    [Fact]
+    public void Random_mutations_of_valid_payloads_never_throw_and_always_yield_readings_or_errors()
+    {
+        var random = new Random(20260720);
+        var parser = new PayloadParser(Clock());
+        var readings = new List<Reading>();
+        var errors = new List<ParseError>();
+        var splitReadings = new List<Reading>();
+        var splitErrors = new List<ParseError>();
+        var seeds = _seeds.Select(Encoding.UTF8.GetBytes).ToArray();
+        var acceptedMessages = 0;
+        var reasonsSeen = new HashSet<RejectReason>();
+
+        for (var i = 0; i < Iterations; i++)
+        {
+            var payload = Mutate(seeds[random.Next(seeds.Length)], random);
+            readings.Clear();
+            errors.Clear();
+            splitReadings.Clear();
+            splitErrors.Clear();
+
+            var context = $"iteration {i}: {Convert.ToHexString(payload)}";
+            var thrown = Record.Exception(() =>
+            {
+                parser.Parse(Waterlog, new ReadOnlySequence<byte>(payload), readings, errors);
+                parser.Parse(Waterlog, Segments.Split(payload, 1 + random.Next(7)), splitReadings, splitErrors);
+            });
+
+            Assert.True(thrown is null, $"{context} threw {thrown}");
+            Assert.True(readings.Count + errors.Count > 0, $"{context} yielded nothing");
+            Assert.DoesNotContain(errors, e => e.Message.StartsWith("internal parser error", StringComparison.Ordinal));
+            if (errors.Any(e => e.Index is null))
+            {
+                Assert.True(readings.Count == 0 && errors.Count == 1, $"{context}: a whole-message error must stand alone");
+            }
+
+            Assert.All(readings, r => Assert.All(r.Metrics, m => Assert.True(double.IsFinite(m.Value), context)));
+            Assert.Equal(errors, splitErrors);
+            Assert.Equal(readings.Count, splitReadings.Count);
+            acceptedMessages += errors.Count == 0 ? 1 : 0;
+            reasonsSeen.UnionWith(errors.Select(e => e.Reason));
+        }
+
+        // Guards the generator itself: mutations must reach both the accepting and the rejecting paths.
+        Assert.InRange(acceptedMessages, Iterations / 50, Iterations - (Iterations / 50));
+        Assert.True(reasonsSeen.Count >= 6, $"only saw {string.Join(", ", reasonsSeen)}");
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random)
+    {
+        var bytes = new List<byte>(seed);
+        var mutations = 1 + random.Next(3);
+        for (var m = 0; m < mutations; m++)
+        {
+            var at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
+            switch (random.Next(6))
+            {
+                case 0 when bytes.Count > 0:
+                    bytes[at] = (byte)random.Next(256);
+                    break;
+                case 1 when bytes.Count > 0:
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 2:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                case 3:
+                    bytes.InsertRange(at, _tokens[random.Next(_tokens.Length)]);
+                    break;
+                case 4 when bytes.Count > 0:
+                    bytes.RemoveRange(at, Math.Min(1 + random.Next(8), bytes.Count - at));
+                    break;
+                default:
+                    bytes.Insert(at, (byte)random.Next(256));
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
+}
