@@ -3,6 +3,7 @@ using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
+using CityOps.Grains.RuleSets;
 using CityOps.Ingest;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Prometheus;
@@ -53,6 +54,8 @@ public static partial class CityOpsApp
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();
 
+        // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
+        app.Services.GetRequiredService<RuleCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps");
         if (string.IsNullOrEmpty(app.Configuration["CityOps:Influx:Url"]))
         {

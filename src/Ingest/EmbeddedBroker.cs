@@ -23,6 +23,7 @@ public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogge
             .WithMaxPendingMessagesPerClient(100_000)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += AssignClientId;
         await _server.StartAsync().ConfigureAwait(false);
         LogStarted(logger, port);
     }
@@ -36,6 +37,18 @@ public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogge
     }
 
     public void Dispose() => _server?.Dispose();
+
+    // MQTT allows a client to connect without an id (mosquitto_pub, many small devices do);
+    // the broker then assigns one.
+    private static Task AssignClientId(ValidatingConnectionEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (set CityOps:Mqtt:Host to use an external broker)")]
     private static partial void LogStarted(ILogger logger, int port);
