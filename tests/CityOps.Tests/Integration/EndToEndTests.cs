@@ -5,11 +5,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
 namespace CityOps.Tests.Integration;
 
 /// <summary>MQTT readings through a real mosquitto into a real CityOps process, read back over HTTP.</summary>
-public sealed class EndToEndTests(CityOpsFixture city) : IClassFixture<CityOpsFixture>
+public sealed class EndToEndTests(CityOpsFixture city, ITestOutputHelper output) : IClassFixture<CityOpsFixture>
 {
     private HttpClient Http => city.App.Http;
 
@@ -25,6 +26,7 @@ public sealed class EndToEndTests(CityOpsFixture city) : IClassFixture<CityOpsFi
         var cases = await Devices.WaitForCasesAsync(Http, "deviceId=WL-E2E-1", 1, TimeSpan.FromSeconds(10));
         var latency = clock.Elapsed;
 
+        output.WriteLine($"publish → case visible in GET /api/v1/cases: {latency.TotalMilliseconds:0} ms");
         var raised = Assert.Single(cases)!;
         Assert.Equal("filed", (string?)raised["status"]);
         Assert.Equal("red", (string?)raised["severity"]);

@@ -27,7 +27,16 @@ public sealed class RestartTests(CityOpsFixture city) : IClassFixture<CityOpsFix
         }
 
         await city.App.KillAsync();
+
+        // Published while CityOps is down: the broker keeps them for its persistent session.
+        await using (var devices = await Devices.ConnectAsync(city.Broker.Port))
+        {
+            await devices.PublishAsync("city/waterlog/WL-RS-2/telemetry", Devices.Reading(DateTimeOffset.UtcNow, 1, "depth_cm", 60));
+        }
+
         await city.App.StartAsync();
+        var whileDown = Assert.Single(await Devices.WaitForCasesAsync(http, "deviceId=WL-RS-2", 1, TimeSpan.FromSeconds(15)))!;
+        Assert.Equal("red", (string?)whileDown["severity"]);
 
         var device = await http.GetFromJsonAsync<JsonObject>("/api/v1/devices/WL-RS-1");
         Assert.Equal("下穿隧道", (string?)device!["name"]);
