@@ -60,6 +60,9 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         Assert.Equal(new IngestResult(1, 0, 1, 0), again);
         Assert.Equal(new IngestResult(1, 0, 1, 0), older);
         Assert.Equal(30, (await grain.Get())!.Last["depth_cm"]);
+
+        // Judged once, but every accepted reading still goes to storage.
+        Assert.Equal(3, fixture.Telemetry.Readings.Count(r => r.Reading.DeviceId == device));
     }
 
     [Fact]
@@ -134,6 +137,8 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
 
         var raised = Assert.Single(await CasesOf(device));
+        var stored = Assert.Single(fixture.Telemetry.Readings, r => r.Reading.DeviceId == device);
+        Assert.Equal((35.3, 113.9), (stored.Reading.Lat, stored.Reading.Lon));
         Assert.Equal("0102", raised.Code);
         Assert.Equal("污水井盖", raised.Category);
         Assert.Equal("yellow", raised.Severity);

@@ -25,6 +25,7 @@ public sealed partial class DeviceGrain(
     RuleCatalog rules,
     ZoneMap zones,
     IDeviceDirectory directory,
+    ITelemetrySink telemetry,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
@@ -67,6 +68,7 @@ public sealed partial class DeviceGrain(
     {
         int accepted = 0, evaluated = 0, duplicates = 0, refused = 0;
         var directoryChanged = false;
+        var stored = telemetry.Enabled ? new List<ValueTask>(readings.Length) : null;
         foreach (var reading in readings)
         {
             if (S.Registration is null)
@@ -112,7 +114,20 @@ public sealed partial class DeviceGrain(
                 }
             }
 
-            if (reading.TimestampMs < S.LastEvaluatedMs || (reading.TimestampMs == S.LastEvaluatedMs && (reading.Seq is null || reading.Seq == S.LastSeq)))
+            var judged = reading.TimestampMs > S.LastEvaluatedMs || (reading.TimestampMs == S.LastEvaluatedMs && reading.Seq is not null && reading.Seq != S.LastSeq);
+            if (judged && reading.Lat is { } lat && reading.Lon is { } lon)
+            {
+                S.Lat = lat;
+                S.Lon = lon;
+                directoryChanged |= Locate(force: true);
+            }
+
+            // Every accepted reading is stored, redeliveries included (the same point overwrites itself);
+            // fixed devices get their registered position so maps can place them.
+            stored?.Add(telemetry.WriteReadingAsync(
+                reading.Lat is null && S.Lat is not null ? reading with { Lat = S.Lat, Lon = S.Lon } : reading, S.Grid));
+
+            if (!judged)
             {
                 // Redelivered or late: kept for storage, never judged twice.
                 duplicates++;
@@ -125,13 +140,6 @@ public sealed partial class DeviceGrain(
             foreach (var metric in reading.Metrics)
             {
                 S.Last[metric.Name] = metric.Value;
-            }
-
-            if (reading.Lat is { } lat && reading.Lon is { } lon)
-            {
-                S.Lat = lat;
-                S.Lon = lon;
-                directoryChanged |= Locate(force: true);
             }
 
             foreach (var rule in _rules)
@@ -159,6 +167,12 @@ public sealed partial class DeviceGrain(
         if (directoryChanged)
         {
             await directory.UpsertAsync(Snapshot());
+        }
+
+        // Awaited last, so storage never delays a case; the caller acknowledges MQTT only after this.
+        foreach (var write in stored ?? [])
+        {
+            await write;
         }
 
         return new IngestResult(accepted, evaluated, duplicates, refused);

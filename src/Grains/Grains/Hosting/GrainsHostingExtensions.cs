@@ -5,6 +5,7 @@ using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime.Hosting;
 
@@ -44,6 +45,9 @@ public static class GrainsHostingExtensions
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
+        // A telemetry writer registered before or after this wins; otherwise readings are judged, not stored.
+        services.TryAddSingleton<ITelemetrySink>(NoTelemetrySink.Instance);
+
         return silo;
     }
 
