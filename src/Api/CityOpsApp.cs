@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CityOps.Api.Demo;
 using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
 using CityOps.Grains;

@@ -33,27 +33,7 @@ public static class DeviceEndpoints
             var text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
             var errors = new Dictionary<string, string[]>();
             var isJson = http.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || text.TrimStart().StartsWith('{');
-            var rows = isJson ? DeviceImport.ParseGeoJson(text, errors) : DeviceImport.ParseCsv(text, errors);
-            if (rows.Count > DeviceImport.MaxDevices)
-            {
-                errors["devices"] = [$"at most {DeviceImport.MaxDevices} devices per import"];
-            }
-
-            var registrations = new List<(string Id, DeviceRegistration Registration)>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (id, request, line) in rows)
-            {
-                var prefix = isJson ? $"features[{line}]." : $"line {line}.";
-                if (!seen.Add(id))
-                {
-                    errors[prefix + "id"] = [$"duplicate id '{id}'"];
-                }
-
-                if (DeviceValidation.Validate(id, request, mqtt.Value.Kinds, errors, prefix) is { } registration)
-                {
-                    registrations.Add((id, registration));
-                }
-            }
+            var registrations = DeviceImport.Validate(text, isJson, mqtt.Value.Kinds, errors);
 
             // All or nothing: a file with a bad row changes nothing, and every problem is reported at once.
             if (errors.Count > 0)
@@ -61,8 +41,7 @@ public static class DeviceEndpoints
                 return Problems.Invalid(errors, "Nothing was imported.");
             }
 
-            await Parallel.ForEachAsync(registrations, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = http.HttpContext.RequestAborted },
-                async (item, _) => await grains.GetGrain<IDeviceGrain>(item.Id).Register(item.Registration));
+            await DeviceImport.RegisterAsync(grains, registrations, http.HttpContext.RequestAborted);
             return TypedResults.Ok(new ImportResult(registrations.Count));
         }).Accepts<string>("text/csv", "application/geo+json", "application/json");
 

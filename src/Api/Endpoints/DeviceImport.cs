@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CityOps.Grains;
 
 namespace CityOps.Api.Endpoints;
 
@@ -11,6 +12,39 @@ namespace CityOps.Api.Endpoints;
 public static class DeviceImport
 {
     public const int MaxDevices = 100_000;
+
+    /// <summary>Parses and validates a whole file; every problem lands in <paramref name="errors"/>.</summary>
+    public static List<(string Id, DeviceRegistration Registration)> Validate(string text, bool isJson, IReadOnlyCollection<string> kinds, Dictionary<string, string[]> errors)
+    {
+        var rows = isJson ? ParseGeoJson(text, errors) : ParseCsv(text, errors);
+        if (rows.Count > MaxDevices)
+        {
+            errors["devices"] = [$"at most {MaxDevices} devices per import"];
+        }
+
+        var registrations = new List<(string Id, DeviceRegistration Registration)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, request, line) in rows)
+        {
+            var prefix = isJson ? $"features[{line}]." : $"line {line}.";
+            if (!seen.Add(id))
+            {
+                errors[prefix + "id"] = [$"duplicate id '{id}'"];
+            }
+
+            if (DeviceValidation.Validate(id, request, kinds, errors, prefix) is { } registration)
+            {
+                registrations.Add((id, registration));
+            }
+        }
+
+        return registrations;
+    }
+
+    /// <summary>Registers validated devices with their grains, a few dozen at a time.</summary>
+    public static Task RegisterAsync(IGrainFactory grains, IEnumerable<(string Id, DeviceRegistration Registration)> registrations, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(registrations, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+            async (item, _) => await grains.GetGrain<IDeviceGrain>(item.Id).Register(item.Registration));
 
     public static List<(string Id, DeviceRequest Request, int Line)> ParseCsv(string text, Dictionary<string, string[]> errors)
     {

@@ -10,11 +10,13 @@ namespace CityOps.Tests.Infrastructure;
 public sealed class CityOpsProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _settings;
+    private readonly string[] _arguments;
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    public CityOpsProcess(string dataDir, IDictionary<string, string> settings)
+    public CityOpsProcess(string dataDir, IDictionary<string, string> settings, params string[] arguments)
     {
+        _arguments = arguments;
         DataDir = dataDir;
         HttpPort = FreePort.Next();
         _settings = new Dictionary<string, string>(settings)
@@ -57,6 +59,11 @@ public sealed class CityOpsProcess : IAsyncDisposable
         foreach (var (key, value) in _settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

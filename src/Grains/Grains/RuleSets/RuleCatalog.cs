@@ -28,7 +28,7 @@ public sealed partial class RuleCatalog : IDisposable
         _db = db;
         _time = time;
         _logger = logger;
-        _folder = Path.GetFullPath(options.Value.Path);
+        _folder = options.Value.ResolvePath();
         _db.WriteAsync((c, t) => SqliteGrainStorage.Execute(c, t, """
             CREATE TABLE IF NOT EXISTS rule_versions (
               version    INTEGER PRIMARY KEY,
