@@ -43,16 +43,18 @@ public sealed partial class InfluxWriter : BackgroundService, ITelemetryWriter
         InfluxMetrics.Spilled.Set(_spill.Lines);
         InfluxMetrics.Available.Set(_spill.Active ? 0 : 1);
         var retryOnFalse = new PredicateBuilder<bool>().HandleResult(false);
-        _live = new ResiliencePipelineBuilder<bool>()
-            .AddRetry(new RetryStrategyOptions<bool>
-            {
-                ShouldHandle = retryOnFalse,
-                MaxRetryAttempts = Math.Max(0, options.Retries),
-                Delay = TimeSpan.FromMilliseconds(200),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            })
-            .Build();
+        _live = options.Retries <= 0
+            ? ResiliencePipeline<bool>.Empty
+            : new ResiliencePipelineBuilder<bool>()
+                .AddRetry(new RetryStrategyOptions<bool>
+                {
+                    ShouldHandle = retryOnFalse,
+                    MaxRetryAttempts = options.Retries,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
+                .Build();
         _replay = new ResiliencePipelineBuilder<bool>()
             .AddRetry(new RetryStrategyOptions<bool>
             {
