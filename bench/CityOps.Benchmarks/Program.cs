@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using CityOps.Benchmarks;
+
+if (args.Length > 0 && args[0] == "influx-throughput")
+{
+    return await InfluxThroughput.RunAsync(args);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
