@@ -22,4 +22,12 @@ public static class IngestMetrics
 
     public static readonly Counter DispatchRetries = Metrics.CreateCounter(
         "cityops_ingest_dispatch_retries_total", "Grain calls retried after a failure.");
+
+    public static readonly Histogram EvaluationLag = Metrics.CreateHistogram(
+        "cityops_ingest_evaluation_lag_seconds",
+        "From a reading's ts to its device grain having judged it: publish → evaluation when device clocks are right.",
+        new HistogramConfiguration
+        {
+            Buckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
+        });
 }

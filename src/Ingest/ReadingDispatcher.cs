@@ -148,6 +148,12 @@ public sealed partial class ReadingDispatcher(
             try
             {
                 var result = await grain.Ingest(readings).ConfigureAwait(false);
+                var judgedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var reading in readings)
+                {
+                    IngestMetrics.EvaluationLag.Observe(Math.Max(0, judgedAt - reading.TimestampMs) / 1000.0);
+                }
+
                 IngestMetrics.ReadingsAccepted.Inc(result.Accepted);
                 if (result.Refused > 0)
                 {

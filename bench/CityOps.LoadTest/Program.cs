@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CityOps.LoadTest;
+
+// End-to-end load generator and meter for a running CityOps: see bench/README.md.
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromSeconds(30) };
+var probe = new CityOpsProbe(http);
+var city = new SyntheticCity(options.Devices);
+var publisher = new Publisher(options, city);
+Console.WriteLine($"CityOps at {options.Api}, broker {options.BrokerHost}:{options.BrokerPort}; {options.Devices:N0} devices, QoS {options.Qos}, " +
+    $"{options.Connections} connections, run {options.RunId}");
+var clients = await publisher.ConnectAsync(options.Connections, "loadtest");
+var crossingClient = (await publisher.ConnectAsync(1, "loadtest-crossings"))[0];
+
+// Warm-up: one reading from every device, so activation (and auto-provisioning) is not measured as latency.
+var warmup = Stopwatch.StartNew();
+var acceptedBefore = (await probe.ScrapeAsync())["cityops_ingest_readings_total"];
+await publisher.RunAsync(clients, Math.Max(options.Devices / 10, 1_000), TimeSpan.FromSeconds(Math.Ceiling(options.Devices / (double)Math.Max(options.Devices / 10, 1_000))), CancellationToken.None);
+while ((await probe.ScrapeAsync())["cityops_ingest_readings_total"] - acceptedBefore < options.Devices && warmup.Elapsed < TimeSpan.FromMinutes(30))
+{
+    await Task.Delay(200);
+}
+
+Console.WriteLine($"warm-up: {options.Devices:N0} devices active after {warmup.Elapsed.TotalSeconds:0.0} s");
+var reports = new List<LoadReport>();
+var rate = options.Rate;
+var crossing = 0;
+Console.WriteLine(LoadReport.Header);
+while (true)
+{
+    var report = await RunOnceAsync(rate);
+    reports.Add(report);
+    Console.WriteLine(report.Row);
+    var sustained = report.Lost == 0 && report.PublishFailed == 0 && report.LagP99Ms <= options.MaxP99Ms
+        && report.PublishedRate >= 0.97 * rate && report.SustainedRate >= 0.97 * rate;
+    if (!options.Max || !sustained)
+    {
+        break;
+    }
+
+    rate += options.MaxStep;
+}
+
+if (options.Max)
+{
+    var best = reports.Where(r => r.Lost == 0 && r.LagP99Ms <= options.MaxP99Ms && r.SustainedRate >= 0.97 * r.TargetRate).MaxBy(r => r.SustainedRate);
+    Console.WriteLine(best is null
+        ? "max: no rate was sustained"
+        : $"max: highest sustained rate {best.SustainedRate:0} readings/s (target {best.TargetRate}), p99 {best.LagP99Ms:0.0} ms, 0 lost");
+}
+
+if (options.Json is { } path)
+{
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { options, reports }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine("JSON: " + path);
+}
+
+foreach (var client in clients.Append(crossingClient))
+{
+    await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptionsBuilder().Build());
+    client.Dispose();
+}
+
+return reports.Any(r => r.Lost > 0) ? 1 : 0;
+
+async Task<LoadReport> RunOnceAsync(int target)
+{
+    var before = await probe.ScrapeAsync();
+    var sentBefore = publisher.Sent;
+    var failedBefore = publisher.Failed;
+    var watcher = new CaseWatcher(http, options.RunId);
+    using var stop = new CancellationTokenSource();
+    var watching = watcher.WatchAsync(stop.Token);
+    var peakMemory = 0.0;
+    var sampling = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            peakMemory = Math.Max(peakMemory, (await probe.ScrapeAsync())["process_working_set_bytes"]);
+            await Task.Delay(1000);
+        }
+    });
+
+    var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+    var crossings = Task.Run(async () =>
+    {
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        while (clock.Elapsed < duration)
+        {
+            while (done < options.CrossingsPerSecond * clock.Elapsed.TotalSeconds)
+            {
+                var number = Interlocked.Increment(ref crossing);
+                var (topic, payload) = SyntheticCity.Crossing(options.RunId, number, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                watcher.Crossed(SyntheticCity.CrossingDevice(options.RunId, number));
+                await crossingClient.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+                    .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                done++;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return done;
+    });
+
+    var clock = Stopwatch.StartNew();
+    var published = await publisher.RunAsync(clients, target, duration, CancellationToken.None);
+    var crossed = await crossings;
+    var sent = publisher.Sent - sentBefore + crossed;
+
+    // Drain: wait until CityOps has accepted what was sent, or stops making progress for 10 s.
+    var accepted = 0L;
+    var lastProgress = Stopwatch.StartNew();
+    while (true)
+    {
+        var now = await probe.ScrapeAsync();
+        var seen = (long)(now["cityops_ingest_readings_total"] - before["cityops_ingest_readings_total"]);
+        if (seen > accepted)
+        {
+            accepted = seen;
+            lastProgress.Restart();
+        }
+
+        if (accepted >= sent || lastProgress.Elapsed > TimeSpan.FromSeconds(10))
+        {
+            break;
+        }
+
+        await Task.Delay(100);
+    }
+
+    var elapsed = clock.Elapsed.TotalSeconds;
+    var waitCases = Stopwatch.StartNew();
+    while (watcher.LatenciesMs.Count < watcher.Published && waitCases.Elapsed < TimeSpan.FromSeconds(10))
+    {
+        await Task.Delay(50);
+    }
+
+    var after = await probe.ScrapeAsync();
+    stop.Cancel();
+    await watching;
+    await sampling;
+    var cases = watcher.LatenciesMs.Order().ToList();
+    double? Percentile(double q) => cases.Count == 0 ? null : cases[Math.Min(cases.Count - 1, (int)Math.Ceiling(q * cases.Count) - 1)];
+    var cpu = after["process_cpu_seconds_total"] - before["process_cpu_seconds_total"];
+    var stored = after.Values.ContainsKey("cityops_influx_points_written_total")
+        ? (long?)(after["cityops_influx_points_written_total"] - before["cityops_influx_points_written_total"])
+        : null;
+    return new LoadReport(
+        target, published, options.DurationSeconds, options.Qos, options.Devices,
+        sent, publisher.Failed - failedBefore, accepted,
+        (long)(after["cityops_ingest_rejected_total"] - before["cityops_ingest_rejected_total"]),
+        stored, options.Qos == 1 ? Math.Max(0, sent - accepted) : sent - accepted,
+        accepted / Math.Max(elapsed, options.DurationSeconds),
+        after.LagPercentileMs(before, 0.50), after.LagPercentileMs(before, 0.95), after.LagPercentileMs(before, 0.99), after.LagMaxBoundMs(before),
+        watcher.Published, cases.Count, watcher.Method, Percentile(0.5), Percentile(0.99), cases.Count == 0 ? null : cases[^1],
+        cpu, cpu / elapsed, peakMemory / (1024 * 1024));
+}

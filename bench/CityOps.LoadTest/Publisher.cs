@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CityOps.LoadTest;
+
+/// <summary>
+/// Publishes the synthetic city's readings over several MQTT connections at a steady total rate.
+/// A QoS 1 reading counts as sent once the broker acknowledged it (from then on it must not be lost).
+/// </summary>
+public sealed class Publisher(LoadOptions options, SyntheticCity city)
+{
+    private const int InFlightPerConnection = 256;
+    private long _sent;
+    private long _failed;
+    private long _seq;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public async Task<List<IMqttClient>> ConnectAsync(int count, string prefix)
+    {
+        var factory = new MqttClientFactory();
+        var clients = new List<IMqttClient>();
+        for (var i = 0; i < count; i++)
+        {
+            var client = factory.CreateMqttClient();
+            await client.ConnectAsync(new MqttClientOptionsBuilder()
+                .WithTcpServer(options.BrokerHost, options.BrokerPort)
+                .WithClientId($"{prefix}-{options.RunId}-{i}")
+                .WithCleanStart()
+                .WithTimeout(TimeSpan.FromSeconds(30))
+                .Build());
+            clients.Add(client);
+        }
+
+        return clients;
+    }
+
+    /// <summary>Publishes at <paramref name="rate"/> readings/s for the duration; returns the rate achieved.</summary>
+    public async Task<double> RunAsync(IReadOnlyList<IMqttClient> clients, int rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var sentBefore = Sent;
+        var perConnection = (double)rate / clients.Count;
+        var tasks = clients.Select((client, c) => Task.Run(() => PaceAsync(client, c, clients.Count, perConnection, duration, cancellationToken), cancellationToken));
+        await Task.WhenAll(tasks);
+        return (Sent - sentBefore) / clock.Elapsed.TotalSeconds;
+    }
+
+    private async Task PaceAsync(IMqttClient client, int connection, int connections, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var qos = options.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
+        using var inFlight = new SemaphoreSlim(InFlightPerConnection);
+        var pending = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        long published = 0;
+        // This connection's devices: every connections-th one.
+        var device = connection;
+        while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+        {
+            var due = (long)(rate * clock.Elapsed.TotalSeconds);
+            while (published < due)
+            {
+                await inFlight.WaitAsync(cancellationToken);
+                var seq = Interlocked.Increment(ref _seq);
+                var (topic, _) = city.Device(device);
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(topic)
+                    .WithPayload(city.NormalReading(device, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+                    .WithQualityOfServiceLevel(qos)
+                    .Build();
+                pending.Add(PublishAsync(client, message, inFlight, cancellationToken));
+                published++;
+                device += connections;
+                if (device >= city.Devices)
+                {
+                    device = connection;
+                }
+            }
+
+            if (pending.Count > 4 * InFlightPerConnection)
+            {
+                pending.RemoveAll(t => t.IsCompleted);
+            }
+
+            await Task.Delay(2, cancellationToken);
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private async Task PublishAsync(IMqttClient client, MqttApplicationMessage message, SemaphoreSlim inFlight, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.PublishAsync(message, cancellationToken);
+            if (result.IsSuccess)
+            {
+                Interlocked.Increment(ref _sent);
+            }
+            else
+            {
+                Interlocked.Increment(ref _failed);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failed);
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+}
