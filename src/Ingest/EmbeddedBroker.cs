@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using CityOps.Ingest.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,24 +10,37 @@ namespace CityOps.Ingest;
 /// <summary>
 /// The MQTTnet broker a single node runs when no external broker is configured, so that
 /// <c>dotnet run --project src/Api</c> is a whole system. Devices and the ingest client both use it.
+/// With <c>RequireAuth</c> it admits only registered devices and service clients (<see cref="BrokerAuthorizer"/>);
+/// with <c>TlsPort</c> and a certificate it also listens for MQTT over TLS.
 /// </summary>
-public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, BrokerAuthorizer authorizer, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? _server;
+    private X509Certificate2? _certificate;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var port = options.Value.EmbeddedPort;
-        var serverOptions = new MqttServerOptionsBuilder()
+        var o = options.Value;
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(port)
+            .WithDefaultEndpointPort(o.EmbeddedPort)
             .WithPersistentSessions()
-            .WithMaxPendingMessagesPerClient(100_000)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        _server.ValidatingConnectionAsync += AssignClientId;
+            .WithMaxPendingMessagesPerClient(100_000);
+        if (o.TlsPort is { } tlsPort)
+        {
+            _certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                o.CertificatePath ?? throw new InvalidOperationException("CityOps:Mqtt:TlsPort needs CityOps:Mqtt:CertificatePath (a .pfx with the private key)."),
+                o.CertificatePassword);
+            builder.WithEncryptedEndpoint().WithEncryptedEndpointPort(tlsPort).WithEncryptionCertificate(_certificate);
+        }
+
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        _server.ValidatingConnectionAsync += authorizer.ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += authorizer.InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += authorizer.InterceptSubscriptionAsync;
         await _server.StartAsync().ConfigureAwait(false);
-        LogStarted(logger, port);
+        LogStarted(logger, o.EmbeddedPort, o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
+            o.RequireAuth ? "registered devices and service clients only" : "anyone (set CityOps:Mqtt:RequireAuth=true in production)");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -36,20 +51,12 @@ public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogge
         }
     }
 
-    public void Dispose() => _server?.Dispose();
-
-    // MQTT allows a client to connect without an id (mosquitto_pub, many small devices do);
-    // the broker then assigns one.
-    private static Task AssignClientId(ValidatingConnectionEventArgs e)
+    public void Dispose()
     {
-        if (string.IsNullOrEmpty(e.ClientId))
-        {
-            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
-        }
-
-        return Task.CompletedTask;
+        _server?.Dispose();
+        _certificate?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (set CityOps:Mqtt:Host to use an external broker)")]
-    private static partial void LogStarted(ILogger logger, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (TLS: {TlsPort}); admits {Who}. Set CityOps:Mqtt:Host to use an external broker")]
+    private static partial void LogStarted(ILogger logger, int port, string tlsPort, string who);
 }

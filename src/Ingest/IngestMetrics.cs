@@ -30,4 +30,7 @@ public static class IngestMetrics
         {
             Buckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
         });
+
+    public static readonly Counter MqttRefused = Metrics.CreateCounter(
+        "cityops_mqtt_refused_total", "Connections, publishes and subscriptions the embedded broker refused (CityOps:Mqtt:RequireAuth), by reason.", "reason");
 }

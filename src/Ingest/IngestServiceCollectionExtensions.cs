@@ -1,4 +1,5 @@
 using CityOps.Ingest.Influx;
+using CityOps.Ingest.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,9 +16,13 @@ public static class IngestServiceCollectionExtensions
             .BindConfiguration("CityOps:Mqtt")
             .Validate(o => o.ChannelCapacity > 0 && o.BatchSize > 0, "CityOps:Mqtt:ChannelCapacity and BatchSize must be positive.")
             .Validate(o => o.Kinds.Count > 0, "CityOps:Mqtt:Kinds must name at least one device kind.")
+            .Validate(o => o.TlsPort is null || !string.IsNullOrEmpty(o.CertificatePath), "CityOps:Mqtt:TlsPort needs CityOps:Mqtt:CertificatePath (a .pfx with the private key).")
+            .Validate(o => o.ServiceClients.All(c => c.Username.Length > 0 && c.Password.Length >= 12), "CityOps:Mqtt:ServiceClients need a username and a password of at least 12 characters.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new IngestChannel(sp.GetRequiredService<IOptions<MqttOptions>>().Value.ChannelCapacity));
         builder.Services.AddSingleton<DeadLetterQueue>();
+        builder.Services.AddSingleton<InternalCredentials>();
+        builder.Services.AddSingleton<BrokerAuthorizer>();
         builder.AddCityOpsTelemetry();
         if (string.IsNullOrEmpty(builder.Configuration["CityOps:Mqtt:Host"]))
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using CityOps.Grains;
 using CityOps.Ingest.Parsing;
+using CityOps.Ingest.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,10 +28,12 @@ public sealed partial class MqttIngestService : BackgroundService
     private readonly TopicParser _topics;
     private readonly PayloadParser _payloads;
     private readonly IMqttClient _client;
+    private readonly InternalCredentials _internalCredentials;
     private CancellationToken _stopping;
 
-    public MqttIngestService(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, TimeProvider time, ILogger<MqttIngestService> logger)
+    public MqttIngestService(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, InternalCredentials internalCredentials, TimeProvider time, ILogger<MqttIngestService> logger)
     {
+        _internalCredentials = internalCredentials;
         _channel = channel;
         _deadLetters = deadLetters;
         _options = options.Value;
@@ -93,12 +96,11 @@ public sealed partial class MqttIngestService : BackgroundService
         base.Dispose();
     }
 
-    private string Endpoint => $"{_options.Host ?? "127.0.0.1"}:{(_options.Host is null ? _options.EmbeddedPort : _options.Port)}";
+    private string Endpoint => BrokerConnection.Endpoint(_options);
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host ?? "127.0.0.1", _options.Host is null ? _options.EmbeddedPort : _options.Port)
+        var builder = BrokerConnection.For(_options, _internalCredentials)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId ?? $"cityops-{Environment.MachineName}".ToLowerInvariant())
             .WithCleanStart(false)
@@ -106,15 +108,6 @@ public sealed partial class MqttIngestService : BackgroundService
             .WithReceiveMaximum(_options.ReceiveMaximum)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (_options.Username is not null)
-        {
-            builder.WithCredentials(_options.Username, _options.Password);
-        }
-
-        if (_options.UseTls)
-        {
-            builder.WithTlsOptions(tls => tls.UseTls());
-        }
 
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -20,6 +20,23 @@ public sealed class MqttOptions
     /// <summary>Port of the embedded broker (all interfaces).</summary>
     public int EmbeddedPort { get; set; } = 1883;
 
+    /// <summary>
+    /// The embedded broker accepts only registered devices (username = device id, password = its secret),
+    /// each publishing and subscribing only under its own <c>city/{kind}/{id}/</c>, and the service clients.
+    /// </summary>
+    public bool RequireAuth { get; set; }
+
+    /// <summary>Gateways, simulators and other systems allowed on the embedded broker with full rights.</summary>
+    public List<Security.ServiceClient> ServiceClients { get; set; } = [];
+
+    /// <summary>Port of the embedded broker's TLS listener (MQTT over TLS, usually 8883); needs <see cref="CertificatePath"/>.</summary>
+    public int? TlsPort { get; set; }
+
+    /// <summary>PKCS#12 (.pfx/.p12) file with the TLS listener's certificate and private key.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
     /// <summary>The ingest client's id; fixed so the broker keeps its session (and unacknowledged QoS 1 messages) across restarts.</summary>
     public string? ClientId { get; set; }
 

@@ -3,6 +3,7 @@ using CityOps.Api.Endpoints;
 using CityOps.Grains;
 using CityOps.Grains.Zones;
 using CityOps.Ingest;
+using CityOps.Ingest.Security;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -20,6 +21,7 @@ public sealed partial class DemoCity(
     IGrainFactory grains,
     ZoneMap zones,
     IOptions<MqttOptions> mqtt,
+    InternalCredentials internalCredentials,
     IOptions<DemoOptions> options,
     ILogger<DemoCity> logger) : BackgroundService
 {
@@ -78,19 +80,7 @@ public sealed partial class DemoCity(
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var o = mqtt.Value;
-        var (host, port) = (o.Host ?? "127.0.0.1", o.Host is null ? o.EmbeddedPort : o.Port);
-        var connect = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithClientId($"cityops-demo-{Environment.ProcessId}");
-        if (o.Host is not null && o.Username is not null)
-        {
-            connect.WithCredentials(o.Username, o.Password);
-        }
-
-        if (o.Host is not null && o.UseTls)
-        {
-            connect.WithTlsOptions(tls => tls.UseTls());
-        }
+        var connect = BrokerConnection.For(o, internalCredentials).WithClientId($"cityops-demo-{Environment.ProcessId}");
 
         var clock = Stopwatch.StartNew();
         long next = 0;
@@ -104,7 +94,7 @@ public sealed partial class DemoCity(
                     continue;
                 }
 
-                LogPublishing(logger, model.DeviceCount, $"{host}:{port}");
+                LogPublishing(logger, model.DeviceCount, BrokerConnection.Endpoint(o));
             }
 
             // Catch up on every whole second that passed, so a slow tick skips no device's report.

@@ -26,6 +26,10 @@ public sealed class TopicParser
     private readonly int _maxTopicLength;
     private readonly string _kindList;
 
+    /// <summary>A device id as topics carry it: <c>[A-Za-z0-9_.-]{1,64}</c>.</summary>
+    public static bool IsValidDeviceId(ReadOnlySpan<char> deviceId) =>
+        !deviceId.IsEmpty && deviceId.Length <= MaxDeviceIdLength && !deviceId.ContainsAnyExcept(_deviceIdChars);
+
     /// <summary>The kinds of the contract: manhole, waterlog, streetlight, vehicle.</summary>
     public static IReadOnlyList<string> DefaultKinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle"];
 
@@ -124,7 +128,7 @@ public sealed class TopicParser
             return false;
         }
 
-        if (deviceId.IsEmpty || deviceId.Length > MaxDeviceIdLength || deviceId.ContainsAnyExcept(_deviceIdChars))
+        if (!IsValidDeviceId(deviceId))
         {
             error = $"device id {DiagnosticText.Quote(deviceId)} is invalid: use 1-{MaxDeviceIdLength} characters of A-Z, a-z, 0-9, _, . or -";
             return false;

@@ -206,8 +206,17 @@ public sealed partial class DeviceGrain(
         return Task.FromResult<DeviceSnapshot?>(Snapshot());
     }
 
-    public Task<bool> VerifySecret(string secret) =>
-        Task.FromResult(S.Registration?.SecretHash is { } hash && DeviceSecrets.Verify(secret, hash));
+    public Task<bool> VerifySecret(string secret)
+    {
+        if (S.Registration is null)
+        {
+            // Someone tried a device id that does not exist: do not keep a grain for it.
+            DeactivateOnIdle();
+            return Task.FromResult(false);
+        }
+
+        return Task.FromResult(S.Registration.SecretHash is { } hash && DeviceSecrets.Verify(secret, hash));
+    }
 
     public async Task CheckOffline()
     {
