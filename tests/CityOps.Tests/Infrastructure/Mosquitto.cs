@@ -11,13 +11,22 @@ public sealed class Mosquitto : IAsyncDisposable
     private readonly TempFolder _folder = new("mosquitto");
     private Process? _process;
 
-    private Mosquitto(int port) => Port = port;
+    private readonly string _extraConfig;
+
+    private Mosquitto(int port, string extraConfig)
+    {
+        Port = port;
+        _extraConfig = extraConfig;
+    }
 
     public int Port { get; }
 
-    public static async Task<Mosquitto> StartAsync()
+    public string Folder => _folder.Path;
+
+    /// <summary>Starts a broker; <paramref name="extraConfig"/> replaces <c>allow_anonymous true</c> (e.g. a password and ACL file).</summary>
+    public static async Task<Mosquitto> StartAsync(string extraConfig = "allow_anonymous true")
     {
-        var broker = new Mosquitto(FreePort.Next());
+        var broker = new Mosquitto(FreePort.Next(), extraConfig);
         await broker.RestartAsync();
         return broker;
     }
@@ -28,7 +37,7 @@ public sealed class Mosquitto : IAsyncDisposable
         var config = _folder.Combine("mosquitto.conf");
         await File.WriteAllTextAsync(config, $"""
             listener {Port} 127.0.0.1
-            allow_anonymous true
+            {_extraConfig}
             persistence true
             persistence_location {_folder.Path}/
             autosave_interval 1
