@@ -29,12 +29,15 @@ public static partial class CityOpsApp
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<MqttHealthCheck>("mqtt")
-            .AddCheck<StorageHealthCheck>("storage");
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<TelemetryHealthCheck>("telemetry");
 
         builder.AddCityOpsGrains();
         builder.AddCityOpsIngest();
         builder.Services.AddHostedService<DeviceWaker>();
         builder.Services.AddHostedService<CaseConsoleReporter>();
+        builder.Services.AddHostedService<CaseTelemetryWriter>();
+        builder.Services.AddHostedService<EngineTelemetryReporter>();
         if (demo)
         {
             builder.AddCityOpsDemo();

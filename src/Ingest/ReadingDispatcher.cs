@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using CityOps.Grains;
+using CityOps.Ingest.Influx;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,46 +10,63 @@ namespace CityOps.Ingest;
 
 /// <summary>
 /// Drains the ingest channel in rounds: each round groups its readings by device, hands every
-/// device its readings in one grain call (all devices in parallel), and only then acknowledges the
-/// round's QoS 1 messages. Rounds run one after another, so a device's readings keep their order.
+/// device its readings in one grain call (all devices in parallel), and queues the accepted
+/// readings for InfluxDB. Rounds run one after another, so a device's readings keep their order.
+/// A round's QoS 1 messages are acknowledged once its readings are durable (stored, or spilled to
+/// disk): that wait happens beside the next rounds, so storage never delays judging.
 /// </summary>
 public sealed partial class ReadingDispatcher(
     IngestChannel channel,
     IGrainFactory grains,
+    ITelemetryWriter telemetry,
     DeadLetterQueue deadLetters,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<ReadingDispatcher> logger) : BackgroundService
 {
+    // Rounds whose acknowledgements wait for storage; when full, the next round waits (back-pressure).
+    private readonly Channel<(Task Durable, IReadOnlyList<IngestMessage> Messages)> _acks =
+        Channel.CreateBounded<(Task, IReadOnlyList<IngestMessage>)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var acknowledging = AcknowledgeAsync(stoppingToken);
         var reader = channel.Reader;
-        var round = new List<IngestMessage>(options.Value.BatchSize);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                round.Clear();
+                var round = new List<IngestMessage>(Math.Min(reader.Count, options.Value.BatchSize));
                 while (round.Count < options.Value.BatchSize && reader.TryRead(out var message))
                 {
                     round.Add(message);
                 }
 
                 IngestMetrics.ChannelDepth.Set(reader.Count);
-                await DeliverAsync(round, stoppingToken);
+                var durable = await DeliverAsync(round, stoppingToken);
+                if (round.Any(m => m.Acknowledge is not null))
+                {
+                    await _acks.Writer.WriteAsync((durable, round), stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Unacknowledged QoS 1 messages stay with the broker and are redelivered after restart.
         }
+
+        _acks.Writer.TryComplete();
+        await acknowledging;
     }
 
-    /// <summary>Delivers one round to the device grains, then acknowledges its messages.</summary>
-    public async Task DeliverAsync(IReadOnlyList<IngestMessage> round, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers one round to the device grains and queues its accepted readings for storage.
+    /// Returns when the round is judged; the task it returns completes when its readings are durable.
+    /// </summary>
+    public async Task<Task> DeliverAsync(IReadOnlyList<IngestMessage> round, CancellationToken cancellationToken)
     {
         var byDevice = new Dictionary<string, ImmutableArray<Reading>.Builder>(StringComparer.Ordinal);
         foreach (var message in round)
@@ -64,32 +83,64 @@ public sealed partial class ReadingDispatcher(
             }
         }
 
-        var calls = new List<Task>(byDevice.Count);
+        var calls = new List<Task<ImmutableArray<TelemetryPoint>>>(byDevice.Count);
         foreach (var (deviceId, readings) in byDevice)
         {
             calls.Add(DeliverToDeviceAsync(deviceId, readings.DrainToImmutable(), cancellationToken));
         }
 
-        await Task.WhenAll(calls).ConfigureAwait(false);
-
-        foreach (var message in round)
+        var points = await Task.WhenAll(calls).ConfigureAwait(false);
+        if (!telemetry.Enabled)
         {
-            if (message.Acknowledge is { } acknowledge)
+            return Task.CompletedTask;
+        }
+
+        var lines = new LineBuilder(256 * round.Count);
+        foreach (var devicePoints in points)
+        {
+            foreach (var point in devicePoints)
             {
-                try
+                TelemetryLines.AppendReading(lines, point);
+            }
+        }
+
+        await telemetry.WriteAsync(lines.Take(), cancellationToken).ConfigureAwait(false);
+        return telemetry.WhenDurable();
+    }
+
+    // Acknowledges rounds in order, each once its readings are durable.
+    private async Task AcknowledgeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (durable, messages) in _acks.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await durable.WaitAsync(stoppingToken).ConfigureAwait(false);
+                foreach (var message in messages)
                 {
-                    await acknowledge(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
-                    LogAckFailed(logger, ex.Message);
+                    if (message.Acknowledge is not { } acknowledge)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await acknowledge(stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
+                        LogAckFailed(logger, ex.Message);
+                    }
                 }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
-    private async Task DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
+    private async Task<ImmutableArray<TelemetryPoint>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IDeviceGrain>(deviceId);
         for (var attempt = 0; ; attempt++)
@@ -103,7 +154,7 @@ public sealed partial class ReadingDispatcher(
                     IngestMetrics.Rejected.WithLabels("refused_by_device").Inc(result.Refused);
                 }
 
-                return;
+                return result.Points;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -116,7 +167,7 @@ public sealed partial class ReadingDispatcher(
                         deadLetters.Reject($"city/{reading.Kind}/{deviceId}/telemetry", "grain_failed", ex.Message, default, time.GetUtcNow());
                     }
 
-                    return;
+                    return [];
                 }
 
                 IngestMetrics.DispatchRetries.Inc();

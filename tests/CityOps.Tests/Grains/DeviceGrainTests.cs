@@ -37,7 +37,8 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
 
         var result = await grain.Ingest([Depth(device, Now, 2)]);
 
-        Assert.Equal(new IngestResult(1, 1, 0, 0), result);
+        Assert.Equal((1, 1, 0, 0), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
+        Assert.Equal(2, Assert.Single(result.Points).Reading.Metrics[0].Value);
         var snapshot = await grain.Get();
         Assert.NotNull(snapshot);
         Assert.Equal("waterlog", snapshot.Kind);
@@ -57,12 +58,12 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var older = await grain.Ingest([Depth(device, Now.AddSeconds(-10), 60, seq: 6)]);
 
         Assert.Equal(1, first.Evaluated);
-        Assert.Equal(new IngestResult(1, 0, 1, 0), again);
-        Assert.Equal(new IngestResult(1, 0, 1, 0), older);
+        Assert.Equal((1, 0, 1, 0), (again.Accepted, again.Evaluated, again.Duplicates, again.Refused));
+        Assert.Equal((1, 0, 1, 0), (older.Accepted, older.Evaluated, older.Duplicates, older.Refused));
         Assert.Equal(30, (await grain.Get())!.Last["depth_cm"]);
 
         // Judged once, but every accepted reading still goes to storage.
-        Assert.Equal(3, fixture.Telemetry.Readings.Count(r => r.Reading.DeviceId == device));
+        Assert.Equal(3, first.Points.Length + again.Points.Length + older.Points.Length);
     }
 
     [Fact]
@@ -134,10 +135,10 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
         await grain.Register(new DeviceRegistration("manhole", "人民路井盖", 35.3, 113.9, "4107020102048188", ImmutableDictionary<string, string>.Empty, null));
 
-        await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
+        var result = await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
 
         var raised = Assert.Single(await CasesOf(device));
-        var stored = Assert.Single(fixture.Telemetry.Readings, r => r.Reading.DeviceId == device);
+        var stored = Assert.Single(result.Points);
         Assert.Equal((35.3, 113.9), (stored.Reading.Lat, stored.Reading.Lon));
         Assert.Equal("0102", raised.Code);
         Assert.Equal("污水井盖", raised.Category);
@@ -153,7 +154,8 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
 
         var result = await grain.Ingest([Depth(device, Now, 80)]);
 
-        Assert.Equal(new IngestResult(0, 0, 0, 1), result);
+        Assert.Equal((0, 0, 0, 1), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
+        Assert.Empty(result.Points);
         Assert.Empty(await CasesOf(device));
     }
 

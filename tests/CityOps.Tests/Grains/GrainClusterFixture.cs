@@ -41,8 +41,6 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero));
 
-    public RecordingTelemetrySink Telemetry { get; } = new();
-
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -58,7 +56,6 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(CityOpsTime.Key, Time);
-            silo.Services.AddSingleton<ITelemetrySink>(Telemetry);
             silo.Services.Configure<RulesOptions>(o => o.Path = rules);
             silo.AddCityOpsGrains(_folder.Combine("data"));
         });

@@ -25,7 +25,6 @@ public sealed partial class DeviceGrain(
     RuleCatalog rules,
     ZoneMap zones,
     IDeviceDirectory directory,
-    ITelemetrySink telemetry,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
@@ -68,7 +67,7 @@ public sealed partial class DeviceGrain(
     {
         int accepted = 0, evaluated = 0, duplicates = 0, refused = 0;
         var directoryChanged = false;
-        var stored = telemetry.Enabled ? new List<ValueTask>(readings.Length) : null;
+        var points = ImmutableArray.CreateBuilder<TelemetryPoint>(readings.Length);
         foreach (var reading in readings)
         {
             if (S.Registration is null)
@@ -124,8 +123,7 @@ public sealed partial class DeviceGrain(
 
             // Every accepted reading is stored, redeliveries included (the same point overwrites itself);
             // fixed devices get their registered position so maps can place them.
-            stored?.Add(telemetry.WriteReadingAsync(
-                reading.Lat is null && S.Lat is not null ? reading with { Lat = S.Lat, Lon = S.Lon } : reading, S.Grid));
+            points.Add(PointFor(reading, judged));
 
             if (!judged)
             {
@@ -169,13 +167,7 @@ public sealed partial class DeviceGrain(
             await directory.UpsertAsync(Snapshot());
         }
 
-        // Awaited last, so storage never delays a case; the caller acknowledges MQTT only after this.
-        foreach (var write in stored ?? [])
-        {
-            await write;
-        }
-
-        return new IngestResult(accepted, evaluated, duplicates, refused);
+        return new IngestResult(accepted, evaluated, duplicates, refused, points.DrainToImmutable());
     }
 
     public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
@@ -402,6 +394,18 @@ public sealed partial class DeviceGrain(
         S.Unit = cell?.Unit;
         _dirty = true;
         return true;
+    }
+
+    // A moving device's point is placed by its own position, so a redelivery lands in the same series.
+    private TelemetryPoint PointFor(Reading reading, bool judged)
+    {
+        if (reading.Lat is not { } lat || reading.Lon is not { } lon)
+        {
+            return new TelemetryPoint(S.Lat is null ? reading : reading with { Lat = S.Lat, Lon = S.Lon }, S.Grid, S.Unit);
+        }
+
+        var cell = judged ? null : zones.Current.Locate(lat, lon);
+        return judged ? new TelemetryPoint(reading, S.Grid, S.Unit) : new TelemetryPoint(reading, cell?.Code, cell?.Unit);
     }
 
     private bool IsOnline(DateTimeOffset now)

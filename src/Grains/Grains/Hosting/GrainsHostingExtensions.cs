@@ -45,8 +45,6 @@ public static class GrainsHostingExtensions
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
-        // A telemetry writer registered before or after this wins; otherwise readings are judged, not stored.
-        services.TryAddSingleton<ITelemetrySink>(NoTelemetrySink.Instance);
 
         return silo;
     }

@@ -8,4 +8,7 @@ public interface ICaseStore
     Task SaveAsync(CaseSnapshot snapshot);
 
     Page<CaseSnapshot> Query(CaseQuery query);
+
+    /// <summary>Cases not closed, per (unit, code), with those due before <paramref name="now"/>.</summary>
+    IReadOnlyList<OpenCaseCount> CountOpen(DateTimeOffset now);
 }

@@ -107,6 +107,24 @@ public sealed class SqliteCaseStore : ICaseStore
         return new Page<CaseSnapshot>(items, total, query.Page, query.PageSize);
     });
 
+    public IReadOnlyList<OpenCaseCount> CountOpen(DateTimeOffset now) => _db.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT unit, code, json_extract(body, '$.dueAt') FROM cases WHERE status <> $closed";
+        command.Parameters.AddWithValue("$closed", Cases.CaseStatus.Closed);
+        var counts = new Dictionary<(string?, string), (int Open, int Overdue)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var key = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1));
+            var overdue = !reader.IsDBNull(2) && DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture) < now;
+            var (open, late) = counts.GetValueOrDefault(key);
+            counts[key] = (open + 1, late + (overdue ? 1 : 0));
+        }
+
+        return counts.Select(c => new OpenCaseCount(c.Key.Item1, c.Key.Item2, c.Value.Open, c.Value.Overdue)).ToList();
+    });
+
     private static CaseSnapshot Deserialize(string body) =>
         JsonSerializer.Deserialize<CaseSnapshot>(body, CityOpsJson.Options)
         ?? throw new InvalidDataException("A stored case is empty.");

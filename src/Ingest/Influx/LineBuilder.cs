@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+
+namespace CityOps.Ingest.Influx;
+
+/// <summary>
+/// Writes InfluxDB line protocol (UTF-8) into a growable buffer, one point at a time:
+/// <c>Measurement(...).Tag(...).Field(...).End(ms)</c>. Escaping follows the protocol: commas and
+/// spaces in measurements; commas, equals signs and spaces in tag keys, tag values and field keys;
+/// double quotes and backslashes in string field values. What line protocol cannot carry is
+/// replaced, never sent broken: an empty tag value leaves the tag out, a non-finite float leaves
+/// the field out, a point without fields is not written, line breaks become spaces, and a
+/// backslash in a name or tag value becomes '/' (InfluxDB 1.x reads a trailing one as an escape).
+/// </summary>
+public sealed class LineBuilder
+{
+    private byte[] _bytes;
+    private int _length;
+    private int _lineStart;
+    private bool _hasField;
+
+    public LineBuilder(int capacity = 4096) => _bytes = new byte[Math.Max(capacity, 256)];
+
+    /// <summary>Complete lines written.</summary>
+    public int Lines { get; private set; }
+
+    public int Length => _length;
+
+    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
+
+    public LineBuilder Measurement(string name)
+    {
+        _lineStart = _length;
+        _hasField = false;
+        WriteName(name, tagLike: false);
+        return this;
+    }
+
+    /// <summary>A tag; left out when the value is null or empty (line protocol has no empty tag values).</summary>
+    public LineBuilder Tag(string key, string? value)
+    {
+        if (string.IsNullOrEmpty(value) || key.Length == 0)
+        {
+            return this;
+        }
+
+        WriteByte((byte)',');
+        WriteName(key, tagLike: true);
+        WriteByte((byte)'=');
+        WriteName(value, tagLike: true);
+        return this;
+    }
+
+    public LineBuilder Field(string key, double value)
+    {
+        if (!double.IsFinite(value) || !BeginField(key))
+        {
+            return this;
+        }
+
+        // Shortest round-trip form: "23.5", "1E-05", "-0"; all parse as InfluxDB floats.
+        Ensure(32);
+        value.TryFormat(_bytes.AsSpan(_length), out var written, "R", CultureInfo.InvariantCulture);
+        _length += written;
+        return this;
+    }
+
+    public LineBuilder Field(string key, double? value) => value is { } v ? Field(key, v) : this;
+
+    public LineBuilder Field(string key, long value)
+    {
+        if (!BeginField(key))
+        {
+            return this;
+        }
+
+        Ensure(24);
+        value.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'i');
+        return this;
+    }
+
+    public LineBuilder Field(string key, bool value)
+    {
+        if (BeginField(key))
+        {
+            WriteAscii(value ? "true" : "false");
+        }
+
+        return this;
+    }
+
+    /// <summary>A string field; left out when the value is null.</summary>
+    public LineBuilder Field(string key, string? value)
+    {
+        if (value is null || !BeginField(key))
+        {
+            return this;
+        }
+
+        WriteByte((byte)'"');
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (rune.Value is '"' or '\\')
+            {
+                WriteByte((byte)'\\');
+            }
+
+            WriteRune(rune.Value is '\n' or '\r' ? new Rune(' ') : rune);
+        }
+
+        WriteByte((byte)'"');
+        return this;
+    }
+
+    /// <summary>Ends the point with its timestamp in milliseconds; a point without fields is dropped.</summary>
+    public void End(long timestampMs)
+    {
+        if (!_hasField)
+        {
+            _length = _lineStart;
+            return;
+        }
+
+        WriteByte((byte)' ');
+        Ensure(24);
+        timestampMs.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        WriteByte((byte)'\n');
+        _lineStart = _length;
+        Lines++;
+    }
+
+    /// <summary>The lines written so far, copied out; the builder is then empty again.</summary>
+    public LineChunk Take()
+    {
+        var chunk = new LineChunk(_bytes.AsSpan(0, _lineStart).ToArray(), Lines);
+        Clear();
+        return chunk;
+    }
+
+    public void Clear()
+    {
+        _length = _lineStart = 0;
+        Lines = 0;
+        _hasField = false;
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(Written);
+
+    private bool BeginField(string key)
+    {
+        if (key.Length == 0)
+        {
+            return false;
+        }
+
+        WriteByte(_hasField ? (byte)',' : (byte)' ');
+        _hasField = true;
+        WriteName(key, tagLike: true);
+        WriteByte((byte)'=');
+        return true;
+    }
+
+    // Measurements escape commas and spaces; tag keys, tag values and field keys also equals signs.
+    private void WriteName(string name, bool tagLike)
+    {
+        foreach (var rune in name.EnumerateRunes())
+        {
+            switch (rune.Value)
+            {
+                case ',' or ' ':
+                case '=' when tagLike:
+                    WriteByte((byte)'\\');
+                    WriteByte((byte)rune.Value);
+                    break;
+                case '\n' or '\r' or '\t':
+                    WriteByte((byte)'\\');
+                    WriteByte((byte)' ');
+                    break;
+                case '\\':
+                    WriteByte((byte)'/');
+                    break;
+                default:
+                    WriteRune(rune);
+                    break;
+            }
+        }
+    }
+
+    private void WriteRune(Rune rune)
+    {
+        if (rune.IsAscii)
+        {
+            WriteByte((byte)rune.Value);
+            return;
+        }
+
+        Ensure(4);
+        _length += rune.EncodeToUtf8(_bytes.AsSpan(_length));
+    }
+
+    private void WriteAscii(string text)
+    {
+        Ensure(text.Length);
+        foreach (var c in text)
+        {
+            _bytes[_length++] = (byte)c;
+        }
+    }
+
+    private void WriteByte(byte value)
+    {
+        Ensure(1);
+        _bytes[_length++] = value;
+    }
+
+    private void Ensure(int more)
+    {
+        if (_length + more > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + more));
+        }
+    }
+}
