@@ -52,7 +52,9 @@ public sealed class DashboardModelTests
     public void Every_datasource_reference_is_the_provisioned_influxdb(string file)
     {
         var uids = GrafanaProvisioning.DataSourceUids;
-        var references = DataSourceReferences(GrafanaDashboard.Named(file).Json).ToList();
+        var dashboard = GrafanaDashboard.Named(file);
+        Assert.All(dashboard.Panels().Where(p => (string?)p["type"] != "row"), p => Assert.NotNull(p["datasource"]));
+        var references = DataSourceReferences(dashboard.Json).ToList();
         Assert.NotEmpty(references);
         Assert.All(references, reference =>
         {
