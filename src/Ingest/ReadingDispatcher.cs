@@ -162,6 +162,14 @@ public sealed partial class ReadingDispatcher(
 
                 return result.Points;
             }
+            catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+            {
+                // Disk full or unwritable: every device would fail alike. Wait (the channel fills and
+                // the broker holds the rest) rather than give readings up; health shows it meanwhile.
+                IngestMetrics.DispatchRetries.Inc();
+                LogStorageUnavailable(logger, deviceId, ex.Message);
+                await Task.Delay(Backoff[Math.Min(attempt, 4)], time, cancellationToken).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= Backoff.Length)
@@ -185,6 +193,9 @@ public sealed partial class ReadingDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: grain call failed (attempt {Attempt}), retrying: {Reason}")]
     private static partial void LogRetry(ILogger logger, string deviceId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: storage unavailable, retrying until it is back: {Reason}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Device {DeviceId}: gave up on {Count} readings after retries; sent to the dead-letter topic")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string deviceId, int count);

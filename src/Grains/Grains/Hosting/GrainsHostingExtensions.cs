@@ -45,6 +45,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
 
         return silo;
     }

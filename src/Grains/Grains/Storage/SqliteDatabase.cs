@@ -9,6 +9,8 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    private const int SqliteReadOnly = 8, SqliteIoErr = 10, SqliteFull = 13, SqliteCantOpen = 14;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public SqliteDatabase(string path)
@@ -34,6 +36,9 @@ public sealed class SqliteDatabase : IDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Why the last write failed for want of storage (disk full, read-only, I/O error); null once a write succeeds again.</summary>
+    public string? WriteFailure { get; private set; }
+
     /// <summary>Opens a pooled connection with the per-connection pragmas applied.</summary>
     public SqliteConnection Open()
     {
@@ -55,7 +60,14 @@ public sealed class SqliteDatabase : IDisposable
             using var transaction = connection.BeginTransaction();
             var result = work(connection, transaction);
             transaction.Commit();
+            WriteFailure = null;
             return result;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteFull or SqliteIoErr or SqliteReadOnly or SqliteCantOpen)
+        {
+            // The transaction rolled back: nothing half-written. Callers retry; health shows it meanwhile.
+            WriteFailure = $"{Path}: {ex.Message}";
+            throw new StorageUnavailableException("local store cannot be written: " + WriteFailure, ex);
         }
         finally
         {
