@@ -100,7 +100,8 @@ public static class CaseEndpoints
             var id = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();
             var filed = await grains.GetGrain<ICaseGrain>(id).File(new CaseFiling(
                 CaseCodes.Normalize(request.Code!), request.Title!, request.Severity ?? "yellow", request.DeviceId, null,
-                request.Lat, request.Lon, cell?.Code, request.Unit ?? cell?.Unit, null, now, request.By ?? "api", request.Note));
+                request.Lat, request.Lon, cell?.Code, request.Unit ?? cell?.Unit, null, now, request.By ?? "api", request.Note,
+                UnitFixed: request.Unit is not null));
             return TypedResults.Created($"/api/v1/cases/{id}", filed);
         });
 

@@ -1,6 +1,8 @@
 using CityOps.Grains.Cases;
 using CityOps.Grains.Devices;
+using CityOps.Grains.Routing;
 using CityOps.Grains.RuleSets;
+using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +26,9 @@ public static class GrainsHostingExtensions
 
         builder.Services.AddOptions<RulesOptions>().BindConfiguration("CityOps:Rules");
         builder.Services.AddOptions<DevicesOptions>().BindConfiguration("CityOps:Devices");
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration("CityOps:Routing");
+        builder.Services.AddOptions<CasesOptions>().BindConfiguration("CityOps:Cases");
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
@@ -45,6 +50,10 @@ public static class GrainsHostingExtensions
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
+        services.AddSingleton<RoutingCatalog>();
+        services.AddSingleton<CaseSweeper>();
+        services.AddSingleton<SilenceBook>();
+        services.AddSingleton<CaseIntake>();
         // A telemetry writer registered before or after this wins; otherwise readings are judged, not stored.
         services.TryAddSingleton<ITelemetrySink>(NoTelemetrySink.Instance);
 

@@ -8,4 +8,7 @@ public interface ICaseStore
     Task SaveAsync(CaseSnapshot snapshot);
 
     Page<CaseSnapshot> Query(CaseQuery query);
+
+    /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>
+    IReadOnlyList<CaseSnapshot> Open();
 }

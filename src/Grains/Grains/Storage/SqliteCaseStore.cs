@@ -107,6 +107,20 @@ public sealed class SqliteCaseStore : ICaseStore
         return new Page<CaseSnapshot>(items, total, query.Page, query.PageSize);
     });
 
+    public IReadOnlyList<CaseSnapshot> Open() => _db.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM cases WHERE status <> 'closed'";
+        using var reader = command.ExecuteReader();
+        var items = new List<CaseSnapshot>();
+        while (reader.Read())
+        {
+            items.Add(Deserialize(reader.GetString(0)));
+        }
+
+        return (IReadOnlyList<CaseSnapshot>)items;
+    });
+
     private static CaseSnapshot Deserialize(string body) =>
         JsonSerializer.Deserialize<CaseSnapshot>(body, CityOpsJson.Options)
         ?? throw new InvalidDataException("A stored case is empty.");
