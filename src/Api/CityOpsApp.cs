@@ -54,6 +54,8 @@ public static partial class CityOpsApp
         app.MapZoneEndpoints();
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();
+        app.MapSilenceEndpoints();
+        app.MapKpiEndpoints();
 
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();

@@ -11,4 +11,7 @@ public interface ICaseStore
 
     /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>
     IReadOnlyList<CaseSnapshot> Open();
+
+    /// <summary>Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> (the candidates for a period's KPIs).</summary>
+    IReadOnlyList<CaseSnapshot> ActiveBetween(DateTimeOffset from, DateTimeOffset to);
 }

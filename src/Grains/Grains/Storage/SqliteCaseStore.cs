@@ -111,6 +111,20 @@ public sealed class SqliteCaseStore : ICaseStore
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT body FROM cases WHERE status <> 'closed'";
+        return ReadAll(command);
+    });
+
+    public IReadOnlyList<CaseSnapshot> ActiveBetween(DateTimeOffset from, DateTimeOffset to) => _db.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM cases WHERE opened_at < $to AND updated_at >= $from";
+        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        return ReadAll(command);
+    });
+
+    private static IReadOnlyList<CaseSnapshot> ReadAll(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var items = new List<CaseSnapshot>();
         while (reader.Read())
@@ -118,8 +132,8 @@ public sealed class SqliteCaseStore : ICaseStore
             items.Add(Deserialize(reader.GetString(0)));
         }
 
-        return (IReadOnlyList<CaseSnapshot>)items;
-    });
+        return items;
+    }
 
     private static CaseSnapshot Deserialize(string body) =>
         JsonSerializer.Deserialize<CaseSnapshot>(body, CityOpsJson.Options)
