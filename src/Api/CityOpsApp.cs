@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityOps.Api.Demo;
+using CityOps.Api.Dispatch;
 using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
 using CityOps.Grains;
@@ -35,6 +36,8 @@ public static partial class CityOpsApp
         builder.AddCityOpsIngest();
         builder.Services.AddHostedService<DeviceWaker>();
         builder.Services.AddHostedService<CaseConsoleReporter>();
+        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHostedService<WebhookDispatcher>();
         if (demo)
         {
             builder.AddCityOpsDemo();

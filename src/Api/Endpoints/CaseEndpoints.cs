@@ -33,6 +33,10 @@ public static class CaseEndpoints
             return TypedResults.Ok(store.Query(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
         });
 
+        group.MapGet("/stream", CaseStream.Handle)
+            .WithSummary("Server-sent events of every case change; resume with Last-Event-ID")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+
         group.MapGet("/{id}", async Task<Results<Ok<CaseSnapshot>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             IsCaseId(id) && await grains.GetGrain<ICaseGrain>(id).Get() is { } found
                 ? TypedResults.Ok(found)

@@ -185,8 +185,10 @@ public sealed partial class CaseGrain(
 
     private async Task SaveAndAnnounce(string eventName)
     {
-        await Save();
-        events.Publish(new CaseEvent(eventName, _case!));
+        var logged = await store.SaveAsync(_case!, eventName, time.GetUtcNow());
+        _dirty = false;
+        _lastWrite = time.GetUtcNow();
+        events.Publish(new CaseEvent(eventName, _case!, logged.Sequence));
         CityOpsMetrics.CaseChanges.WithLabels(eventName).Inc();
     }
 

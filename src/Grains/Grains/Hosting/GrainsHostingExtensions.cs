@@ -1,5 +1,6 @@
 using CityOps.Grains.Cases;
 using CityOps.Grains.Devices;
+using CityOps.Grains.Dispatch;
 using CityOps.Grains.Routing;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Silences;
@@ -28,6 +29,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddOptions<DevicesOptions>().BindConfiguration("CityOps:Devices");
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration("CityOps:Routing");
         builder.Services.AddOptions<CasesOptions>().BindConfiguration("CityOps:Cases");
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration("CityOps:Dispatch");
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
         builder.UseOrleans(silo =>
         {
@@ -45,7 +47,9 @@ public static class GrainsHostingExtensions
         services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
         services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
         services.AddSingleton<SqliteGrainStorage>();
-        services.AddSingleton<ICaseStore, SqliteCaseStore>();
+        services.AddSingleton<SqliteCaseStore>();
+        services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
+        services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqliteCaseStore>());
         services.AddSingleton<IDeviceDirectory, SqliteDeviceDirectory>();
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();

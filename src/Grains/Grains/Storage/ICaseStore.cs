@@ -5,7 +5,20 @@ public interface ICaseStore
 {
     CaseSnapshot? Find(string id);
 
+    /// <summary>Saves a change no one is told about (a new value between significant changes).</summary>
     Task SaveAsync(CaseSnapshot snapshot);
+
+    /// <summary>
+    /// Saves a change and appends it to the durable event log (and the webhook outbox, when a webhook is
+    /// configured) in one transaction; returns the event.
+    /// </summary>
+    Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at);
+
+    /// <summary>Events after <paramref name="sequence"/>, oldest first (SSE replay).</summary>
+    IReadOnlyList<StoredCaseEvent> EventsAfter(long sequence, int limit);
+
+    /// <summary>The sequence number of the latest event (0 when there is none).</summary>
+    long LastSequence();
 
     Page<CaseSnapshot> Query(CaseQuery query);
 
