@@ -3,6 +3,7 @@ using CityOps.Api.Demo;
 using CityOps.Api.Dispatch;
 using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
+using CityOps.Api.Security;
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
 using CityOps.Grains.RuleSets;
@@ -32,6 +33,7 @@ public static partial class CityOpsApp
             .AddCheck<MqttHealthCheck>("mqtt")
             .AddCheck<StorageHealthCheck>("storage");
 
+        builder.AddCityOpsSecurity();
         builder.AddCityOpsGrains();
         builder.AddCityOpsIngest();
         builder.Services.AddHostedService<DeviceWaker>();
@@ -50,6 +52,7 @@ public static partial class CityOpsApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCityOpsSecurity();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
         app.MapMetrics("/metrics");
@@ -59,6 +62,7 @@ public static partial class CityOpsApp
         app.MapCaseEndpoints();
         app.MapSilenceEndpoints();
         app.MapKpiEndpoints();
+        app.MapOpen311Endpoints();
 
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();
