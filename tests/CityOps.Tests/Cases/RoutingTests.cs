@@ -118,4 +118,18 @@ public sealed class RoutingTests
         Assert.Contains(errors, e => e.Contains("routes[0].deadline", StringComparison.Ordinal) && e.Contains("soon", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("routes[0].timing", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Shipped_routing_file_is_valid_and_dispatches_nothing_by_itself()
+    {
+        var table = RoutingParser.Parse(File.ReadAllText(Path.Combine(CityOps.Tests.Infrastructure.RepoPaths.Root, "routing.yaml")), "routing.yaml", out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("Asia/Shanghai", table.Calendar.TimeZone.Id);
+        Assert.All(table.Routes, r => Assert.NotEqual(true, r.AutoDispatch));
+        var monday9 = new DateTimeOffset(2026, 7, 20, 9, 0, 0, China);
+        Assert.Equal(monday9.AddHours(3), table.Decide("0111", null, null, monday9).DueAt);
+        Assert.Equal(monday9.AddHours(24), table.Decide("0118", null, null, monday9).DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 7, 20, 14, 30, 0, China), table.Decide("0406", null, null, monday9).DueAt);
+    }
 }
