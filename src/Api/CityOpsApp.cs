@@ -63,6 +63,7 @@ public static partial class CityOpsApp
         app.MapSilenceEndpoints();
         app.MapKpiEndpoints();
         app.MapOpen311Endpoints();
+        app.MapRoutingEndpoints();
 
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();

@@ -50,6 +50,11 @@ public static class CaseEndpoints
                 return Problems.Invalid("action", $"action is one of {string.Join(", ", CaseWorkflow.Actions)}");
             }
 
+            if (request.Action == "postpone" && request.DueAt is null)
+            {
+                return Problems.Invalid("dueAt", "postpone needs the new dueAt");
+            }
+
             if (request.Note is { Length: > 2000 } || request.Unit is { Length: > 100 } || request.By is { Length: > 100 })
             {
                 return Problems.Invalid("note", "note is at most 2000 characters; unit and by at most 100");

@@ -199,6 +199,21 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
         Assert.Null(book.Matching("MH-1", "manhole-tilt", "410702001002003", null, null, Now.AddHours(2)));
     }
 
+    [Fact]
+    public async Task Events_older_than_the_retention_are_pruned_from_the_log()
+    {
+        var id = NewId("old");
+        await fixture.Grains.GetGrain<ICaseGrain>(id).File(Filing("0102", null));
+        var store = fixture.SiloServices.GetRequiredService<ICaseStore>();
+        Assert.Contains(store.EventsAfter(0, 100_000), e => e.CaseId == id);
+
+        fixture.Time.Advance(TimeSpan.FromDays(31));
+        Assert.True(await Sweeper.PruneAsync() >= 1);
+
+        Assert.DoesNotContain(store.EventsAfter(0, 100_000), e => e.CaseId == id);
+        Assert.NotNull(store.Find(id));
+    }
+
     private async Task RaiseAgain(string device)
     {
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);

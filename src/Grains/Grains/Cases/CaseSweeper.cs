@@ -40,14 +40,23 @@ public sealed partial class CaseSweeper(
         return changed;
     }
 
+    /// <summary>Drops case events older than the retention from the durable log.</summary>
+    public Task<int> PruneAsync() => store.PruneEventsAsync(time.GetUtcNow() - options.Value.EventRetention);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        var lastPrune = DateTimeOffset.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await SweepAsync();
+                if (time.GetUtcNow() - lastPrune > TimeSpan.FromHours(1))
+                {
+                    lastPrune = time.GetUtcNow();
+                    await PruneAsync();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -20,6 +20,9 @@ public interface ICaseStore
     /// <summary>The sequence number of the latest event (0 when there is none).</summary>
     long LastSequence();
 
+    /// <summary>Drops logged events older than <paramref name="before"/> that the webhook no longer needs; returns how many.</summary>
+    Task<int> PruneEventsAsync(DateTimeOffset before);
+
     Page<CaseSnapshot> Query(CaseQuery query);
 
     /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>

@@ -107,6 +107,21 @@ public sealed class SqliteCaseStore : ICaseStore, IWebhookOutbox
         return (long)command.ExecuteScalar()!;
     });
 
+    public Task<int> PruneEventsAsync(DateTimeOffset before) => _db.WriteAsync((connection, transaction) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM case_events WHERE at < $before
+              AND seq NOT IN (SELECT seq FROM webhook_outbox WHERE state = 'pending');
+            """;
+        command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        var pruned = command.ExecuteNonQuery();
+        command.CommandText = "DELETE FROM webhook_outbox WHERE state <> 'pending' AND seq NOT IN (SELECT seq FROM case_events)";
+        command.ExecuteNonQuery();
+        return pruned;
+    });
+
     public IReadOnlyList<OutboxEntry> Pending(int limit) => _db.Read(connection =>
     {
         using var command = connection.CreateCommand();
