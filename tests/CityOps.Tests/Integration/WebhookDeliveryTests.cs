@@ -4,7 +4,7 @@ using CityOps.Tests.Infrastructure;
 namespace CityOps.Tests.Integration;
 
 /// <summary>The webhook against a real HTTP receiver that is down, then failing, then well, across a CityOps crash.</summary>
-public sealed class WebhookDeliveryTests
+public sealed class WebhookDeliveryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly string[] Workflow = ["case.filed", "case.dispatched", "case.handled", "case.verified", "case.closed"];
 
@@ -100,6 +100,46 @@ public sealed class WebhookDeliveryTests
             Assert.Equal(["case.filed", "case.handled"], Accepted(receiver, refusedCase).Select(d => d.Event));
             Assert.Equal(1, await Devices.MetricAsync(http, "cityops_webhook_parked_total"));
             Assert.Equal(1, await Devices.MetricAsync(http, "cityops_webhook_failed_total", "4xx"));
+        }
+    }
+
+    [Fact]
+    public async Task Burst_of_case_changes_is_streamed_live_and_the_backlog_drains_once_the_receiver_is_up()
+    {
+        using var folder = new TempFolder("webhook");
+        await using var receiver = new WebhookReceiver(FreePort.Next());
+        var app = await DispatchCity.StartAsync(folder, FastRetries(receiver.Url));
+        await using (app)
+        {
+            var http = app.Http;
+            const int Cases = 100;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var ids = new List<string>();
+            var streamed = SseClient.ReadAsync(http, "/api/v1/cases/stream", null, 2 * Cases, TimeSpan.FromSeconds(60));
+            await Task.Delay(200);
+            for (var i = 0; i < Cases; i++)
+            {
+                var id = await DispatchCity.FileAsync(http);
+                await DispatchCity.ActAsync(http, id, "dispatch");
+                ids.Add(id);
+            }
+
+            var written = clock.Elapsed;
+            var events = await streamed;
+            var sse = clock.Elapsed;
+
+            // The receiver was down all along: the backlog drains once it is up (after at most one pause).
+            await receiver.StartAsync();
+            var up = clock.Elapsed;
+            await WaitUntil(() => receiver.Received.Count(d => d.AnsweredStatus == 200) >= 2 * Cases, TimeSpan.FromSeconds(30));
+            var drained = clock.Elapsed - up;
+
+            Assert.Equal(2 * Cases, events.Count);
+            Assert.All(ids, id => Assert.Equal(["case.filed", "case.dispatched"], Accepted(receiver, id).Select(d => d.Event)));
+            var report = $"{2 * Cases} case changes over HTTP in {written.TotalMilliseconds:0} ms, all streamed (SSE) by {sse.TotalMilliseconds:0} ms; "
+                + $"webhook backlog of {2 * Cases} drained {drained.TotalMilliseconds:0} ms after the receiver came up";
+            output.WriteLine(report);
+            Console.WriteLine(" " + report);
         }
     }
 
