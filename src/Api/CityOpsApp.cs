@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CityOps.Api.Demo;
+using CityOps.Api.Dispatch;
 using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
+using CityOps.Api.Security;
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
 using CityOps.Grains.RuleSets;
@@ -32,12 +34,15 @@ public static partial class CityOpsApp
             .AddCheck<StorageHealthCheck>("storage")
             .AddCheck<TelemetryHealthCheck>("telemetry");
 
+        builder.AddCityOpsSecurity();
         builder.AddCityOpsGrains();
         builder.AddCityOpsIngest();
         builder.Services.AddHostedService<DeviceWaker>();
         builder.Services.AddHostedService<CaseConsoleReporter>();
         builder.Services.AddHostedService<CaseTelemetryWriter>();
         builder.Services.AddHostedService<EngineTelemetryReporter>();
+        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHostedService<WebhookDispatcher>();
         if (demo)
         {
             builder.AddCityOpsDemo();
@@ -50,6 +55,7 @@ public static partial class CityOpsApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCityOpsSecurity();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
         app.MapMetrics("/metrics");
@@ -57,6 +63,10 @@ public static partial class CityOpsApp
         app.MapZoneEndpoints();
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();
+        app.MapSilenceEndpoints();
+        app.MapKpiEndpoints();
+        app.MapOpen311Endpoints();
+        app.MapRoutingEndpoints();
 
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();

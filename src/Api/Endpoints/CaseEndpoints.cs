@@ -33,17 +33,26 @@ public static class CaseEndpoints
             return TypedResults.Ok(store.Query(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
         });
 
+        group.MapGet("/stream", CaseStream.Handle)
+            .WithSummary("Server-sent events of every case change; resume with Last-Event-ID")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+
         group.MapGet("/{id}", async Task<Results<Ok<CaseSnapshot>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             IsCaseId(id) && await grains.GetGrain<ICaseGrain>(id).Get() is { } found
                 ? TypedResults.Ok(found)
                 : Problems.NotFound($"No case '{id}'."));
 
         group.MapPost("/{id}/actions", async Task<Results<Ok<CaseSnapshot>, ProblemHttpResult, ValidationProblem>> (
-            string id, CaseActionRequest request, IGrainFactory grains) =>
+            string id, CaseActionRequest request, IGrainFactory grains, HttpContext context) =>
         {
             if (request.Action is null || !CaseWorkflow.Actions.Contains(request.Action))
             {
                 return Problems.Invalid("action", $"action is one of {string.Join(", ", CaseWorkflow.Actions)}");
+            }
+
+            if (request.Action == "postpone" && request.DueAt is null)
+            {
+                return Problems.Invalid("dueAt", "postpone needs the new dueAt");
             }
 
             if (request.Note is { Length: > 2000 } || request.Unit is { Length: > 100 } || request.By is { Length: > 100 })
@@ -57,7 +66,7 @@ public static class CaseEndpoints
             }
 
             var result = await grains.GetGrain<ICaseGrain>(id).Act(
-                new CaseAction(request.Action, request.Unit, request.Note, request.By ?? "api", request.DueAt));
+                new CaseAction(request.Action, request.Unit, request.Note, request.By ?? context.User.Identity?.Name ?? "api", request.DueAt));
             return result switch
             {
                 { Case: { } updated } => TypedResults.Ok(updated),
@@ -67,7 +76,7 @@ public static class CaseEndpoints
         });
 
         group.MapPost("/", async Task<Results<Created<CaseSnapshot>, ValidationProblem>> (
-            CaseRequest request, IGrainFactory grains, ZoneMap zones, TimeProvider time) =>
+            CaseRequest request, IGrainFactory grains, ZoneMap zones, TimeProvider time, HttpContext context) =>
         {
             var errors = new Dictionary<string, string[]>();
             if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 16 || !request.Code.All(char.IsAsciiDigit))
@@ -100,7 +109,8 @@ public static class CaseEndpoints
             var id = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();
             var filed = await grains.GetGrain<ICaseGrain>(id).File(new CaseFiling(
                 CaseCodes.Normalize(request.Code!), request.Title!, request.Severity ?? "yellow", request.DeviceId, null,
-                request.Lat, request.Lon, cell?.Code, request.Unit ?? cell?.Unit, null, now, request.By ?? "api", request.Note));
+                request.Lat, request.Lon, cell?.Code, request.Unit ?? cell?.Unit, null, now, request.By ?? context.User.Identity?.Name ?? "api", request.Note,
+                UnitFixed: request.Unit is not null));
             return TypedResults.Created($"/api/v1/cases/{id}", filed);
         });
 

@@ -70,21 +70,23 @@ public sealed class EngineTelemetryReporter(ITelemetryWriter telemetry, ICaseSto
             .Field("influx_spilled", Count(InfluxMetrics.Spilled.Value))
             .Field("channel_depth", Count(IngestMetrics.ChannelDepth.Value))
             .Field("cases_raised", Count(CityOpsMetrics.CasesRaised.GetAllLabelValues().Sum(l => CityOpsMetrics.CasesRaised.WithLabels(l).Value)))
-            .Field("webhook_pending", 0L)
+            .Field("webhook_pending", Count(CityOpsMetrics.WebhookPending.Value))
             .Field("memory_mb", Math.Round(Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024), 1))
             .End(now);
     }
 
     private void AppendOpenCases(LineBuilder lines, long now)
     {
-        var counts = cases.CountOpen(DateTimeOffset.FromUnixTimeMilliseconds(now)).ToDictionary(c => (c.Unit, c.Code));
+        var counts = cases.Open()
+            .GroupBy(c => (c.Unit, c.Code))
+            .ToDictionary(g => g.Key, g => (Open: g.Count(), Overdue: g.Count(c => c.Overdue)));
         _seen.UnionWith(counts.Keys);
         foreach (var key in _seen)
         {
-            var count = counts.GetValueOrDefault(key);
+            var (open, overdue) = counts.GetValueOrDefault(key);
             lines.Measurement("cases_open").Tag("code", key.Code).Tag("unit", key.Unit)
-                .Field("open", (long)(count?.Open ?? 0))
-                .Field("overdue", (long)(count?.Overdue ?? 0))
+                .Field("open", (long)open)
+                .Field("overdue", (long)overdue)
                 .End(now);
         }
     }

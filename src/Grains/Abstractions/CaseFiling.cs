@@ -1,6 +1,9 @@
 namespace CityOps.Grains;
 
-/// <summary>What is known when a case is filed (立案), by a rule or by a person.</summary>
+/// <summary>
+/// What is known when a case is filed (立案), by a rule or by a person. <see cref="UnitFixed"/>: the unit was
+/// named by the person filing, so routing does not replace it (otherwise it is the grid's, routing's wins).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cityops.case-filing")]
 public sealed record CaseFiling(
     [property: Id(0)] string Code,
@@ -15,4 +18,5 @@ public sealed record CaseFiling(
     [property: Id(9)] double? Value,
     [property: Id(10)] DateTimeOffset At,
     [property: Id(11)] string Actor,
-    [property: Id(12)] string? Note);
+    [property: Id(12)] string? Note,
+    [property: Id(13)] bool UnitFixed = false);

@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 
 namespace CityOps.Grains;
 
-/// <summary>A city-management case (案件) as the API, the stream and the dispatch system see it.</summary>
+/// <summary>
+/// A city-management case (案件) as the API, the stream and the dispatch system see it.
+/// <see cref="Overdue"/>: its 处置时限 (<see cref="DueAt"/>) passed before it was handled (sticky once set,
+/// cleared by a postponement into the future); <see cref="VerifyDueAt"/>: the 核查 limit after handling.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cityops.case-snapshot")]
 public sealed record CaseSnapshot(
     [property: Id(0)] string Id,
@@ -24,4 +28,7 @@ public sealed record CaseSnapshot(
     [property: Id(16)] DateTimeOffset UpdatedAt,
     [property: Id(17)] DateTimeOffset? DueAt,
     [property: Id(18)] DateTimeOffset? ClosedAt,
-    [property: Id(19)] ImmutableArray<CaseEntry> History);
+    [property: Id(19)] ImmutableArray<CaseEntry> History,
+    [property: Id(20)] bool Overdue = false,
+    [property: Id(21)] TimeSpan? VerifyLimit = null,
+    [property: Id(22)] DateTimeOffset? VerifyDueAt = null);

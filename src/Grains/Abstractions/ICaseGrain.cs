@@ -12,4 +12,7 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<CaseActionResult> Act(CaseAction action);
 
     Task<CaseSnapshot?> Get();
+
+    /// <summary>Lets time act: flags a passed deadline, verifies by the sensor when the alarm stayed clear.</summary>
+    Task<CaseSnapshot?> Tick();
 }

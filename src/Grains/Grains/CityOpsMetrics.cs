@@ -16,4 +16,26 @@ public static class CityOpsMetrics
 
     public static readonly Counter ReadingsRefused = Metrics.CreateCounter(
         "cityops_readings_refused_total", "Readings a device grain refused, by reason.", "reason");
+
+    public static readonly Gauge CasesOverdue = Metrics.CreateGauge(
+        "cityops_cases_overdue", "Open cases not yet handled whose 处置时限 (dueAt) has passed.");
+
+    public static readonly Counter CasesOverdueTotal = Metrics.CreateCounter(
+        "cityops_cases_overdue_total", "Cases that passed their 处置时限 before being handled.");
+
+    /// <summary>Webhook events written to the outbox and not yet delivered or parked (read by the InfluxDB writer too).</summary>
+    public static readonly Gauge WebhookPending = Metrics.CreateGauge(
+        "cityops_webhook_pending", "Case events in the webhook outbox waiting for delivery.");
+
+    public static readonly Counter WebhookDelivered = Metrics.CreateCounter(
+        "cityops_webhook_delivered_total", "Case events the webhook receiver accepted (2xx).");
+
+    public static readonly Counter WebhookFailed = Metrics.CreateCounter(
+        "cityops_webhook_failed_total", "Webhook delivery attempts that failed, by reason (unreachable, timeout, 5xx, 4xx).", "reason");
+
+    public static readonly Counter WebhookParked = Metrics.CreateCounter(
+        "cityops_webhook_parked_total", "Case events given up on because the receiver refused them (4xx other than 408/429).");
+
+    public static readonly Counter AlarmsSilenced = Metrics.CreateCounter(
+        "cityops_alarms_silenced_total", "Alarms that raised no case because a silence (maintenance window) held.");
 }

@@ -1,5 +1,6 @@
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
+using CityOps.Grains.Routing;
 using CityOps.Grains.RuleSets;
 using CityOps.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,22 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             case: { code: "{device.code}", title: "井盖倾斜 {value}°" }
         """;
 
+    /// <summary>Routing for the tests: UTC working days 08:00–12:00 and 13:00–17:00; waterlogging in one street auto-dispatched.</summary>
+    public const string Routing = """
+        calendar:
+          timeZone: UTC
+          workDays: [mon, tue, wed, thu, fri]
+          hours: ["08:00-12:00", "13:00-17:00"]
+        routes:
+          - code: "0406"
+            grid: "410702001"
+            unit: drainage-co
+            deadline: 4h
+            timing: working
+            verify: 30m
+            autoDispatch: true
+        """;
+
     private readonly TempFolder _folder = new("grains");
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero));
@@ -52,11 +69,14 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var rules = _folder.Combine("rules");
         Directory.CreateDirectory(rules);
         await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), Rules);
+        var routing = _folder.Combine("routing.yaml");
+        await File.WriteAllTextAsync(routing, Routing);
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(CityOpsTime.Key, Time);
             silo.Services.Configure<RulesOptions>(o => o.Path = rules);
+            silo.Services.Configure<RoutingOptions>(o => o.Path = routing);
             silo.AddCityOpsGrains(_folder.Combine("data"));
         });
         Cluster = builder.Build();

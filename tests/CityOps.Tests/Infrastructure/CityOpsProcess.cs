@@ -31,6 +31,9 @@ public sealed class CityOpsProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The configuration it is started with (ports included).</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
     public int HttpPort { get; }
 
     public HttpClient Http { get; }

@@ -38,6 +38,10 @@ public static class CaseCodes
         ["21"] = "扩展",
     };
 
+    /// <summary>Every code in the table, in code order, with its name and its major class (the Open311 services).</summary>
+    public static IReadOnlyList<(string Code, string Name, string? Group)> All { get; } =
+        [.. Known.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => (k.Key, k.Value.Name, MajorClasses.GetValueOrDefault(k.Key[..2])))];
+
     /// <summary>Normalises a code: a 16-digit component id (部件标识码) gives its 4-digit class code.</summary>
     public static string Normalize(string code) =>
         code.Length == 16 && code.All(char.IsAsciiDigit) ? code.Substring(6, 4) : code;

@@ -1,6 +1,8 @@
+using CityOps.Grains.Routing;
 using CityOps.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Cases;
 
@@ -9,7 +11,13 @@ namespace CityOps.Grains.Cases;
 /// current by its alarm. Status and severity changes are written at once; a value-only change is
 /// written at most every few seconds, since a storm updates every open case on every reading.
 /// </summary>
-public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<CaseGrain> logger)
+public sealed partial class CaseGrain(
+    ICaseStore store,
+    CaseEventHub events,
+    RoutingCatalog routing,
+    IOptions<CasesOptions> options,
+    [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
+    ILogger<CaseGrain> logger)
     : Grain, ICaseGrain
 {
     private static readonly TimeSpan ValueFlushInterval = TimeSpan.FromSeconds(5);
@@ -37,12 +45,37 @@ public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [Fr
     {
         if (_case is not null)
         {
+            // The device grain files an existing case again after a crash (nothing to do), or when the
+            // alarm of a handled case came back (the handling did not hold: rework).
+            if (_case.Status == CaseStatus.Handled && !_case.AlarmActive && filing.RuleId is not null && filing.RuleId == _case.RuleId)
+            {
+                _case = CaseWorkflow.ReworkBySensor(_case, filing.At, filing.Value is { } v ? $"value {v:0.##}" : null) with
+                {
+                    AlarmActive = true,
+                    Value = filing.Value ?? _case.Value,
+                    Peak = Max(_case.Peak, filing.Value),
+                    UpdatedAt = filing.At,
+                };
+                await SaveAndAnnounce("case.reworked");
+            }
+
             return _case;
         }
 
-        _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing);
+        var route = routing.Current.Decide(CaseCodes.Normalize(filing.Code), filing.Grid, filing.Unit, filing.At);
+        _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing, route);
         await SaveAndAnnounce("case.filed");
         CityOpsMetrics.CasesRaised.WithLabels(_case.Code).Inc();
+        if (route.AutoDispatch && _case.Unit is not null)
+        {
+            var (dispatched, _) = CaseWorkflow.Apply(_case, new CaseAction("dispatch", null, "auto-dispatched by routing", "system:routing", null), filing.At);
+            if (dispatched is not null)
+            {
+                _case = dispatched;
+                await SaveAndAnnounce("case.dispatched");
+            }
+        }
+
         return _case;
     }
 
@@ -72,6 +105,14 @@ public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [Fr
                 History = next.History.Add(new CaseEntry(update.At, "severity", current.Severity, update.Severity, "rule:" + current.RuleId, update.Note)),
             };
             significant = true;
+        }
+
+        if (update.Active && !current.AlarmActive && current.Status == CaseStatus.Handled)
+        {
+            next = CaseWorkflow.ReworkBySensor(next, update.At, update.Note);
+            _case = next;
+            await SaveAndAnnounce("case.reworked");
+            return;
         }
 
         if (current.AlarmActive != update.Active)
@@ -119,6 +160,21 @@ public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [Fr
 
     public Task<CaseSnapshot?> Get() => Task.FromResult(_case);
 
+    public async Task<CaseSnapshot?> Tick()
+    {
+        if (_case is not null && CaseWorkflow.Tick(_case, time.GetUtcNow(), options.Value.SensorVerifyAfter) is var (next, eventName))
+        {
+            _case = next;
+            await SaveAndAnnounce(eventName);
+            if (eventName == "case.overdue")
+            {
+                CityOpsMetrics.CasesOverdueTotal.Inc();
+            }
+        }
+
+        return _case;
+    }
+
     private async Task FlushAsync()
     {
         if (_dirty)
@@ -129,8 +185,10 @@ public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [Fr
 
     private async Task SaveAndAnnounce(string eventName)
     {
-        await Save();
-        events.Publish(new CaseEvent(eventName, _case!));
+        var logged = await store.SaveAsync(_case!, eventName, time.GetUtcNow());
+        _dirty = false;
+        _lastWrite = time.GetUtcNow();
+        events.Publish(new CaseEvent(eventName, _case!, logged.Sequence));
         CityOpsMetrics.CaseChanges.WithLabels(eventName).Inc();
     }
 
@@ -152,6 +210,8 @@ public sealed partial class CaseGrain(ICaseStore store, CaseEventHub events, [Fr
         "postpone" => "case.postponed",
         _ => "case.updated",
     };
+
+    private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private static int SeverityRank(string severity) => severity switch
     {

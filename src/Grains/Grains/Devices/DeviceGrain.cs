@@ -261,7 +261,17 @@ public sealed partial class DeviceGrain(
                 _dirty = true;
                 return;
             case AlarmChangeKind.Raised:
-                var caseId = NewCaseId(change.At);
+                var intake = ServiceProvider.GetRequiredService<CaseIntake>().Decide(Id, rule.Id, S.Grid, S.Lat, S.Lon, change.At);
+                if (intake.SilencedBy is not null)
+                {
+                    // Silenced (maintenance window): the alarm holds and shows on the device, but raises no case.
+                    S.Alarms[rule.Id] = AlarmRecord.From(alarm, null, caseFiled: false);
+                    _dirty = true;
+                    return;
+                }
+
+                // The alarm of a case reported handled came back: that case is reworked, not a new one filed.
+                var caseId = intake.ReopenCaseId ?? NewCaseId(change.At);
                 S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false);
                 await Persist();
                 await FileCase(rule, alarm, caseId, change.At);

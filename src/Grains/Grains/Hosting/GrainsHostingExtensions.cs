@@ -1,6 +1,9 @@
 using CityOps.Grains.Cases;
 using CityOps.Grains.Devices;
+using CityOps.Grains.Dispatch;
+using CityOps.Grains.Routing;
 using CityOps.Grains.RuleSets;
+using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +27,10 @@ public static class GrainsHostingExtensions
 
         builder.Services.AddOptions<RulesOptions>().BindConfiguration("CityOps:Rules");
         builder.Services.AddOptions<DevicesOptions>().BindConfiguration("CityOps:Devices");
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration("CityOps:Routing");
+        builder.Services.AddOptions<CasesOptions>().BindConfiguration("CityOps:Cases");
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration("CityOps:Dispatch");
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
@@ -40,12 +47,18 @@ public static class GrainsHostingExtensions
         services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
         services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
         services.AddSingleton<SqliteGrainStorage>();
-        services.AddSingleton<ICaseStore, SqliteCaseStore>();
+        services.AddSingleton<SqliteCaseStore>();
+        services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
+        services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqliteCaseStore>());
         services.AddSingleton<IDeviceDirectory, SqliteDeviceDirectory>();
         services.AddSingleton(new ZoneMap(dataDir));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
+        services.AddSingleton<RoutingCatalog>();
+        services.AddSingleton<CaseSweeper>();
+        services.AddSingleton<SilenceBook>();
+        services.AddSingleton<CaseIntake>();
 
         return silo;
     }

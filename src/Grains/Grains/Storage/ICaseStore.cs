@@ -5,10 +5,29 @@ public interface ICaseStore
 {
     CaseSnapshot? Find(string id);
 
+    /// <summary>Saves a change no one is told about (a new value between significant changes).</summary>
     Task SaveAsync(CaseSnapshot snapshot);
+
+    /// <summary>
+    /// Saves a change and appends it to the durable event log (and the webhook outbox, when a webhook is
+    /// configured) in one transaction; returns the event.
+    /// </summary>
+    Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at);
+
+    /// <summary>Events after <paramref name="sequence"/>, oldest first (SSE replay).</summary>
+    IReadOnlyList<StoredCaseEvent> EventsAfter(long sequence, int limit);
+
+    /// <summary>The sequence number of the latest event (0 when there is none).</summary>
+    long LastSequence();
+
+    /// <summary>Drops logged events older than <paramref name="before"/> that the webhook no longer needs; returns how many.</summary>
+    Task<int> PruneEventsAsync(DateTimeOffset before);
 
     Page<CaseSnapshot> Query(CaseQuery query);
 
-    /// <summary>Cases not closed, per (unit, code), with those due before <paramref name="now"/>.</summary>
-    IReadOnlyList<OpenCaseCount> CountOpen(DateTimeOffset now);
+    /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>
+    IReadOnlyList<CaseSnapshot> Open();
+
+    /// <summary>Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> (the candidates for a period's KPIs).</summary>
+    IReadOnlyList<CaseSnapshot> ActiveBetween(DateTimeOffset from, DateTimeOffset to);
 }

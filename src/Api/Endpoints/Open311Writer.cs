@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+
+namespace CityOps.Api.Endpoints;
+
+/// <summary>Writes Open311 lists (and errors) as JSON arrays or as XML documents.</summary>
+internal static class Open311Writer
+{
+    public static IResult Write(string format, string root, string element, IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
+        format == "xml" ? Xml(root, element, items) : Json(items);
+
+    public static IResult Error(string format, int status, string description) =>
+        format == "xml"
+            ? TypedResults.Content(XmlDocument("errors", "error", [[("code", status), ("description", description)]]), "text/xml; charset=utf-8", Encoding.UTF8, status)
+            : TypedResults.Content(JsonText([[("code", status), ("description", description)]]), "application/json; charset=utf-8", Encoding.UTF8, status);
+
+    private static IResult Json(IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
+        TypedResults.Content(JsonText(items), "application/json; charset=utf-8", Encoding.UTF8);
+
+    private static IResult Xml(string root, string element, IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
+        TypedResults.Content(XmlDocument(root, element, items), "text/xml; charset=utf-8", Encoding.UTF8);
+
+    private static string JsonText(IEnumerable<IReadOnlyList<(string Name, object? Value)>> items)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                json.WriteStartObject();
+                foreach (var (name, value) in item)
+                {
+                    switch (value)
+                    {
+                        case null:
+                            json.WriteNull(name);
+                            break;
+                        case bool b:
+                            json.WriteBoolean(name, b);
+                            break;
+                        case double d:
+                            json.WriteNumber(name, d);
+                            break;
+                        case int i:
+                            json.WriteNumber(name, i);
+                            break;
+                        default:
+                            json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture));
+                            break;
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string XmlDocument(string root, string element, IEnumerable<IReadOnlyList<(string Name, object? Value)>> items)
+    {
+        var text = new StringBuilder();
+        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Encoding = Encoding.UTF8, Indent = false }))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement(root);
+            foreach (var item in items)
+            {
+                xml.WriteStartElement(element);
+                foreach (var (name, value) in item)
+                {
+                    xml.WriteElementString(name, value switch
+                    {
+                        null => "",
+                        bool b => b ? "true" : "false",
+                        double d => d.ToString("R", CultureInfo.InvariantCulture),
+                        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+                    });
+                }
+
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
+        // StringBuilder output declares utf-16; the body is sent as UTF-8.
+        return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+}

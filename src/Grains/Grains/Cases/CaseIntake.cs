@@ -1,0 +1,24 @@
+using CityOps.Grains.Storage;
+
+namespace CityOps.Grains.Cases;
+
+/// <summary>
+/// Decides, where a device grain would raise a case, whether it should: a silence (maintenance window)
+/// may hold, or the alarm may be the return of one whose case was reported handled (that case is
+/// reworked instead of a new one being filed).
+/// </summary>
+public sealed class CaseIntake(ICaseStore store, Silences.SilenceBook silences)
+{
+    public CaseIntakeDecision Decide(string deviceId, string ruleId, string? grid, double? lat, double? lon, DateTimeOffset at)
+    {
+        if (silences.Matching(deviceId, ruleId, grid, lat, lon, at) is { } silence)
+        {
+            CityOpsMetrics.AlarmsSilenced.Inc();
+            return new CaseIntakeDecision(silence.Id, null);
+        }
+
+        var handled = store.Query(new CaseQuery(Status: CaseStatus.Handled, DeviceId: deviceId, PageSize: 20))
+            .Items.FirstOrDefault(c => c.RuleId == ruleId);
+        return handled is null ? CaseIntakeDecision.NewCase : new CaseIntakeDecision(null, handled.Id);
+    }
+}

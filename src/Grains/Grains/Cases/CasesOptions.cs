@@ -1,0 +1,14 @@
+namespace CityOps.Grains.Cases;
+
+/// <summary><c>CityOps:Cases</c>: how time acts on cases.</summary>
+public sealed class CasesOptions
+{
+    /// <summary>A handled case raised by a rule is verified by its sensor once the alarm has stayed clear this long.</summary>
+    public TimeSpan SensorVerifyAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long case events stay in the durable log (SSE replay); events the webhook still owes are kept.</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often open cases are checked for deadlines and sensor verification.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

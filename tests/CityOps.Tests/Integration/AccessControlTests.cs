@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CityOps.Tests.Integration;
+
+/// <summary>API keys and roles: viewer &lt; engineer &lt; dispatcher &lt; admin, 401/403 as problem+json.</summary>
+[Collection(DispatchApiCollection.Name)]
+public sealed class AccessControlTests(DispatchApiFixture city)
+{
+    private static readonly object Silence = new { deviceId = "WL-AC-1", duration = "1h", reason = "pump maintenance" };
+
+    public static TheoryData<string, string, string, HttpStatusCode> Matrix => new()
+    {
+        // role, method, path, expected
+        { "viewer", "GET", "/api/v1/cases", HttpStatusCode.OK },
+        { "viewer", "GET", "/api/v1/kpis", HttpStatusCode.OK },
+        { "viewer", "GET", "/open311/v2/services.json", HttpStatusCode.OK },
+        { "viewer", "POST", "/api/v1/silences", HttpStatusCode.Forbidden },
+        { "viewer", "POST", "/api/v1/cases", HttpStatusCode.Forbidden },
+        { "engineer", "POST", "/api/v1/silences", HttpStatusCode.Created },
+        { "engineer", "POST", "/api/v1/rules/validate", HttpStatusCode.OK },
+        { "engineer", "POST", "/api/v1/cases", HttpStatusCode.Forbidden },
+        { "dispatcher", "POST", "/api/v1/cases", HttpStatusCode.Created },
+        { "dispatcher", "POST", "/api/v1/silences", HttpStatusCode.Created },
+        { "dispatcher", "PUT", "/api/v1/devices/WL-AC-2", HttpStatusCode.Forbidden },
+        { "admin", "PUT", "/api/v1/devices/WL-AC-2", HttpStatusCode.OK },
+        { "admin", "POST", "/api/v1/cases", HttpStatusCode.Created },
+    };
+
+    private static string KeyOf(string role) => role switch
+    {
+        "viewer" => DispatchApiFixture.ViewerKey,
+        "engineer" => DispatchApiFixture.EngineerKey,
+        "dispatcher" => DispatchApiFixture.DispatcherKey,
+        _ => DispatchApiFixture.AdminKey,
+    };
+
+    private static HttpContent? Body(string path) => path switch
+    {
+        "/api/v1/silences" => JsonContent.Create(Silence),
+        "/api/v1/cases" => JsonContent.Create(new { code = "0102", title = "井盖破损", unit = "water-east" }),
+        "/api/v1/devices/WL-AC-2" => JsonContent.Create(new { kind = "waterlog", name = "test", lat = 35.305, lon = 113.905 }),
+        "/api/v1/rules/validate" => new StringContent(TestCity.Rules, System.Text.Encoding.UTF8, "application/yaml"),
+        _ => null,
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_role_may_do_what_its_rank_allows(string role, string method, string path, HttpStatusCode expected)
+    {
+        using var client = city.Client(KeyOf(role));
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(path) };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.True(expected == response.StatusCode, $"{role} {method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            await AssertProblem(response, 403);
+        }
+    }
+
+    [Fact]
+    public async Task Request_without_a_key_or_with_an_unknown_one_answers_401_problem_json()
+    {
+        using var anonymous = city.Client(null);
+        using var none = await anonymous.GetAsync("/api/v1/cases");
+        await AssertProblem(none, 401);
+        Assert.NotEmpty(none.Headers.WwwAuthenticate);
+
+        using var stranger = city.Client("not-a-key-of-ours-at-all");
+        using var unknown = await stranger.GetAsync("/api/v1/cases");
+        await AssertProblem(unknown, 401);
+    }
+
+    [Fact]
+    public async Task Bearer_token_works_like_the_api_key_header()
+    {
+        using var client = city.Client(DispatchApiFixture.ViewerKey, bearer: true);
+
+        using var response = await client.GetAsync("/api/v1/cases");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_and_metrics_need_no_key()
+    {
+        using var anonymous = city.Client(null);
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Case_action_without_a_by_is_recorded_under_the_key_holder()
+    {
+        using var dispatcher = city.Client(DispatchApiFixture.DispatcherKey);
+        var id = await DispatchCity.FileAsync(dispatcher);
+
+        using var response = await dispatcher.PostAsJsonAsync($"/api/v1/cases/{id}/actions", new { action = "dispatch" });
+
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("dispatcher-on-duty", (string?)body!["history"]!.AsArray()[^1]!["actor"]);
+    }
+
+    [Fact]
+    public async Task Oversized_body_is_refused_with_413()
+    {
+        using var engineer = city.Client(DispatchApiFixture.EngineerKey);
+        var reason = new string('x', 100_000);
+
+        using var response = await engineer.PostAsJsonAsync("/api/v1/silences", new { deviceId = "WL-AC-1", duration = "1h", reason });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    private static async Task AssertProblem(HttpResponseMessage response, int status)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(status, (int?)problem!["status"]);
+    }
+}
