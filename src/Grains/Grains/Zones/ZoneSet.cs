@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CityOps.Rules;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
@@ -11,7 +12,7 @@ namespace CityOps.Grains.Zones;
 /// One immutable version of the city's zones: unit grids in an STR-tree of prepared polygons
 /// (a point lookup touches only the few grids whose envelopes hold it) and named geofences.
 /// </summary>
-public sealed class ZoneSet
+public sealed class ZoneSet : IZoneLookup
 {
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
@@ -49,6 +50,8 @@ public sealed class ZoneSet
 
         return null;
     }
+
+    public bool HasZone(string zoneId) => _geofences.ContainsKey(zoneId);
 
     public bool IsInside(string geofenceId, double lat, double lon) =>
         _geofences.TryGetValue(geofenceId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
