@@ -12,6 +12,7 @@ public static class RuleEndpoints
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/rules").WithTags("Rules");
+        group.MapRuleBacktest();
 
         group.MapGet("/", (RuleCatalog catalog) =>
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using CityOps.Rules.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -123,98 +124,25 @@ public sealed class RuleTestRunner
             until = Offset(ownUntil);
         }
 
-        var rules = _rules.ForKind(kind);
-        var tuning = new Dictionary<string, RuleTuning>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var rule in rules)
-        {
-            if (DeviceTuning.Resolve(rule, attributes, problems) is { } t)
-            {
-                tuning[rule.Id] = t;
-            }
-        }
-
+        var events = new List<ReplayEvent>();
+        var replay = new DeviceReplay(id, kind, _rules, zones, attributes, Number(node, "lat"), Number(node, "lon"), events, problems);
         foreach (var problem in problems)
         {
             Fail(node.Start, $"{id}: {problem}");
         }
 
-        var context = new ReadingContext(kind)
-        {
-            Zones = zones,
-            Attributes = ReadingContext.NumericAttributes(attributes),
-            Latitude = Number(node, "lat") ?? double.NaN,
-            Longitude = Number(node, "lon") ?? double.NaN,
-        };
-        context.History.Retention = rules.Select(r => r.WhereExpression?.RateWindow ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
-        var alarms = rules.ToDictionary(r => r.Id, _ => new AlarmState(), StringComparer.Ordinal);
-        DateTimeOffset? lastSeen = null;
-
-        void Record(Rule rule, AlarmChange change)
-        {
-            CaseEventKind? kind = change.Kind switch
-            {
-                AlarmChangeKind.Raised => CaseEventKind.Raised,
-                AlarmChangeKind.Escalated => CaseEventKind.Escalated,
-                AlarmChangeKind.Cleared => CaseEventKind.Cleared,
-                _ => null,
-            };
-            if (kind is { } k)
-            {
-                produced.Add(new ExpectedCase(change.At - start, id, rule.Id, k, k == CaseEventKind.Cleared ? Severity.None : change.Severity));
-            }
-        }
-
-        void CheckOffline(DateTimeOffset before)
-        {
-            foreach (var rule in rules)
-            {
-                var window = tuning.GetValueOrDefault(rule.Id)?.Offline ?? rule.Offline;
-                if (window is { } w && lastSeen is { } seen && alarms[rule.Id].Phase == AlarmPhase.Idle && seen + w < before)
-                {
-                    Record(rule, RuleEvaluator.CheckOffline(rule, alarms[rule.Id], seen, seen + w, w));
-                }
-            }
-        }
-
         foreach (var (at, metrics, lat, lon) in Readings(node, kind, start))
         {
-            CheckOffline(at);
-            foreach (var rule in rules)
-            {
-                if (rule.IsOffline)
-                {
-                    Record(rule, RuleEvaluator.ReadingArrived(rule, alarms[rule.Id], at));
-                }
-            }
-
-            lastSeen = at;
-            if (lat is { } la && lon is { } lo)
-            {
-                context.Latitude = la;
-                context.Longitude = lo;
-            }
-
-            context.Begin(at);
-            foreach (var (name, value) in metrics)
-            {
-                context.Set(name, value);
-            }
-
-            context.History.Add(at, context.Values);
-            foreach (var rule in rules)
-            {
-                if (!rule.IsOffline)
-                {
-                    Record(rule, RuleEvaluator.Evaluate(rule, alarms[rule.Id], context, tuning.GetValueOrDefault(rule.Id)));
-                }
-            }
+            replay.Feed(at, metrics, lat, lon);
         }
 
         if (until is { } end)
         {
-            CheckOffline(start + end + TimeSpan.FromTicks(1));
+            replay.CheckOffline(start + end + TimeSpan.FromTicks(1));
         }
+
+        produced.AddRange(events.Select(e => new ExpectedCase(e.At - start, e.Device, e.Rule, e.Event, e.Severity)));
     }
 
     // readings: [{ at: 1m, depth_cm: 30, lat: .., lon: .. }] and/or series: { every: 10s, from: 0s, depth_cm: "20x6 30 _ 55x3" }.

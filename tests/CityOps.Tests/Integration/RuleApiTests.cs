@@ -109,4 +109,38 @@ public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFix
         await WaitForVersion(v => v > reloaded);
         Assert.True(await VersionInForce() > reloaded);
     }
+
+    [Fact]
+    public async Task Backtest_replays_uploaded_csv_through_uploaded_rules()
+    {
+        var t0 = new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
+        var csv = new StringBuilder("time,device,kind,depth_cm\n");
+        foreach (var (minute, depth) in new[] { (0, 10), (1, 30), (2, 30), (3, 60), (4, 5), (5, 40) })
+        {
+            csv.Append(Utc(t0.AddMinutes(minute))).Append(",BT-1,waterlog,").Append(depth).Append('\n');
+        }
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "data", "storm.csv" },
+            { new StringContent(TestCity.Rules), "rules", "candidate.yaml" },
+            { new StringContent(Utc(t0.AddMinutes(5))), "to" },
+        };
+
+        using var response = await Http.PostAsync("/api/v1/rules/backtest", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(5, (int)body["readings"]!);
+        var raised = Assert.Single(body["cases"]!.AsArray())!;
+        Assert.Equal(("BT-1", "waterlog-depth", "red"), ((string?)raised["deviceId"], (string?)raised["ruleId"], (string?)raised["severity"]));
+        Assert.Equal(t0.AddMinutes(1), (DateTimeOffset)raised["openedAt"]!);
+        Assert.Equal(t0.AddMinutes(4), (DateTimeOffset)raised["clearedAt"]!);
+        Assert.Equal(["raised", "escalated", "cleared"], raised["history"]!.AsArray().Select(e => (string?)e!["event"]));
+
+        using var bad = await Http.PostAsync("/api/v1/rules/backtest", new MultipartFormDataContent { { new StringContent("x"), "rules" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static string Utc(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }
