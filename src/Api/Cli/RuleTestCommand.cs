@@ -64,10 +64,18 @@ public static class RuleTestCommand
             return new RuleTestResult(testFile, [.. parsed.Errors], []);
         }
 
-        return RuleTestRunner.Run(testFile, File.ReadAllText(testFile), parsed.RuleSet!, path =>
+        try
         {
-            var full = Path.Combine(testDir, path);
-            return File.Exists(full) ? CityOps.Grains.Zones.ZoneSet.Build(File.ReadAllText(full), out _) : null;
-        });
+            return RuleTestRunner.Run(testFile, File.ReadAllText(testFile), parsed.RuleSet!, path =>
+            {
+                var full = Path.Combine(testDir, path);
+                return File.Exists(full) ? CityOps.Grains.Zones.ZoneSet.Build(File.ReadAllText(full), out _) : null;
+            });
+        }
+        catch (InvalidCastException)
+        {
+            // A key that is itself a list or mapping: not a shape a rule test has.
+            return new RuleTestResult(testFile, [new RuleError(testFile, 1, 1, "test", "keys must be plain names (id, kind, readings, expect, ...)")], []);
+        }
     }
 }

@@ -20,6 +20,9 @@ public sealed class ZoneSet : IZoneLookup
     private readonly STRtree<(IPreparedGeometry Shape, GridCell Cell)> _grids = new();
     private readonly Dictionary<string, IPreparedGeometry> _geofences = new(StringComparer.Ordinal);
 
+    // Every zone by id, grids included, for rules' inside:/outside: zone:<id>.
+    private readonly Dictionary<string, IPreparedGeometry> _zones = new(StringComparer.Ordinal);
+
     private ZoneSet(string version, string source)
     {
         Version = version;
@@ -51,10 +54,12 @@ public sealed class ZoneSet : IZoneLookup
         return null;
     }
 
-    public bool HasZone(string zoneId) => _geofences.ContainsKey(zoneId);
+    /// <summary>Whether a geofence or grid has this id.</summary>
+    public bool HasZone(string zoneId) => _zones.ContainsKey(zoneId);
 
-    public bool IsInside(string geofenceId, double lat, double lon) =>
-        _geofences.TryGetValue(geofenceId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
+    /// <summary>Whether the point lies in the geofence or grid with this id, boundary included; false for an unknown id.</summary>
+    public bool IsInside(string zoneId, double lat, double lon) =>
+        _zones.TryGetValue(zoneId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
 
     /// <summary>Builds a zone set from a GeoJSON FeatureCollection, or returns null with every problem found.</summary>
     public static ZoneSet? Build(string geoJson, out IReadOnlyList<string> errors)
@@ -119,10 +124,12 @@ public sealed class ZoneSet : IZoneLookup
                     }
 
                     set._grids.Insert(shape.EnvelopeInternal, (prepared, new GridCell(id, code, Property(feature, "name"), Property(feature, "unit"))));
+                    set._zones[id] = prepared;
                     set.GridCount++;
                     break;
                 case "geofence":
                     set._geofences[id] = prepared;
+                    set._zones[id] = prepared;
                     break;
                 default:
                     problems.Add($"{where}.properties.type: must be 'grid' or 'geofence', not '{type}'.");
