@@ -59,6 +59,7 @@ public sealed class RuleTestRunner
             return Result([]);
         }
 
+        Keys(root, "start", "zones", "until", "devices", "expect");
         var start = DefaultStart;
         if (Child(root, "start") is YamlScalarNode startNode && !DateTimeOffset.TryParse(startNode.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start))
         {
@@ -102,6 +103,7 @@ public sealed class RuleTestRunner
 
     private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ExpectedCase> produced)
     {
+        Keys(node, "id", "kind", "lat", "lon", "attributes", "until", "readings", "series");
         var id = Text(node, "id");
         var kind = Text(node, "kind");
         if (id is null || kind is null || !KindCatalog.IsKnownKind(kind))
@@ -259,6 +261,7 @@ public sealed class RuleTestRunner
 
         foreach (var item in list.Children.OfType<YamlMappingNode>())
         {
+            Keys(item, "at", "device", "rule", "event", "severity");
             var at = Child(item, "at") is YamlScalarNode a ? Offset(a) : null;
             var device = Text(item, "device");
             var rule = Text(item, "rule");
@@ -340,6 +343,18 @@ public sealed class RuleTestRunner
 
         Fail(node.Start, $"'{node.Value}' is not a time since start; write e.g. 0, 30s, 1m30s, 2h");
         return null;
+    }
+
+    // A misspelt key would otherwise be ignored, and a test could pass without testing anything.
+    private void Keys(YamlMappingNode map, params string[] allowed)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            if (key is not YamlScalarNode { Value: { } name } || Array.IndexOf(allowed, name) < 0)
+            {
+                Fail(key.Start, $"unknown key '{(key as YamlScalarNode)?.Value}' here; allowed: {string.Join(", ", allowed)}");
+            }
+        }
     }
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>

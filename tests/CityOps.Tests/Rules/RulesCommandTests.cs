@@ -93,6 +93,25 @@ public sealed class RulesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Misspelt_key_in_a_rule_test_fails_it_instead_of_being_ignored()
+    {
+        Directory.CreateDirectory(_folder.Combine("tests"));
+        File.WriteAllText(_folder.Combine("waterlog.yaml"), File.ReadAllText(Path.Combine(RepoPaths.Rules, "waterlog.yaml")));
+        File.WriteAllText(_folder.Combine("tests", "typo.yaml"), """
+            devices:
+              - id: WL-1
+                kind: waterlog
+                readngs: [ { at: 0, depth_cm: 80 } ]
+            expect: []
+            """);
+
+        var (exit, output) = Run("test", _folder.Combine("tests", "typo.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("typo.yaml:4:5: unknown key 'readngs' here", output);
+    }
+
+    [Fact]
     public void Unknown_command_prints_usage_and_exits_1()
     {
         var (exit, output) = Run("frobnicate");
