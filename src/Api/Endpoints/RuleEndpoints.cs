@@ -55,7 +55,7 @@ public static class RuleEndpoints
 
         group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog, ZoneMap zones) =>
         {
-            var files = new Dictionary<string, string> { [FileName(http)] = await ReadBody(http) };
+            var files = await ReadFiles(http);
             var errors = catalog.Apply(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
             if (errors.Count > 0)
             {
@@ -64,17 +64,17 @@ public static class RuleEndpoints
 
             var set = catalog.Current;
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
-        }).Accepts<string>("application/yaml", "text/yaml", "text/plain");
+        }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
         group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones) =>
         {
             var parsed = RuleParser.Parse(
-                new Dictionary<string, string> { [FileName(http)] = await ReadBody(http) },
+                await ReadFiles(http),
                 new RuleParseOptions { Zones = zones });
             return parsed.Success
                 ? TypedResults.Ok(new ValidationView(true, parsed.RuleSet!.Rules.Length))
                 : Invalid(parsed.Errors, "The rules have errors.");
-        }).Accepts<string>("application/yaml", "text/yaml", "text/plain");
+        }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
         return app;
     }
@@ -85,6 +85,25 @@ public static class RuleEndpoints
     // ?file=name.yaml names the rules in error messages and in the stored version; default api.yaml.
     private static string FileName(HttpRequest http) =>
         http.Query["file"].ToString() is { Length: > 0 and <= 100 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? name : "api.yaml";
+
+    // One YAML body (named by ?file=), or several rule files as multipart/form-data, checked together as one rule set.
+    private static async Task<Dictionary<string, string>> ReadFiles(HttpRequest http)
+    {
+        if (!http.HasFormContentType)
+        {
+            return new Dictionary<string, string> { [FileName(http)] = await ReadBody(http) };
+        }
+
+        var form = await http.ReadFormAsync(http.HttpContext.RequestAborted);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in form.Files)
+        {
+            using var reader = new StreamReader(file.OpenReadStream());
+            files[Path.GetFileName(file.FileName) is { Length: > 0 } name ? name : file.Name + ".yaml"] = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
+        }
+
+        return files;
+    }
 
     private static async Task<string> ReadBody(HttpRequest http)
     {

@@ -49,6 +49,18 @@ public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFix
 
         using var valid = await Http.PostAsync("/api/v1/rules/validate", Yaml(TestCity.Rules));
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+
+        // Several files at once are one rule set: an id used in two of them is reported in the second.
+        using var files = new MultipartFormDataContent
+        {
+            { new StringContent(TestCity.Rules), "files", "a.yaml" },
+            { new StringContent(TestCity.Rules), "files", "b.yaml" },
+        };
+        using var duplicated = await Http.PostAsync("/api/v1/rules/validate", files);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicated.StatusCode);
+        var duplicates = (await duplicated.Content.ReadFromJsonAsync<JsonObject>())!["problems"]!.AsArray();
+        Assert.Equal(2, duplicates.Count);
+        Assert.All(duplicates, p => Assert.Equal("b.yaml", (string?)p!["file"]));
     }
 
     [Fact]
