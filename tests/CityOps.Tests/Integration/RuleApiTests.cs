@@ -113,9 +113,14 @@ public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFix
         Assert.True(reloaded > before, city.App.Tail());
 
         await File.WriteAllTextAsync(file, TestCity.Rules.Replace("metric: tilt_deg", "metric: tilt", StringComparison.Ordinal));
-        await Task.Delay(1500);
-        Assert.Equal(reloaded, await VersionInForce());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!city.App.Log.Contains("unknown metric 'tilt'", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Contains("unknown metric 'tilt'", city.App.Log);
+        Assert.Equal(reloaded, await VersionInForce());
 
         await File.WriteAllTextAsync(file, TestCity.Rules);
         await WaitForVersion(v => v > reloaded);
