@@ -24,9 +24,9 @@ public static class RulesCommand
         switch (args)
         {
             case ["validate", var folder, .. var rest]:
-                return Validate(folder, Option(rest, "--zones"), output, error);
+                return Validate(Resolve(folder), Option(rest, "--zones") is { } zones ? Resolve(zones) : null, output, error);
             case ["test", .. var rest] when rest.Any(a => !a.StartsWith("--", StringComparison.Ordinal)):
-                return RuleTestCommand.Run(rest, output, error);
+                return RuleTestCommand.Run([.. rest.Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : Resolve(a))], output, error);
             default:
                 error.WriteLine(Usage);
                 return 1;
@@ -68,6 +68,22 @@ public static class RulesCommand
         output.WriteLine($"{folder}: {result.RuleSet!.Rules.Length} rules in {files.Count} files, no problems"
             + (zonesFile is null ? " (zones not checked: add --zones <zones.geojson>)" : ""));
         return 0;
+    }
+
+    /// <summary>
+    /// A path as the user typed it. <c>dotnet run --project src/Api</c> starts the program in the project folder, not
+    /// in the shell's, so a relative path is taken from the shell's folder (<c>PWD</c>) when it exists there.
+    /// </summary>
+    internal static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } shell
+            || Path.GetFullPath(shell) == Path.GetFullPath(Environment.CurrentDirectory))
+        {
+            return path;
+        }
+
+        var fromShell = Path.Combine(shell, path);
+        return File.Exists(fromShell) || Directory.Exists(fromShell) ? fromShell : path;
     }
 
     internal static ZoneSet? LoadZones(string path, TextWriter error)
