@@ -1,4 +1,11 @@
 using CityOps.Api;
+using CityOps.Api.Cli;
+
+// `rules validate` and `rules test` are tools for engineers and CI: answered before any host, silo or broker starts.
+if (args is ["rules", ..])
+{
+    return RulesCommand.Run(args[1..], Console.Out, Console.Error);
+}
 
 // appsettings.json ships beside the binaries; relative paths in it (./data, ./rules) still
 // resolve against the directory CityOps is started from.
@@ -10,6 +17,7 @@ builder.AddCityOps(demo);
 var app = builder.Build();
 app.MapCityOps();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the integration tests.</summary>
 public partial class Program;

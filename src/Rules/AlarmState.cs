@@ -29,6 +29,9 @@ public sealed class AlarmState
     /// <summary>Timestamp of the last reading evaluated; readings at or before it are ignored.</summary>
     public DateTimeOffset? LastEvaluated { get; set; }
 
+    /// <summary>Consecutive matching readings so far, for rules with <c>count:</c>.</summary>
+    public int Matches { get; set; }
+
     public bool IsActive => Phase is AlarmPhase.Active or AlarmPhase.Clearing;
 
     public void Reset()
@@ -37,5 +40,6 @@ public sealed class AlarmState
         PendingSince = ActiveSince = ClearingSince = LastEvaluated = null;
         Severity = CurrentLevel = Severity.None;
         Peak = LastValue = null;
+        Matches = 0;
     }
 }

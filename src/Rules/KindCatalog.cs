@@ -23,4 +23,7 @@ public static class KindCatalog
 
     /// <summary>The metrics of a kind; empty for an unknown kind.</summary>
     public static ImmutableArray<string> MetricsOf(string kind) => _metrics.TryGetValue(kind, out var metrics) ? metrics : [];
+
+    /// <summary>The index of a metric among <see cref="MetricsOf"/> its kind (its slot in <see cref="ReadingContext.Values"/>), or -1.</summary>
+    public static int SlotOf(string kind, string metric) => _metrics.TryGetValue(kind, out var metrics) ? metrics.IndexOf(metric) : -1;
 }

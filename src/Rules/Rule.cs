@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
+using CityOps.Rules.Expressions;
 
 namespace CityOps.Rules;
 
 /// <summary>One compiled rule from a rule file. Immutable once built; shared by every device of its kind.</summary>
 public sealed class Rule
 {
+    private string? _definition;
+
     public required string Id { get; init; }
 
     public required string Kind { get; init; }
@@ -30,16 +33,41 @@ public sealed class Rule
     /// <summary>Free text for people reading the rule set; ignored by the engine.</summary>
     public string? Description { get; init; }
 
-    // Kept verbatim and not evaluated yet: a rule carrying any of these is parsed and listed but never fires.
+    /// <summary>The <c>where:</c> text as written; <see cref="WhereExpression"/> is its compiled form.</summary>
     public string? Where { get; init; }
 
+    public CompiledExpression? WhereExpression { get; init; }
+
+    /// <summary><c>night</c> or <c>day</c> as written; <see cref="Sun"/> is what the evaluator uses.</summary>
     public string? When { get; init; }
 
+    public SunCondition Sun { get; init; }
+
+    /// <summary><c>inside:</c>/<c>outside:</c> as written (<c>zone:muck-routes</c>).</summary>
     public string? Inside { get; init; }
 
     public string? Outside { get; init; }
 
-    public string? Count { get; init; }
+    /// <summary>The geofence id of <see cref="Inside"/> or <see cref="Outside"/>; null when the rule has neither.</summary>
+    public string? ZoneId { get; init; }
+
+    /// <summary>True for <c>outside:</c>: the rule holds while the device is not in <see cref="ZoneId"/>.</summary>
+    public bool ZoneOutside { get; init; }
+
+    /// <summary><c>count: N</c>: N consecutive matching readings raise the alarm (instead of <see cref="For"/>).</summary>
+    public int? Count { get; init; }
+
+    /// <summary>The thresholds of <see cref="Levels"/>, in ladder order; empty for rules decided by conditions alone.</summary>
+    public ImmutableArray<double> Thresholds { get; init; } = [];
+
+    /// <summary>Slot of <see cref="Metric"/> in <see cref="ReadingContext.Values"/>, or -1.</summary>
+    public int MetricSlot { get; init; } = -1;
+
+    /// <summary>Every metric slot a reading must carry to be judged by this rule (the metric and those in <c>where:</c>).</summary>
+    public ImmutableArray<int> RequiredSlots { get; init; } = [];
+
+    /// <summary>A canonical one-line description of everything that affects judging and cases; equal definitions judge alike.</summary>
+    public string Definition => _definition ??= RuleDefinition.Describe(this);
 
     public string SourceFile { get; init; } = "";
 
@@ -51,10 +79,19 @@ public sealed class Rule
     public bool IsOffline => Offline is not null;
 
     /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c> or <c>count</c>.</summary>
-    public bool HasConditions => Where is not null || When is not null || Inside is not null || Outside is not null || Count is not null;
+    public bool HasConditions => IsConditional || Count is not null;
 
-    /// <summary>True for plain threshold rules, the ones <see cref="RuleEvaluator.Evaluate"/> can judge today.</summary>
-    public bool IsEvaluable => Offline is null && Metric is not null && !HasConditions && !Levels.IsDefaultOrEmpty && Levels[0].HasThreshold;
+    /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c> or <c>outside</c>: it needs a whole reading to be judged.</summary>
+    public bool IsConditional => Where is not null || When is not null || ZoneId is not null;
+
+    /// <summary>
+    /// True for threshold rules without conditions: <see cref="RuleEvaluator.Evaluate(Rule, AlarmState, DateTimeOffset, double, double)"/>
+    /// can judge them from the metric's value alone. Every other rule needs the reading overload.
+    /// </summary>
+    public bool IsEvaluable => Offline is null && Metric is not null && !IsConditional && !Levels.IsDefaultOrEmpty && Levels[0].HasThreshold;
+
+    /// <summary>True when the rule needs the device's position: <c>when:</c>, <c>inside:</c> or <c>outside:</c>.</summary>
+    public bool NeedsPosition => Sun != SunCondition.Any || ZoneId is not null;
 
     public override string ToString() => $"{Id} ({Kind}, {SourceFile}:{SourceLine})";
 }

@@ -8,11 +8,11 @@ namespace CityOps.Rules;
 public static class RuleEvaluator
 {
     /// <summary>
-    /// Judges one value of <see cref="Rule.Metric"/> read at <paramref name="at"/>. Rules that are not
-    /// <see cref="Rule.IsEvaluable"/>, non-finite values and readings at or before <see cref="AlarmState.LastEvaluated"/>
-    /// return <see cref="AlarmChangeKind.None"/> and leave the state untouched.
+    /// Judges one value of <see cref="Rule.Metric"/> read at <paramref name="at"/>, for rules judged by value alone
+    /// (<see cref="Rule.IsEvaluable"/>). Other rules, non-finite values and readings at or before
+    /// <see cref="AlarmState.LastEvaluated"/> return <see cref="AlarmChangeKind.None"/> and leave the state untouched.
     /// </summary>
-    /// <param name="thresholdOffset">Added to every threshold of the ladder (room for per-device overrides); 0 today.</param>
+    /// <param name="thresholdOffset">Added to every threshold of the ladder.</param>
     public static AlarmChange Evaluate(Rule rule, AlarmState state, DateTimeOffset at, double value, double thresholdOffset = 0)
     {
         if (!rule.IsEvaluable || !double.IsFinite(value) || (state.LastEvaluated is { } last && at <= last))
@@ -20,11 +20,96 @@ public static class RuleEvaluator
             return new AlarmChange(AlarmChangeKind.None, Severity.None, value, at);
         }
 
-        state.LastEvaluated = at;
-        state.LastValue = value;
         var above = rule.Direction == ThresholdDirection.Above;
         var level = LevelOf(rule, above, value, thresholdOffset);
+        var clearLine = rule.Levels[0].Threshold + thresholdOffset + (above ? -rule.Clear.Hysteresis : rule.Clear.Hysteresis);
+        return Step(rule, state, at, value, level, above ? value <= clearLine : value >= clearLine);
+    }
+
+    /// <summary>
+    /// Judges a whole reading with any rule but an offline one: its <c>when:</c>, <c>inside:</c>/<c>outside:</c> and
+    /// <c>where:</c> conditions, then its thresholds (the device's own, from <paramref name="tuning"/>, when given).
+    /// A reading that lacks a metric the rule reads, a device without a position for a rule that needs one, a zone
+    /// that does not exist, or a reading at or before <see cref="AlarmState.LastEvaluated"/> is not judged
+    /// (<see cref="AlarmChangeKind.None"/>, state untouched). The history in <paramref name="reading"/> must already
+    /// hold this reading, so <c>rate()</c> sees it.
+    /// </summary>
+    public static AlarmChange Evaluate(Rule rule, AlarmState state, ReadingContext reading, RuleTuning? tuning = null)
+    {
+        var at = reading.At;
+        if (rule.IsOffline || (state.LastEvaluated is { } last && at <= last))
+        {
+            return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
+        }
+
+        var values = reading.Values;
+        foreach (var slot in rule.RequiredSlots)
+        {
+            if (!double.IsFinite(values[slot]))
+            {
+                return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
+            }
+        }
+
+        if (rule.NeedsPosition && !reading.HasPosition)
+        {
+            return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
+        }
+
+        if (rule.ZoneId is { } zone && !reading.Zones.HasZone(zone))
+        {
+            return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
+        }
+
+        var holds = rule.Sun == SunCondition.Any
+            || (SolarPosition.IsNight(reading.Latitude, reading.Longitude, at) == (rule.Sun == SunCondition.Night));
+        if (holds && rule.ZoneId is { } id)
+        {
+            holds = reading.Zones.IsInside(id, reading.Latitude, reading.Longitude) != rule.ZoneOutside;
+        }
+
+        if (holds && rule.WhereExpression is { } where)
+        {
+            holds = where.Test(reading);
+        }
+
+        var value = rule.MetricSlot >= 0 ? values[rule.MetricSlot] : holds ? 1 : 0;
+        var thresholds = tuning is { Thresholds.IsDefaultOrEmpty: false } ? tuning.Thresholds : rule.Thresholds;
+        if (thresholds.IsDefaultOrEmpty || rule.Levels.IsDefaultOrEmpty || rule.MetricSlot < 0)
+        {
+            var severity = rule.Levels.IsDefaultOrEmpty ? Severity.Yellow : rule.Levels[0].Severity;
+            return Step(rule, state, at, value, holds ? severity : Severity.None, !holds);
+        }
+
+        var above = rule.Direction == ThresholdDirection.Above;
+        var level = Severity.None;
+        if (holds)
+        {
+            for (var i = thresholds.Length - 1; i >= 0; i--)
+            {
+                if (above ? value > thresholds[i] : value < thresholds[i])
+                {
+                    level = rule.Levels[i].Severity;
+                    break;
+                }
+            }
+        }
+
+        var clearLine = thresholds[0] + (above ? -rule.Clear.Hysteresis : rule.Clear.Hysteresis);
+        return Step(rule, state, at, value, level, !holds || (above ? value <= clearLine : value >= clearLine));
+    }
+
+    /// <summary>
+    /// The state machine shared by every kind of rule: <paramref name="level"/> is the severity the reading is at
+    /// (<see cref="Severity.None"/> when the rule does not hold), <paramref name="backInside"/> whether an active alarm
+    /// may start clearing (past the clear line, or the conditions no longer hold).
+    /// </summary>
+    private static AlarmChange Step(Rule rule, AlarmState state, DateTimeOffset at, double value, Severity level, bool backInside)
+    {
+        state.LastEvaluated = at;
+        state.LastValue = value;
         state.CurrentLevel = level;
+        var above = rule.Direction == ThresholdDirection.Above;
 
         switch (state.Phase)
         {
@@ -34,13 +119,14 @@ public static class RuleEvaluator
                     return new AlarmChange(AlarmChangeKind.None, Severity.None, value, at);
                 }
 
-                if (rule.For <= TimeSpan.Zero)
+                if (rule.Count is { } count ? count <= 1 : rule.For <= TimeSpan.Zero)
                 {
                     return Raise(state, level, at, value);
                 }
 
                 state.Phase = AlarmPhase.Pending;
                 state.PendingSince = at;
+                state.Matches = 1;
                 state.Severity = Severity.None;
                 state.Peak = null;
                 state.ActiveSince = state.ClearingSince = null;
@@ -51,10 +137,13 @@ public static class RuleEvaluator
                 {
                     state.Phase = AlarmPhase.Idle;
                     state.PendingSince = null;
+                    state.Matches = 0;
                     return new AlarmChange(AlarmChangeKind.None, Severity.None, value, at);
                 }
 
-                return at - (state.PendingSince ?? at) >= rule.For
+                state.Matches++;
+                var due = rule.Count is { } needed ? state.Matches >= needed : at - (state.PendingSince ?? at) >= rule.For;
+                return due
                     ? Raise(state, level, at, value)
                     : new AlarmChange(AlarmChangeKind.None, Severity.None, value, at);
 
@@ -62,9 +151,7 @@ public static class RuleEvaluator
                 var peak = state.Peak ?? value;
                 state.Peak = above ? Math.Max(peak, value) : Math.Min(peak, value);
 
-                // The clear line is inclusive so that with no hysteresis "no longer beyond the threshold" clears.
-                var clearLine = rule.Levels[0].Threshold + thresholdOffset + (above ? -rule.Clear.Hysteresis : rule.Clear.Hysteresis);
-                if (above ? value <= clearLine : value >= clearLine)
+                if (backInside)
                 {
                     if (state.Phase != AlarmPhase.Clearing || state.ClearingSince is null)
                     {
@@ -99,9 +186,10 @@ public static class RuleEvaluator
     /// clears it when <paramref name="lastSeen"/> shows a reading within that window. A device never seen
     /// (<paramref name="lastSeen"/> null, e.g. just registered) is not raised: there is no silence to measure yet.
     /// </summary>
-    public static AlarmChange CheckOffline(Rule rule, AlarmState state, DateTimeOffset? lastSeen, DateTimeOffset now)
+    /// <param name="window">The device's own silence window (<see cref="RuleTuning.Offline"/>); null uses the rule's.</param>
+    public static AlarmChange CheckOffline(Rule rule, AlarmState state, DateTimeOffset? lastSeen, DateTimeOffset now, TimeSpan? window = null)
     {
-        if (rule.Offline is not { } window || lastSeen is not { } seen)
+        if ((window ?? rule.Offline) is not { } silenceAllowed || rule.Offline is null || lastSeen is not { } seen)
         {
             return new AlarmChange(AlarmChangeKind.None, Severity.None, 0, now);
         }
@@ -109,12 +197,12 @@ public static class RuleEvaluator
         var silence = now - seen;
         if (state.Phase != AlarmPhase.Idle)
         {
-            return silence < window
+            return silence < silenceAllowed
                 ? ClearOffline(state, now)
                 : new AlarmChange(AlarmChangeKind.None, Severity.None, 0, now);
         }
 
-        if (silence < window)
+        if (silence < silenceAllowed)
         {
             return new AlarmChange(AlarmChangeKind.None, Severity.None, 0, now);
         }
@@ -163,6 +251,7 @@ public static class RuleEvaluator
         state.PendingSince = state.ClearingSince = null;
         state.Severity = level;
         state.Peak = value;
+        state.Matches = 0;
         return new AlarmChange(AlarmChangeKind.Raised, level, value, at);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CityOps.Rules.Expressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -20,18 +21,22 @@ internal sealed class RuleFileReader
     private readonly string _file;
     private readonly List<RuleError> _errors;
     private readonly Dictionary<string, string> _ids;
+    private readonly RuleParseOptions _options;
+    private string[] _lines = [];
 
     /// <param name="ids">Rule ids seen so far in this rule set, with where each was defined; shared across files.</param>
-    public RuleFileReader(string file, List<RuleError> errors, Dictionary<string, string> ids)
+    public RuleFileReader(string file, List<RuleError> errors, Dictionary<string, string> ids, RuleParseOptions options)
     {
         _file = file;
         _errors = errors;
         _ids = ids;
+        _options = options;
     }
 
     public List<Rule> Read(string text)
     {
         var rules = new List<Rule>();
+        _lines = text.Split('\n');
         var stream = new YamlStream();
         try
         {
@@ -147,14 +152,16 @@ internal sealed class RuleFileReader
         var forDuration = OptionalDuration(fields, path, "for") ?? TimeSpan.Zero;
         var clear = ReadClear(fields, path);
         var where = OptionalText(fields, path, "where", trim: false);
+        var whereExpression = where is not null && knownKind ? ReadWhere(fields, path, kind!) : null;
         var when = OptionalText(fields, path, "when");
+        var sun = ReadWhen(fields, path, when);
         var inside = OptionalText(fields, path, "inside");
         var outside = OptionalText(fields, path, "outside");
-        var count = OptionalText(fields, path, "count");
-        var hasConditions = where is not null || when is not null || inside is not null || outside is not null || count is not null;
+        var zoneId = ReadZone(fields, path, inside, outside);
+        var count = ReadCount(fields, path);
+        var hasConditions = where is not null || when is not null || inside is not null || outside is not null;
         var levels = ReadLevels(fields, path, out var levelsValid);
         var caseTemplate = ReadCase(fields, map, path);
-
         if (offline is not null)
         {
             CheckOfflineRule(fields, path, levels);
@@ -186,13 +193,29 @@ internal sealed class RuleFileReader
             {
                 Add(level.Node, level.Path, hasConditions
                     ? "give every level above: or below:, or none of them"
-                    : "this level needs above: or below: (only rules with where:, when:, inside:, outside: or count: may leave it out)");
+                    : "this level needs above: or below: (only rules with where:, when:, inside: or outside: may leave it out)");
             }
 
             if (levelsValid && (thresholdCount == 0 || thresholdCount == levels.Count))
             {
                 CheckLadder(levels);
             }
+
+            if (hasConditions && thresholdCount == 0 && levels.Count > 1)
+            {
+                Add(levels[1].Node, Join(path, "levels"), "a rule without above:/below: thresholds has a single level, e.g. levels: [ { severity: yellow } ]");
+            }
+
+            if (thresholdCount == 0 && fields.TryGetValue("clear", out var clearField) && clearField.Value is YamlMappingNode clearMap
+                && clearMap.Children.Any(c => c.Key is YamlScalarNode { Value: "hysteresis" }))
+            {
+                Add(clearField.Key, Join(path, "clear.hysteresis"), "hysteresis is a margin below/above a threshold; a rule without above:/below: clears when its conditions stop holding (keep clear.for)");
+            }
+        }
+
+        if (count is not null && fields.TryGetValue("for", out var forWithCount))
+        {
+            Add(forWithCount.Key, Join(path, "for"), "for: and count: cannot be combined; use for: (how long) or count: (how many readings in a row)");
         }
 
         if (_errors.Count > errorsBefore || id is null || kind is null || caseTemplate is null)
@@ -201,6 +224,14 @@ internal sealed class RuleFileReader
         }
 
         var first0 = levels is { Count: > 0 } ? levels[0] : null;
+        var thresholds = levels is null || levels.Any(l => l.Direction is null) ? [] : levels.Select(l => l.Threshold).ToArray();
+        var metricSlot = metric is null ? -1 : KindCatalog.SlotOf(kind, metric);
+        var required = new SortedSet<int>(whereExpression?.Slots ?? []);
+        if (metricSlot >= 0)
+        {
+            required.Add(metricSlot);
+        }
+
         return new Rule
         {
             Id = id,
@@ -209,19 +240,127 @@ internal sealed class RuleFileReader
             Metric = metric,
             Direction = first0?.Direction ?? ThresholdDirection.Above,
             Levels = levels is null ? [] : [.. levels.Select(l => new Level(l.Severity, l.Threshold))],
+            Thresholds = [.. thresholds],
             For = forDuration,
             Clear = clear,
             Offline = offline,
             Case = caseTemplate,
             Where = where,
+            WhereExpression = whereExpression,
             When = when,
+            Sun = sun,
             Inside = inside,
             Outside = outside,
+            ZoneId = zoneId,
+            ZoneOutside = outside is not null,
             Count = count,
+            MetricSlot = metricSlot,
+            RequiredSlots = [.. required],
             SourceFile = _file,
             SourceLine = Line(map),
             SourceColumn = Column(map),
         };
+    }
+
+    private CompiledExpression? ReadWhere(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string kind)
+    {
+        var node = (YamlScalarNode)fields["where"].Value;
+        var compiled = Compiler.Compile(node.Value ?? "", kind, out var problems);
+        foreach (var problem in problems)
+        {
+            var (line, column) = PositionIn(node, problem.Offset);
+            _errors.Add(new RuleError(_file, line, column, Join(path, "where"), problem.Message));
+        }
+
+        return compiled;
+    }
+
+    /// <summary>The file line and column (1-based) of a character of a scalar's value.</summary>
+    private (int Line, int Column) PositionIn(YamlScalarNode node, int offset)
+    {
+        var line = (int)node.Start.Line;
+        var column = (int)node.Start.Column;
+        var value = node.Value ?? "";
+        offset = Math.Clamp(offset, 0, value.Length);
+        switch (node.Style)
+        {
+            case ScalarStyle.Literal or ScalarStyle.Folded:
+                // The text starts on the line after the | or > indicator, indented; literal keeps its line breaks.
+                var before = value[..offset];
+                var lineIndex = node.Style == ScalarStyle.Literal ? before.Count(c => c == '\n') : 0;
+                var lineStart = before.LastIndexOf('\n') + 1;
+                var fileLine = line + 1 + lineIndex;
+                var indent = line < _lines.Length ? _lines[line].Length - _lines[line].TrimStart(' ').Length : 0;
+                return (fileLine, indent + (offset - lineStart) + 1);
+            case ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted:
+                return value.Contains('\n') ? (line, column) : (line, column + 1 + offset);
+            default:
+                return value.Contains('\n') ? (line, column) : (line, column + offset);
+        }
+    }
+
+    private SunCondition ReadWhen(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string? when)
+    {
+        switch (when)
+        {
+            case null:
+                return SunCondition.Any;
+            case "night":
+                return SunCondition.Night;
+            case "day":
+                return SunCondition.Day;
+            default:
+                Add(fields["when"].Value, Join(path, "when"), $"unknown when: '{when}'; use night (sun below the horizon at the device) or day");
+                return SunCondition.Any;
+        }
+    }
+
+    private string? ReadZone(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string? inside, string? outside)
+    {
+        if (inside is not null && outside is not null)
+        {
+            Add(fields["outside"].Key, Join(path, "outside"), "a rule has inside: or outside:, not both; write two rules");
+            return null;
+        }
+
+        var key = inside is not null ? "inside" : "outside";
+        var text = inside ?? outside;
+        if (text is null)
+        {
+            return null;
+        }
+
+        const string ZonePrefix = "zone:";
+        var zoneId = text.StartsWith(ZonePrefix, StringComparison.Ordinal) ? text[ZonePrefix.Length..].Trim() : "";
+        if (zoneId.Length == 0)
+        {
+            Add(fields[key].Value, Join(path, key), $"'{text}' is not a zone reference; write {key}: zone:<id>, with the id of a geofence from PUT /api/v1/zones, e.g. zone:muck-routes");
+            return null;
+        }
+
+        if (_options.Zones is { } zones && !zones.HasZone(zoneId))
+        {
+            Add(fields[key].Value, Join(path, key), $"unknown zone '{zoneId}': no geofence with this id in the zones in force (PUT /api/v1/zones)");
+        }
+
+        return zoneId;
+    }
+
+    private int? ReadCount(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
+    {
+        var text = OptionalText(fields, path, "count");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 10_000)
+        {
+            return count;
+        }
+
+        Add(fields["count"].Value, Join(path, "count"), $"'{text}' is not a count; write a whole number of consecutive readings from 1 to 10000, e.g. count: 3");
+        return null;
     }
 
     private void CheckOfflineRule(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, List<ParsedLevel>? levels)

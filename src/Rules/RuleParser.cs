@@ -6,8 +6,13 @@ namespace CityOps.Rules;
 public static class RuleParser
 {
     /// <param name="files">File name to YAML text. Files are read in ordinal file-name order, whatever order they come in.</param>
-    public static RuleParseResult Parse(IEnumerable<KeyValuePair<string, string>> files)
+    public static RuleParseResult Parse(IEnumerable<KeyValuePair<string, string>> files) => Parse(files, RuleParseOptions.Default);
+
+    /// <param name="files">File name to YAML text. Files are read in ordinal file-name order, whatever order they come in.</param>
+    /// <param name="options">Extra checks, e.g. that zones exist.</param>
+    public static RuleParseResult Parse(IEnumerable<KeyValuePair<string, string>> files, RuleParseOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(files);
         var errors = new List<RuleError>();
         var sources = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -23,7 +28,7 @@ public static class RuleParser
         var rules = new List<Rule>();
         foreach (var (name, text) in sources)
         {
-            rules.AddRange(new RuleFileReader(name, errors, ids).Read(text));
+            rules.AddRange(new RuleFileReader(name, errors, ids, options).Read(text));
         }
 
         if (errors.Count > 0)

@@ -44,12 +44,11 @@ public sealed record DemoReading(string DeviceId, string Kind, long Seq, DateTim
 /// The demo city's physics, without I/O or clocks: given the seconds since the simulator started,
 /// which devices report and what they read. Deterministic for a seed, so tests can replay it.
 /// Gauges read the storm by their distance from its centre; covers feel the water rise beneath them;
-/// lamps follow the city's lighting schedule; trucks drive back and forth along the permitted route.
+/// lamps switch on at sunset and off at sunrise; trucks drive back and forth along the permitted route.
 /// </summary>
 public sealed class CityModel
 {
     private const double MetresPerDegreeLat = 111_320;
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     private readonly Scenario _scenario;
     private readonly Device[] _devices;
@@ -101,7 +100,7 @@ public sealed class CityModel
             {
                 "waterlog" => Waterlog(device, inCycle),
                 "manhole" => Manhole(device, inCycle, active),
-                "streetlight" => Streetlight(now, active),
+                "streetlight" => Streetlight(device, now, active),
                 "vehicle" => Vehicle(device, second, active),
                 _ => null,
             };
@@ -154,16 +153,15 @@ public sealed class CityModel
         ]);
     }
 
-    /// <summary>Lamps follow the usual time switch: on from 19:00 to 06:00 Beijing time.</summary>
-    public static bool ScheduledOn(DateTimeOffset now)
-    {
-        var hour = now.ToOffset(ChinaStandardTime).Hour;
-        return hour >= 19 || hour < 6;
-    }
+    /// <summary>
+    /// Lamps follow an astronomical time switch (经纬度时控), as single-lamp controllers do: on from sunset to sunrise
+    /// at the lamp's position, by the same sun the <c>when: night</c> rules use.
+    /// </summary>
+    public static bool ScheduledOn(DateTimeOffset now, double lat, double lon) => CityOps.Rules.SolarPosition.IsNight(lat, lon, now);
 
-    private Sample Streetlight(DateTimeOffset now, List<Incident> incidents)
+    private Sample Streetlight(Device device, DateTimeOffset now, List<Incident> incidents)
     {
-        var on = ScheduledOn(now);
+        var on = ScheduledOn(now, device.Info.Lat, device.Info.Lon);
         var voltage = 221 + Noise(3);
         var current = 0.42 + Noise(0.01);
         foreach (var incident in incidents)

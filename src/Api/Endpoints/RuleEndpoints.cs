@@ -1,15 +1,18 @@
 using CityOps.Grains.RuleSets;
+using CityOps.Grains.Zones;
+using Microsoft.AspNetCore.Mvc;
 using CityOps.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 
-/// <summary><c>/api/v1/rules</c>: the rule set in force, its versions, and replacing or validating it.</summary>
+/// <summary><c>/api/v1/rules</c>: the rule set in force, its versions (with what changed, and restoring one), and replacing or validating it.</summary>
 public static class RuleEndpoints
 {
     public static IEndpointRouteBuilder MapRuleEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/rules").WithTags("Rules");
+        group.MapRuleBacktest();
 
         group.MapGet("/", (RuleCatalog catalog) =>
         {
@@ -18,12 +21,42 @@ public static class RuleEndpoints
         });
 
         group.MapGet("/versions", (RuleCatalog catalog) =>
-            TypedResults.Ok(catalog.Versions().Select(v => new RuleVersionView(v.Version, v.CreatedAt, v.Author, [.. v.Sources.Keys])).Reverse().ToList()));
-
-        group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog) =>
         {
-            var files = new Dictionary<string, string> { ["api.yaml"] = await ReadBody(http) };
-            var errors = catalog.Apply(files, http.HttpContext.User.Identity?.Name ?? "api");
+            var versions = catalog.Versions();
+            var current = catalog.Current.Version;
+            var views = new List<RuleVersionView>(versions.Count);
+            for (var i = versions.Count - 1; i >= 0; i--)
+            {
+                var v = versions[i];
+                var diff = catalog.DiffOf(v, i > 0 ? versions[i - 1] : null);
+                views.Add(new RuleVersionView(v.Version, v.CreatedAt, v.Author, [.. v.Sources.Keys], v.Version == current, v.Note,
+                    new RuleDiffView(diff.Added, diff.Removed, diff.Changed), diff.ToString()));
+            }
+
+            return TypedResults.Ok(views);
+        });
+
+        group.MapPost("/versions/{version:int}/restore", Results<Ok<RuleSetView>, NotFound<ProblemDetails>, ValidationProblem> (int version, HttpContext http, RuleCatalog catalog) =>
+        {
+            var errors = catalog.Restore(version, Author(http));
+            if (errors is null)
+            {
+                return TypedResults.NotFound(new ProblemDetails { Title = "Not found", Detail = $"There is no rule set version {version}.", Status = StatusCodes.Status404NotFound });
+            }
+
+            if (errors.Count > 0)
+            {
+                return Invalid(errors, $"Version {version} no longer passes validation; nothing changed.");
+            }
+
+            var set = catalog.Current;
+            return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
+        });
+
+        group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog, ZoneMap zones) =>
+        {
+            var files = await ReadFiles(http);
+            var errors = catalog.Apply(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
             if (errors.Count > 0)
             {
                 return Invalid(errors, "Nothing changed: the rule set in force stays.");
@@ -31,17 +64,45 @@ public static class RuleEndpoints
 
             var set = catalog.Current;
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
-        }).Accepts<string>("application/yaml", "text/yaml", "text/plain");
+        }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
-        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http) =>
+        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones) =>
         {
-            var parsed = RuleParser.Parse(new Dictionary<string, string> { ["api.yaml"] = await ReadBody(http) });
+            var parsed = RuleParser.Parse(
+                await ReadFiles(http),
+                new RuleParseOptions { Zones = zones });
             return parsed.Success
                 ? TypedResults.Ok(new ValidationView(true, parsed.RuleSet!.Rules.Length))
                 : Invalid(parsed.Errors, "The rules have errors.");
-        }).Accepts<string>("application/yaml", "text/yaml", "text/plain");
+        }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
         return app;
+    }
+
+    // The API has no user store of its own: an authenticated API key's name when there is one, else "api".
+    private static string Author(HttpContext http) => http.User.Identity?.Name is { Length: > 0 } name ? name : "api";
+
+    // ?file=name.yaml names the rules in error messages and in the stored version; default api.yaml.
+    private static string FileName(HttpRequest http) =>
+        http.Query["file"].ToString() is { Length: > 0 and <= 100 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? name : "api.yaml";
+
+    // One YAML body (named by ?file=), or several rule files as multipart/form-data, checked together as one rule set.
+    private static async Task<Dictionary<string, string>> ReadFiles(HttpRequest http)
+    {
+        if (!http.HasFormContentType)
+        {
+            return new Dictionary<string, string> { [FileName(http)] = await ReadBody(http) };
+        }
+
+        var form = await http.ReadFormAsync(http.HttpContext.RequestAborted);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in form.Files)
+        {
+            using var reader = new StreamReader(file.OpenReadStream());
+            files[Path.GetFileName(file.FileName) is { Length: > 0 } name ? name : file.Name + ".yaml"] = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
+        }
+
+        return files;
     }
 
     private static async Task<string> ReadBody(HttpRequest http)
@@ -50,26 +111,39 @@ public static class RuleEndpoints
         return await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
     }
 
+    // errors: the usual validation-problem map ("file:line:column field" → messages); problems: the same, one object each.
     private static ValidationProblem Invalid(IEnumerable<RuleError> errors, string detail) =>
-        Problems.Invalid(
+        TypedResults.ValidationProblem(
             errors.GroupBy(e => $"{e.File}:{e.Line}:{e.Column} {e.Field}").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            detail);
+            detail: detail,
+            title: "The request is invalid",
+            extensions: new Dictionary<string, object?>
+            {
+                ["problems"] = errors.Select(e => new RuleProblemView(e.File, e.Line, e.Column, e.Field, e.Message)).ToList(),
+            });
 
     private static RuleView View(Rule rule) => new(
         rule.Id, rule.Kind, rule.Metric,
         rule.Levels.IsDefaultOrEmpty ? null : rule.Direction == ThresholdDirection.Above ? "above" : "below",
         [.. rule.Levels.Select(l => new LevelView(SeverityNames.ToName(l.Severity), l.HasThreshold ? l.Threshold : null))],
-        rule.For, rule.Clear.Hysteresis, rule.Clear.For, rule.Offline, rule.Case.Code, rule.Case.Title, rule.SourceFile, rule.SourceLine);
+        rule.For, rule.Clear.Hysteresis, rule.Clear.For, rule.Offline, rule.Case.Code, rule.Case.Title, rule.SourceFile, rule.SourceLine,
+        rule.Where, rule.When, rule.Inside, rule.Outside, rule.Count);
 
     public sealed record RuleSetView(int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<RuleView> Rules);
 
     public sealed record RuleView(
         string Id, string Kind, string? Metric, string? Direction, IReadOnlyList<LevelView> Levels, TimeSpan For,
-        double ClearHysteresis, TimeSpan ClearFor, TimeSpan? Offline, string CaseCode, string CaseTitle, string File, int Line);
+        double ClearHysteresis, TimeSpan ClearFor, TimeSpan? Offline, string CaseCode, string CaseTitle, string File, int Line,
+        string? Where, string? When, string? Inside, string? Outside, int? Count);
 
     public sealed record LevelView(string Severity, double? Threshold);
 
-    public sealed record RuleVersionView(int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<string> Files);
+    public sealed record RuleVersionView(
+        int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<string> Files, bool Current, string? Note, RuleDiffView Diff, string Summary);
+
+    public sealed record RuleDiffView(IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Changed);
+
+    public sealed record RuleProblemView(string File, int Line, int Column, string Field, string Message);
 
     public sealed record ValidationView(bool Valid, int Rules);
 }

@@ -89,8 +89,8 @@ public sealed class DashboardsOnDemoCityTests(DemoCityTelemetry city, ITestOutpu
         // MH-0200 falls silent 30 s after start; it counts as silent only after 30 minutes without a report.
         ("cityops-manhole", "离线井盖 Covers silent for 30 minutes") => "needs 30 minutes of silence",
 
-        // SL-0021 is dark only while the lamps are scheduled on (19:00-06:00 Beijing time); by day it is off like the rest.
-        ("cityops-streetlight", "缺亮 Dark lamps: relay on, no current") when !CityModel.ScheduledOn(DateTimeOffset.UtcNow) => "daytime: lamps are off",
+        // SL-0021 is dark only while the lamps are scheduled on (sunset to sunrise at the demo city); by day it is off like the rest.
+        ("cityops-streetlight", "缺亮 Dark lamps: relay on, no current") when !CityModel.ScheduledOn(DateTimeOffset.UtcNow, 35.30, 113.93) => "daytime: lamps are off",
 
         // The demo's streetlight case (SL-0013 under 180 V) is raised after its 5-minute "for:".
         ("cityops-streetlight", "路灯案件 Streetlight cases filed") => "0118 cases need 5 minutes",

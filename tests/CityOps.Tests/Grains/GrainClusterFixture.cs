@@ -36,6 +36,18 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             metric: tilt_deg
             levels: [ { severity: yellow, above: 10 } ]
             case: { code: "{device.code}", title: "井盖倾斜 {value}°" }
+          - id: streetlight-dark
+            kind: streetlight
+            when: night
+            where: "on == 1 && current_a < 0.05"
+            levels: [ { severity: yellow } ]
+            case: { code: "0118", title: "路灯不亮" }
+          - id: vehicle-off-route
+            kind: vehicle
+            outside: zone:route
+            levels: [ { severity: orange } ]
+            count: 2
+            case: { code: "2101", title: "渣土车偏离线路" }
         """;
 
     /// <summary>Routing for the tests: UTC working days 08:00–12:00 and 13:00–17:00; waterlogging in one street auto-dispatched.</summary>

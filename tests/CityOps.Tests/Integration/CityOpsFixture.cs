@@ -13,6 +13,8 @@ public class CityOpsFixture : IAsyncLifetime
 
     public string DataDir => _folder.Combine("data");
 
+    public string RulesDir => _folder.Combine("rules");
+
     public async Task InitializeAsync()
     {
         Broker = await Mosquitto.StartAsync();

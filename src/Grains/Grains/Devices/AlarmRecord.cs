@@ -20,7 +20,12 @@ public sealed class AlarmRecord
     /// <summary>False between persisting a new alarm and the case grain confirming the filing.</summary>
     [Id(10)] public bool CaseFiled { get; set; }
 
-    public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled) => new()
+    [Id(11)] public int Matches { get; set; }
+
+    /// <summary>The <see cref="Rule.Definition"/> the alarm was judged by, to notice a rule changed while the grain slept.</summary>
+    [Id(12)] public string? RuleDefinition { get; set; }
+
+    public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null) => new()
     {
         Phase = state.Phase,
         PendingSince = state.PendingSince,
@@ -33,6 +38,8 @@ public sealed class AlarmRecord
         LastEvaluated = state.LastEvaluated,
         CaseId = caseId,
         CaseFiled = caseFiled,
+        Matches = state.Matches,
+        RuleDefinition = ruleDefinition,
     };
 
     public AlarmState ToState() => new()
@@ -46,5 +53,6 @@ public sealed class AlarmRecord
         Peak = Peak,
         LastValue = LastValue,
         LastEvaluated = LastEvaluated,
+        Matches = Matches,
     };
 }

@@ -30,6 +30,8 @@ public sealed partial class DeviceGrain(
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
 {
     private readonly Dictionary<string, AlarmState> _alarms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RuleTuning> _tuning = new(StringComparer.Ordinal);
+    private ReadingContext? _reading;
     private RuleSet? _ruleSet;
     private ImmutableArray<Rule> _rules = [];
     private bool _dirty;
@@ -49,7 +51,7 @@ public sealed partial class DeviceGrain(
 
         if (S.Registration is not null)
         {
-            SyncRules();
+            await SyncRules();
             StartHousekeeping();
             await RefileUnconfirmedCases();
         }
@@ -82,7 +84,7 @@ public sealed partial class DeviceGrain(
                 S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
                 S.AutoProvisioned = true;
                 _dirty = directoryChanged = true;
-                SyncRules();
+                await SyncRules();
                 StartHousekeeping();
                 LogAutoProvisioned(logger, Id, reading.Kind);
             }
@@ -95,7 +97,7 @@ public sealed partial class DeviceGrain(
             }
 
             accepted++;
-            SyncRules();
+            await SyncRules();
             var now = time.GetUtcNow();
             S.LastSeen = now;
             _softDirty = true;
@@ -140,16 +142,23 @@ public sealed partial class DeviceGrain(
                 S.Last[metric.Name] = metric.Value;
             }
 
+            var context = Context(reading.Timestamp);
+            foreach (var metric in reading.Metrics)
+            {
+                context.Set(metric.Name, metric.Value);
+            }
+
+            context.History.Add(context.At, context.Values);
             foreach (var rule in _rules)
             {
-                if (rule.IsOffline || rule.Metric is null || !reading.TryGetMetric(rule.Metric, out var value))
+                if (rule.IsOffline)
                 {
                     continue;
                 }
 
                 var alarm = AlarmFor(rule);
                 var phase = alarm.Phase;
-                var change = RuleEvaluator.Evaluate(rule, alarm, reading.Timestamp, value);
+                var change = RuleEvaluator.Evaluate(rule, alarm, context, _tuning.GetValueOrDefault(rule.Id));
                 _dirty |= alarm.Phase != phase;
                 await Handle(rule, change, alarm);
             }
@@ -184,9 +193,11 @@ public sealed partial class DeviceGrain(
         if (kindChanged)
         {
             _ruleSet = null;
+            _reading = null;
         }
 
-        SyncRules();
+        await SyncRules();
+        Tune();
         StartHousekeeping();
         Locate(force: true);
         await Persist();
@@ -225,14 +236,14 @@ public sealed partial class DeviceGrain(
             return;
         }
 
-        SyncRules();
+        await SyncRules();
         var now = time.GetUtcNow();
         foreach (var rule in _rules)
         {
             if (rule.IsOffline)
             {
                 var alarm = AlarmFor(rule);
-                await Handle(rule, RuleEvaluator.CheckOffline(rule, alarm, S.LastSeen, now), alarm);
+                await Handle(rule, RuleEvaluator.CheckOffline(rule, alarm, S.LastSeen, now, _tuning.GetValueOrDefault(rule.Id)?.Offline), alarm);
             }
         }
 
@@ -265,14 +276,14 @@ public sealed partial class DeviceGrain(
                 if (intake.SilencedBy is not null)
                 {
                     // Silenced (maintenance window): the alarm holds and shows on the device, but raises no case.
-                    S.Alarms[rule.Id] = AlarmRecord.From(alarm, null, caseFiled: false);
+                    S.Alarms[rule.Id] = AlarmRecord.From(alarm, null, caseFiled: false, rule.Definition);
                     _dirty = true;
                     return;
                 }
 
                 // The alarm of a case reported handled came back: that case is reworked, not a new one filed.
                 var caseId = intake.ReopenCaseId ?? NewCaseId(change.At);
-                S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false);
+                S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false, rule.Definition);
                 await Persist();
                 await FileCase(rule, alarm, caseId, change.At);
                 return;
@@ -352,8 +363,9 @@ public sealed partial class DeviceGrain(
         return alarm;
     }
 
-    // A new rule set version keeps the alarm state of rules that still apply and drops the rest.
-    private void SyncRules()
+    // A new rule set version keeps the alarm state of rules that still apply. An alarm of a rule that was removed, or
+    // changed so that the last reading no longer breaches it, ends with a note on its case; a pending one starts over.
+    private async Task SyncRules()
     {
         var current = rules.Current;
         if (ReferenceEquals(current, _ruleSet) || S.Registration is null)
@@ -361,24 +373,124 @@ public sealed partial class DeviceGrain(
             return;
         }
 
+        var previous = _ruleSet;
         _ruleSet = current;
         _rules = current.ForKind(S.Registration.Kind);
+        var context = Context(DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs));
+        context.History.Retention = _rules.Select(r => r.WhereExpression?.RateWindow ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
+        Tune();
         foreach (var ruleId in _alarms.Keys.ToList())
         {
+            S.Alarms.TryGetValue(ruleId, out var record);
+            var judgedBy = record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition;
+            string? note = null;
             if (current.Find(ruleId) is not { } rule || rule.Kind != S.Registration.Kind)
             {
-                if (S.Alarms.TryGetValue(ruleId, out var record) && record.CaseId is { } caseId)
+                note = $"rule {ruleId} removed in rule set version {current.Version}";
+            }
+            else if (judgedBy is not null && judgedBy != rule.Definition && _alarms[ruleId] is var alarm)
+            {
+                if (!alarm.IsActive)
                 {
-                    _ = GrainFactory.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-                        time.GetUtcNow(), SeverityNames.ToName(record.Severity), null, Active: false,
-                        $"rule {ruleId} removed in rule set version {current.Version}", null));
+                    alarm.Reset();
+                    _dirty = true;
+                    continue;
                 }
 
-                _alarms.Remove(ruleId);
-                S.Alarms.Remove(ruleId);
-                _dirty = true;
+                if (!rule.IsOffline && !StillHolds(rule, context))
+                {
+                    note = $"rule {ruleId} changed in rule set version {current.Version}; the last reading no longer raises it";
+                }
+                else
+                {
+                    _dirty = true;
+                    continue;
+                }
+            }
+
+            if (note is null)
+            {
+                continue;
+            }
+
+            if (record?.CaseId is { } caseId && record.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
+            {
+                await GrainFactory.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
+                    time.GetUtcNow(), SeverityNames.ToName(record.Severity), null, Active: false, note, null));
+            }
+
+            _alarms.Remove(ruleId);
+            S.Alarms.Remove(ruleId);
+            _dirty = true;
+        }
+    }
+
+    // Judges the last known values against a changed rule, on a scratch state so the alarm itself is untouched.
+    private bool StillHolds(Rule rule, ReadingContext context)
+    {
+        if (S.LastEvaluatedMs == 0)
+        {
+            return true;
+        }
+
+        context.Begin(DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs));
+        foreach (var (name, value) in S.Last)
+        {
+            context.Set(name, value);
+        }
+
+        var probe = new AlarmState();
+        var change = RuleEvaluator.Evaluate(rule, probe, context, _tuning.GetValueOrDefault(rule.Id));
+        return change.Kind == AlarmChangeKind.None ? probe.LastEvaluated is null : probe.CurrentLevel != Severity.None;
+    }
+
+    // The device's own thresholds, from its threshold.<rule-id>... attributes (DeviceTuning).
+    private void Tune()
+    {
+        _tuning.Clear();
+        if (S.Registration is not { } registration)
+        {
+            return;
+        }
+
+        Context(DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs)).Attributes = ReadingContext.NumericAttributes(registration.Attributes);
+        if (!registration.Attributes.Keys.Any(k => k.StartsWith(DeviceTuning.Prefix, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var rule in _rules)
+        {
+            if (DeviceTuning.Resolve(rule, registration.Attributes, problems) is { } tuning)
+            {
+                _tuning[rule.Id] = tuning;
             }
         }
+
+        foreach (var problem in problems)
+        {
+            LogBadTuning(logger, Id, problem);
+        }
+    }
+
+    // One reusable context per device: the position in force, the zones in force, no allocation per reading.
+    private ReadingContext Context(DateTimeOffset at)
+    {
+        var kind = S.Registration!.Kind;
+        if (_reading is null || _reading.Kind != kind)
+        {
+            _reading = new ReadingContext(kind) { Zones = zones };
+            if (S.Registration.Attributes.Count > 0)
+            {
+                _reading.Attributes = ReadingContext.NumericAttributes(S.Registration.Attributes);
+            }
+        }
+
+        _reading.Begin(at);
+        _reading.Latitude = S.Lat ?? double.NaN;
+        _reading.Longitude = S.Lon ?? double.NaN;
+        return _reading;
     }
 
     private void StartHousekeeping()
@@ -429,7 +541,7 @@ public sealed partial class DeviceGrain(
 
     private bool IsOnline(DateTimeOffset now)
     {
-        var window = _rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
+        var window = _rules.Where(r => r.IsOffline).Select(r => _tuning.GetValueOrDefault(r.Id)?.Offline ?? r.Offline!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
         return S.LastSeen is { } seen && now - seen < window;
     }
 
@@ -444,7 +556,7 @@ public sealed partial class DeviceGrain(
                 continue;
             }
 
-            S.Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false);
+            S.Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false, _ruleSet?.Find(ruleId)?.Definition);
         }
 
         await state.WriteStateAsync();
@@ -479,6 +591,9 @@ public sealed partial class DeviceGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} auto-provisioned as {Kind} on its first reading")]
     private static partial void LogAutoProvisioned(ILogger logger, string deviceId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: {Problem}")]
+    private static partial void LogBadTuning(ILogger logger, string deviceId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} sent a {Kind} reading but is registered as {Registered}; refused")]
     private static partial void LogWrongKind(ILogger logger, string deviceId, string kind, string registered);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CityOps.Grains.Storage;
+using CityOps.Grains.Zones;
 using CityOps.Rules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,11 +21,14 @@ public sealed partial class RuleCatalog : IDisposable
     private readonly string _folder;
     private readonly FileSystemWatcher? _watcher;
     private readonly Lock _reloadLock = new();
+    private readonly IZoneLookup _zones;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, string>> _definitions = new();
     private Timer? _debounce;
     private volatile RuleSet _current = RuleSet.Empty;
 
-    public RuleCatalog(SqliteDatabase db, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger)
+    public RuleCatalog(SqliteDatabase db, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones)
     {
+        _zones = zones;
         _db = db;
         _time = time;
         _logger = logger;
@@ -37,6 +41,7 @@ public sealed partial class RuleCatalog : IDisposable
               sources    TEXT NOT NULL
             );
             """)).GetAwaiter().GetResult();
+        AddNoteColumn();
 
         if (LatestStored() is { } latest)
         {
@@ -87,11 +92,13 @@ public sealed partial class RuleCatalog : IDisposable
     }
 
     /// <summary>Validates and puts a rule set in force; returns the errors (nothing changes when there are any).</summary>
-    public IReadOnlyList<RuleError> Apply(IReadOnlyDictionary<string, string> files, string author)
+    /// <param name="options">Extra checks; <see cref="RuleParseOptions.Zones"/> makes unknown zones errors (the API does).</param>
+    /// <param name="note">Kept with the version, e.g. that it restores an earlier one.</param>
+    public IReadOnlyList<RuleError> Apply(IReadOnlyDictionary<string, string> files, string author, RuleParseOptions? options = null, string? note = null)
     {
         lock (_reloadLock)
         {
-            var parsed = RuleParser.Parse(files);
+            var parsed = RuleParser.Parse(files, options ?? RuleParseOptions.Default);
             if (!parsed.Success || parsed.RuleSet is null)
             {
                 foreach (var error in parsed.Errors)
@@ -100,6 +107,14 @@ public sealed partial class RuleCatalog : IDisposable
                 }
 
                 return parsed.Errors;
+            }
+
+            foreach (var rule in parsed.RuleSet.Rules)
+            {
+                if (rule.ZoneId is { } zone && !_zones.HasZone(zone))
+                {
+                    LogUnknownZone(_logger, rule.Id, zone);
+                }
             }
 
             if (SameSources(_current.Sources, files))
@@ -114,7 +129,8 @@ public sealed partial class RuleCatalog : IDisposable
             {
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = "INSERT INTO rule_versions (version, created_at, author, sources) VALUES ($v, $at, $author, $sources)";
+                command.CommandText = "INSERT INTO rule_versions (version, created_at, author, sources, note) VALUES ($v, $at, $author, $sources, $note)";
+                command.Parameters.AddWithValue("$note", (object?)note ?? DBNull.Value);
                 command.Parameters.AddWithValue("$v", version);
                 command.Parameters.AddWithValue("$at", now.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$author", author);
@@ -129,10 +145,25 @@ public sealed partial class RuleCatalog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts an earlier version's files back in force as a new version (history is never rewritten). Null when there is
+    /// no such version; the errors when it no longer passes today's checks. The rule folder is not rewritten: the next
+    /// edit of a file there makes the folder the rule set again.
+    /// </summary>
+    public IReadOnlyList<RuleError>? Restore(int version, string author)
+    {
+        var stored = Versions().FirstOrDefault(v => v.Version == version);
+        return stored is null ? null : Apply(stored.Sources, author, note: $"restores version {version}");
+    }
+
+    /// <summary>What changed from each version's predecessor, by rule id: added, removed, changed (meaning, not layout).</summary>
+    public RuleSetDiff DiffOf(RuleVersion version, RuleVersion? previous) =>
+        RuleSetDiff.Between(Definitions(previous), Definitions(version));
+
     public IReadOnlyList<RuleVersion> Versions() => _db.Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, created_at, author, sources FROM rule_versions ORDER BY version";
+        command.CommandText = "SELECT version, created_at, author, sources, note FROM rule_versions ORDER BY version";
         using var reader = command.ExecuteReader();
         var versions = new List<RuleVersion>();
         while (reader.Read())
@@ -152,7 +183,7 @@ public sealed partial class RuleCatalog : IDisposable
     private RuleVersion? LatestStored() => _db.Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, created_at, author, sources FROM rule_versions ORDER BY version DESC LIMIT 1";
+        command.CommandText = "SELECT version, created_at, author, sources, note FROM rule_versions ORDER BY version DESC LIMIT 1";
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadVersion(reader) : null;
     });
@@ -161,7 +192,35 @@ public sealed partial class RuleCatalog : IDisposable
         reader.GetInt32(0),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
         reader.GetString(2),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? []);
+        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? [],
+        reader.IsDBNull(4) ? null : reader.GetString(4));
+
+    private IReadOnlyDictionary<string, string> Definitions(RuleVersion? version)
+    {
+        if (version is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        return _definitions.GetOrAdd(version.Version, _ =>
+            RuleParser.Parse(version.Sources).RuleSet?.Rules.ToDictionary(r => r.Id, r => r.Definition, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>());
+    }
+
+    // Databases from before version notes lack the column; SQLite has no ADD COLUMN IF NOT EXISTS.
+    private void AddNoteColumn()
+    {
+        var hasNote = _db.Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('rule_versions') WHERE name = 'note'";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        });
+        if (!hasNote)
+        {
+            _db.WriteAsync((c, t) => SqliteGrainStorage.Execute(c, t, "ALTER TABLE rule_versions ADD COLUMN note TEXT;")).GetAwaiter().GetResult();
+        }
+    }
 
     private static bool SameSources(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var text) && text == kv.Value);
@@ -178,6 +237,9 @@ public sealed partial class RuleCatalog : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rule file refused, the running version stays in force: {Error}")]
     private static partial void LogRefused(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {RuleId} names zone {Zone}, which is not among the zones in force; it is not judged until the zone exists")]
+    private static partial void LogUnknownZone(ILogger logger, string ruleId, string zone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule folder {Folder} does not exist; no rules are evaluated until it does or rules are stored")]
     private static partial void LogNoRuleFolder(ILogger logger, string folder);

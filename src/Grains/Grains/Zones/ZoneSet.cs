@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CityOps.Rules;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
@@ -11,13 +12,16 @@ namespace CityOps.Grains.Zones;
 /// One immutable version of the city's zones: unit grids in an STR-tree of prepared polygons
 /// (a point lookup touches only the few grids whose envelopes hold it) and named geofences.
 /// </summary>
-public sealed class ZoneSet
+public sealed class ZoneSet : IZoneLookup
 {
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
 
     private readonly STRtree<(IPreparedGeometry Shape, GridCell Cell)> _grids = new();
     private readonly Dictionary<string, IPreparedGeometry> _geofences = new(StringComparer.Ordinal);
+
+    // Every zone by id, grids included, for rules' inside:/outside: zone:<id>.
+    private readonly Dictionary<string, IPreparedGeometry> _zones = new(StringComparer.Ordinal);
 
     private ZoneSet(string version, string source)
     {
@@ -50,8 +54,12 @@ public sealed class ZoneSet
         return null;
     }
 
-    public bool IsInside(string geofenceId, double lat, double lon) =>
-        _geofences.TryGetValue(geofenceId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
+    /// <summary>Whether a geofence or grid has this id.</summary>
+    public bool HasZone(string zoneId) => _zones.ContainsKey(zoneId);
+
+    /// <summary>Whether the point lies in the geofence or grid with this id, boundary included; false for an unknown id.</summary>
+    public bool IsInside(string zoneId, double lat, double lon) =>
+        _zones.TryGetValue(zoneId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
 
     /// <summary>Builds a zone set from a GeoJSON FeatureCollection, or returns null with every problem found.</summary>
     public static ZoneSet? Build(string geoJson, out IReadOnlyList<string> errors)
@@ -116,10 +124,12 @@ public sealed class ZoneSet
                     }
 
                     set._grids.Insert(shape.EnvelopeInternal, (prepared, new GridCell(id, code, Property(feature, "name"), Property(feature, "unit"))));
+                    set._zones[id] = prepared;
                     set.GridCount++;
                     break;
                 case "geofence":
                     set._geofences[id] = prepared;
+                    set._zones[id] = prepared;
                     break;
                 default:
                     problems.Add($"{where}.properties.type: must be 'grid' or 'geofence', not '{type}'.");

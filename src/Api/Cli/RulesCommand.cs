@@ -1,0 +1,111 @@
+using CityOps.Grains.Zones;
+using CityOps.Rules;
+
+namespace CityOps.Api.Cli;
+
+/// <summary>
+/// <c>cityops rules validate &lt;folder&gt; [--zones zones.geojson]</c> and <c>cityops rules test &lt;file&gt;...</c>: run
+/// before any host is built, print every problem as <c>file:line:column: field: message</c>, exit 0 when all is well
+/// and 1 otherwise, so CI can check a rule change before it is deployed.
+/// </summary>
+public static class RulesCommand
+{
+    public const string Usage = """
+        usage:
+          cityops rules validate <folder> [--zones <zones.geojson>]   check every *.yaml rule file in the folder
+          cityops rules test <test.yaml>... [--rules <folder>]        run rule tests (readings in, expected cases out)
+        (from the source tree: dotnet run --project src/Api -- rules validate rules)
+        """;
+
+    /// <param name="args">The arguments after <c>rules</c>.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        switch (args)
+        {
+            case ["validate", var folder, .. var rest]:
+                return Validate(Resolve(folder), Option(rest, "--zones") is { } zones ? Resolve(zones) : null, output, error);
+            case ["test", .. var rest] when rest.Any(a => !a.StartsWith("--", StringComparison.Ordinal)):
+                return RuleTestCommand.Run([.. rest.Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : Resolve(a))], output, error);
+            default:
+                error.WriteLine(Usage);
+                return 1;
+        }
+    }
+
+    private static int Validate(string folder, string? zonesFile, TextWriter output, TextWriter error)
+    {
+        if (!Directory.Exists(folder))
+        {
+            error.WriteLine($"{folder}: no such folder");
+            return 1;
+        }
+
+        var options = RuleParseOptions.Default;
+        if (zonesFile is not null)
+        {
+            if (LoadZones(zonesFile, error) is not { } zones)
+            {
+                return 1;
+            }
+
+            options = new RuleParseOptions { Zones = zones };
+        }
+
+        var files = Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+        var result = RuleParser.Parse(files, options);
+        foreach (var problem in result.Errors)
+        {
+            output.WriteLine($"{Path.Combine(folder, problem.File)}:{problem.Line}:{problem.Column}: {problem.Field}: {problem.Message}");
+        }
+
+        if (!result.Success)
+        {
+            output.WriteLine($"{result.Errors.Length} problem{(result.Errors.Length == 1 ? "" : "s")} in {folder}; fix them and run again");
+            return 1;
+        }
+
+        output.WriteLine($"{folder}: {result.RuleSet!.Rules.Length} rules in {files.Count} files, no problems"
+            + (zonesFile is null ? " (zones not checked: add --zones <zones.geojson>)" : ""));
+        return 0;
+    }
+
+    /// <summary>
+    /// A path as the user typed it. <c>dotnet run --project src/Api</c> starts the program in the project folder, not
+    /// in the shell's, so a relative path is taken from the shell's folder (<c>PWD</c>) when it exists there.
+    /// </summary>
+    internal static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path) || Environment.GetEnvironmentVariable("PWD") is not { Length: > 0 } shell
+            || Path.GetFullPath(shell) == Path.GetFullPath(Environment.CurrentDirectory))
+        {
+            return path;
+        }
+
+        var fromShell = Path.Combine(shell, path);
+        return File.Exists(fromShell) || Directory.Exists(fromShell) ? fromShell : path;
+    }
+
+    internal static ZoneSet? LoadZones(string path, TextWriter error)
+    {
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{path}: no such file");
+            return null;
+        }
+
+        var zones = ZoneSet.Build(File.ReadAllText(path), out var problems);
+        foreach (var problem in problems)
+        {
+            error.WriteLine($"{path}: {problem}");
+        }
+
+        return zones;
+    }
+
+    internal static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

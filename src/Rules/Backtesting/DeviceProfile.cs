@@ -1,0 +1,4 @@
+namespace CityOps.Rules.Backtesting;
+
+/// <summary>What the registry knows of a device that a backtest needs: its position (for <c>when:</c>, zones), code, name and threshold attributes.</summary>
+public sealed record DeviceProfile(string? Name, string? Code, double? Lat, double? Lon, IReadOnlyDictionary<string, string> Attributes);

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+
+namespace CityOps.Rules.Expressions;
+
+/// <summary>
+/// Recursive-descent parser for <c>where:</c> expressions. Precedence, loosest first:
+/// <c>||</c>, <c>&amp;&amp;</c>, comparisons (not chained), <c>+ -</c>, <c>* /</c>, unary <c>! -</c>.
+/// </summary>
+public sealed class Parser
+{
+    private readonly List<Token> _tokens;
+    private int _position;
+
+    private Parser(List<Token> tokens) => _tokens = tokens;
+
+    /// <exception cref="ExpressionException">The text is not a valid expression.</exception>
+    public static Node Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(Lexer.Tokenize(text));
+        if (parser.Peek.Kind == TokenKind.End)
+        {
+            throw new ExpressionException(0, "the expression is empty; write a condition such as on == 1 && current_a < 0.05");
+        }
+
+        var node = parser.Or();
+        if (parser.Peek.Kind != TokenKind.End)
+        {
+            var token = parser.Peek;
+            throw new ExpressionException(token.Offset, token.Kind == TokenKind.RightParen
+                ? "')' without a matching '('"
+                : $"unexpected '{token.Text}' after a complete expression; join conditions with && or ||");
+        }
+
+        return node;
+    }
+
+    private Token Peek => _tokens[_position];
+
+    private Token Take() => _tokens[_position++];
+
+    private Node Or()
+    {
+        var left = And();
+        while (Peek.Kind == TokenKind.Or)
+        {
+            var op = Take();
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, And());
+        }
+
+        return left;
+    }
+
+    private Node And()
+    {
+        var left = Comparison();
+        while (Peek.Kind == TokenKind.And)
+        {
+            var op = Take();
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Comparison());
+        }
+
+        return left;
+    }
+
+    private Node Comparison()
+    {
+        var left = Sum();
+        if (Peek.Kind is TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual or TokenKind.Equal or TokenKind.NotEqual)
+        {
+            var op = Take();
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Sum());
+            if (Peek.Kind is TokenKind.Less or TokenKind.LessOrEqual or TokenKind.Greater or TokenKind.GreaterOrEqual or TokenKind.Equal or TokenKind.NotEqual)
+            {
+                throw new ExpressionException(Peek.Offset, "comparisons do not chain; write a < x && x < b");
+            }
+        }
+
+        return left;
+    }
+
+    private Node Sum()
+    {
+        var left = Product();
+        while (Peek.Kind is TokenKind.Plus or TokenKind.Minus)
+        {
+            var op = Take();
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Product());
+        }
+
+        return left;
+    }
+
+    private Node Product()
+    {
+        var left = Unary();
+        while (Peek.Kind is TokenKind.Star or TokenKind.Slash)
+        {
+            var op = Take();
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Unary());
+        }
+
+        return left;
+    }
+
+    private Node Unary()
+    {
+        if (Peek.Kind is TokenKind.Not or TokenKind.Minus)
+        {
+            var op = Take();
+            return new UnaryNode(op.Offset, op.Text, Unary());
+        }
+
+        return Primary();
+    }
+
+    private Node Primary()
+    {
+        var token = Take();
+        switch (token.Kind)
+        {
+            case TokenKind.Number:
+                return new NumberNode(token.Offset, token.Number);
+            case TokenKind.Duration:
+                return new DurationNode(token.Offset, token.Duration, token.Text);
+            case TokenKind.LeftParen:
+                var inner = Or();
+                Expect(TokenKind.RightParen, $"'(' at column {token.Offset + 1} is never closed; add ')'");
+                return inner;
+            case TokenKind.Name when Peek.Kind == TokenKind.LeftParen:
+                Take();
+                var arguments = ImmutableArray.CreateBuilder<Node>();
+                if (Peek.Kind != TokenKind.RightParen)
+                {
+                    arguments.Add(Or());
+                    while (Peek.Kind == TokenKind.Comma)
+                    {
+                        Take();
+                        arguments.Add(Or());
+                    }
+                }
+
+                Expect(TokenKind.RightParen, $"{token.Text}( is never closed; add ')' or separate arguments with ','");
+                return new CallNode(token.Offset, token.Text, arguments.ToImmutable());
+            case TokenKind.Name:
+                return new NameNode(token.Offset, token.Text);
+            case TokenKind.End:
+                throw new ExpressionException(token.Offset, "the expression ends too early; a number, metric or '(' is missing");
+            default:
+                throw new ExpressionException(token.Offset, $"unexpected '{token.Text}'; expected a number, a metric, device.<attribute>, a function or '('");
+        }
+    }
+
+    private void Expect(TokenKind kind, string message)
+    {
+        if (Peek.Kind != kind)
+        {
+            throw new ExpressionException(Peek.Offset, message);
+        }
+
+        Take();
+    }
+}

@@ -1,0 +1,6 @@
+using CityOps.Rules.Testing;
+
+namespace CityOps.Rules.Replay;
+
+/// <summary>A case event a replayed device caused: an alarm raised, escalated or cleared, at reading time.</summary>
+public sealed record ReplayEvent(DateTimeOffset At, string Device, string Rule, CaseEventKind Event, Severity Severity, double Value, double? Peak);

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace CityOps.Rules;
+
+/// <summary>A rule's meaning as one canonical line, independent of YAML layout and comments: how versions are diffed.</summary>
+public static class RuleDefinition
+{
+    public static string Describe(Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var text = new StringBuilder();
+        text.Append("kind=").Append(rule.Kind);
+        Append(text, "metric", rule.Metric);
+        if (!rule.Levels.IsDefaultOrEmpty)
+        {
+            text.Append(" levels=");
+            foreach (var level in rule.Levels)
+            {
+                text.Append(SeverityNames.ToName(level.Severity));
+                if (level.HasThreshold)
+                {
+                    text.Append(rule.Direction == ThresholdDirection.Above ? '>' : '<').Append(level.Threshold.ToString("R", CultureInfo.InvariantCulture));
+                }
+
+                text.Append(',');
+            }
+        }
+
+        Append(text, "for", rule.For == TimeSpan.Zero ? null : Durations.Format(rule.For));
+        Append(text, "count", rule.Count?.ToString(CultureInfo.InvariantCulture));
+        if (rule.Clear != ClearPolicy.Immediate)
+        {
+            Append(text, "clear", rule.Clear.Hysteresis.ToString("R", CultureInfo.InvariantCulture) + "/" + Durations.Format(rule.Clear.For));
+        }
+
+        Append(text, "offline", rule.Offline is { } offline ? Durations.Format(offline) : null);
+        Append(text, "when", rule.When);
+        Append(text, "inside", rule.Inside);
+        Append(text, "outside", rule.Outside);
+        Append(text, "where", rule.Where?.Trim());
+        Append(text, "code", rule.Case.Code);
+        Append(text, "title", rule.Case.Title);
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string key, string? value)
+    {
+        if (value is not null)
+        {
+            text.Append(' ').Append(key).Append('=').Append(value);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace CityOps.Rules;
+
+/// <summary>What the parser checks beyond the files themselves.</summary>
+public sealed record RuleParseOptions
+{
+    public static RuleParseOptions Default { get; } = new();
+
+    /// <summary>
+    /// The zones in force. When set, <c>inside:</c>/<c>outside:</c> naming a zone it lacks is an error; when null (e.g. a
+    /// rule folder read at start-up, before the zones are loaded) zones are not checked and a rule about a missing zone
+    /// is simply not judged until the zone exists.
+    /// </summary>
+    public IZoneLookup? Zones { get; init; }
+}

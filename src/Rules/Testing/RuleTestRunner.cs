@@ -1,0 +1,372 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CityOps.Rules.Replay;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace CityOps.Rules.Testing;
+
+/// <summary>
+/// Runs a rule test file (in the spirit of <c>promtool test rules</c>): devices with readings over time go through the
+/// same compiled rules and evaluator as live ingestion, and the case events they cause (raised, escalated, cleared,
+/// with severities and times) must be exactly the expected ones. Offline rules are checked at the exact moment a
+/// device's silence reaches the window. Pure: files are read by the caller through <paramref name="loadZones"/>.
+/// </summary>
+public sealed class RuleTestRunner
+{
+    private static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly string _file;
+    private readonly RuleSet _rules;
+    private readonly Func<string, IZoneLookup?> _loadZones;
+    private readonly List<RuleError> _failures = [];
+
+    private RuleTestRunner(string file, RuleSet rules, Func<string, IZoneLookup?> loadZones)
+    {
+        _file = file;
+        _rules = rules;
+        _loadZones = loadZones;
+    }
+
+    /// <param name="file">The test file's name, for messages.</param>
+    /// <param name="yaml">Its text.</param>
+    /// <param name="rules">The rule set under test.</param>
+    /// <param name="loadZones">Loads the zones file a test names (path as written); null when it cannot (reported as a failure).</param>
+    public static RuleTestResult Run(string file, string yaml, RuleSet rules, Func<string, IZoneLookup?> loadZones)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(loadZones);
+        return new RuleTestRunner(file, rules, loadZones).Run(yaml);
+    }
+
+    private RuleTestResult Run(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            Fail(ex.Start, "not valid YAML: " + ex.Message);
+            return Result([]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            Fail(Mark.Empty, "a rule test is a mapping with devices: and expect:");
+            return Result([]);
+        }
+
+        Keys(root, "start", "zones", "until", "devices", "expect");
+        var start = DefaultStart;
+        if (Child(root, "start") is YamlScalarNode startNode && !DateTimeOffset.TryParse(startNode.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start))
+        {
+            Fail(startNode.Start, $"start: '{startNode.Value}' is not a time such as 2026-07-20T20:00:00+08:00");
+        }
+
+        IZoneLookup zones = NoZones.Instance;
+        if (Child(root, "zones") is YamlScalarNode zonesNode && zonesNode.Value is { Length: > 0 } zonesPath)
+        {
+            if (_loadZones(zonesPath) is { } loaded)
+            {
+                zones = loaded;
+            }
+            else
+            {
+                Fail(zonesNode.Start, $"zones: '{zonesPath}' cannot be loaded as a GeoJSON zone file");
+            }
+        }
+
+        TimeSpan? until = Child(root, "until") is YamlScalarNode untilNode ? Offset(untilNode) : null;
+        var produced = new List<ExpectedCase>();
+        if (Child(root, "devices") is not YamlSequenceNode devices)
+        {
+            Fail(root.Start, "devices: is required: a list of devices, each with id, kind and readings");
+            return Result([]);
+        }
+
+        foreach (var device in devices.Children.OfType<YamlMappingNode>())
+        {
+            RunDevice(device, start, until, zones, produced);
+        }
+
+        var expected = ReadExpected(root);
+        if (_failures.Count == 0)
+        {
+            Compare(expected, produced, Child(root, "expect")?.Start ?? root.Start);
+        }
+
+        return Result([.. produced.OrderBy(e => e.At).ThenBy(e => e.Device, StringComparer.Ordinal).ThenBy(e => e.Rule, StringComparer.Ordinal)]);
+    }
+
+    private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ExpectedCase> produced)
+    {
+        Keys(node, "id", "kind", "lat", "lon", "attributes", "until", "readings", "series");
+        var id = Text(node, "id");
+        var kind = Text(node, "kind");
+        if (id is null || kind is null || !KindCatalog.IsKnownKind(kind))
+        {
+            Fail(node.Start, $"each device needs an id and a kind ({string.Join(", ", KindCatalog.Kinds)})");
+            return;
+        }
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Child(node, "attributes") is YamlMappingNode attributeMap)
+        {
+            foreach (var (key, value) in attributeMap.Children)
+            {
+                attributes[((YamlScalarNode)key).Value ?? ""] = (value as YamlScalarNode)?.Value ?? "";
+            }
+        }
+
+        if (Child(node, "until") is YamlScalarNode ownUntil)
+        {
+            until = Offset(ownUntil);
+        }
+
+        var problems = new List<string>();
+        var events = new List<ReplayEvent>();
+        var replay = new DeviceReplay(id, kind, _rules, zones, attributes, Number(node, "lat"), Number(node, "lon"), events, problems);
+        foreach (var problem in problems)
+        {
+            Fail(node.Start, $"{id}: {problem}");
+        }
+
+        foreach (var (at, metrics, lat, lon) in Readings(node, kind, start))
+        {
+            replay.Feed(at, metrics, lat, lon);
+        }
+
+        if (until is { } end)
+        {
+            replay.CheckOffline(start + end + TimeSpan.FromTicks(1));
+        }
+
+        produced.AddRange(events.Select(e => new ExpectedCase(e.At - start, e.Device, e.Rule, e.Event, e.Severity)));
+    }
+
+    // readings: [{ at: 1m, depth_cm: 30, lat: .., lon: .. }] and/or series: { every: 10s, from: 0s, depth_cm: "20x6 30 _ 55x3" }.
+    private List<(DateTimeOffset At, List<(string Name, double Value)> Metrics, double? Lat, double? Lon)> Readings(YamlMappingNode device, string kind, DateTimeOffset start)
+    {
+        var readings = new List<(DateTimeOffset, List<(string, double)>, double?, double?)>();
+        if (Child(device, "readings") is YamlSequenceNode list)
+        {
+            foreach (var item in list.Children.OfType<YamlMappingNode>())
+            {
+                if (Child(item, "at") is not YamlScalarNode atNode || Offset(atNode) is not { } at)
+                {
+                    Fail(item.Start, "each reading needs at: (time since start, e.g. 90s or 1m30s)");
+                    continue;
+                }
+
+                var metrics = new List<(string, double)>();
+                foreach (var (key, value) in item.Children)
+                {
+                    var name = ((YamlScalarNode)key).Value ?? "";
+                    if (name is "at" or "lat" or "lon")
+                    {
+                        continue;
+                    }
+
+                    if (Metric(kind, key, value) is { } number)
+                    {
+                        metrics.Add((name, number));
+                    }
+                }
+
+                readings.Add((start + at, metrics, Number(item, "lat"), Number(item, "lon")));
+            }
+        }
+
+        if (Child(device, "series") is YamlMappingNode series)
+        {
+            var every = Child(series, "every") is YamlScalarNode e ? Offset(e) : null;
+            var from = Child(series, "from") is YamlScalarNode f ? Offset(f) ?? TimeSpan.Zero : TimeSpan.Zero;
+            if (every is not { } step || step <= TimeSpan.Zero)
+            {
+                Fail(series.Start, "series: needs every: (e.g. every: 10s)");
+                return readings;
+            }
+
+            var columns = new List<(string Name, List<double?> Values)>();
+            foreach (var (key, value) in series.Children)
+            {
+                var name = ((YamlScalarNode)key).Value ?? "";
+                if (name is "every" or "from")
+                {
+                    continue;
+                }
+
+                if (!KindCatalog.IsKnownMetric(kind, name))
+                {
+                    Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind))}");
+                    continue;
+                }
+
+                columns.Add((name, Expand((YamlScalarNode)value)));
+            }
+
+            var count = columns.Count == 0 ? 0 : columns.Max(c => c.Values.Count);
+            for (var i = 0; i < count; i++)
+            {
+                var metrics = columns.Where(c => i < c.Values.Count && c.Values[i] is not null).Select(c => (c.Name, c.Values[i]!.Value)).ToList();
+                readings.Add((start + from + (step * i), metrics, null, null));
+            }
+        }
+
+        return [.. readings.OrderBy(r => r.Item1)];
+    }
+
+    // "20x3 30 _ 55" → 20 20 20 30 (none) 55.
+    private List<double?> Expand(YamlScalarNode node)
+    {
+        var values = new List<double?>();
+        foreach (var token in (node.Value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = token.Split('x');
+            var repeat = 1;
+            if (parts.Length > 2 || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out repeat)))
+            {
+                Fail(node.Start, $"'{token}' is not a value; write a number, _ (no value), or 20x6 (20, six times)");
+                continue;
+            }
+
+            double? value = null;
+            if (parts[0] != "_")
+            {
+                if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+                {
+                    Fail(node.Start, $"'{token}' is not a value; write a number, _ (no value), or 20x6 (20, six times)");
+                    continue;
+                }
+
+                value = v;
+            }
+
+            values.AddRange(Enumerable.Repeat(value, repeat));
+        }
+
+        return values;
+    }
+
+    private List<(ExpectedCase Case, Mark Where)> ReadExpected(YamlMappingNode root)
+    {
+        var expected = new List<(ExpectedCase, Mark)>();
+        if (Child(root, "expect") is not YamlSequenceNode list)
+        {
+            return expected;
+        }
+
+        foreach (var item in list.Children.OfType<YamlMappingNode>())
+        {
+            Keys(item, "at", "device", "rule", "event", "severity");
+            var at = Child(item, "at") is YamlScalarNode a ? Offset(a) : null;
+            var device = Text(item, "device");
+            var rule = Text(item, "rule");
+            var eventText = Text(item, "event") ?? "raised";
+            var severityText = Text(item, "severity");
+            if (at is null || device is null || rule is null)
+            {
+                Fail(item.Start, "each expected case needs at:, device: and rule: (and event: raised|escalated|cleared, severity:)");
+                continue;
+            }
+
+            if (!Enum.TryParse<CaseEventKind>(eventText, ignoreCase: true, out var kind))
+            {
+                Fail(item.Start, $"event: '{eventText}' is not raised, escalated or cleared");
+                continue;
+            }
+
+            var severity = Severity.None;
+            if (kind != CaseEventKind.Cleared && (!SeverityNames.TryParse(severityText, out severity) || severity == Severity.None))
+            {
+                Fail(item.Start, $"severity: '{severityText}' is not blue, yellow, orange or red");
+                continue;
+            }
+
+            if (_rules.Find(rule) is null)
+            {
+                Fail(item.Start, $"rule: '{rule}' is not in the rule set under test");
+                continue;
+            }
+
+            expected.Add((new ExpectedCase(at.Value, device, rule, kind, severity), item.Start));
+        }
+
+        return expected;
+    }
+
+    private void Compare(List<(ExpectedCase Case, Mark Where)> expected, List<ExpectedCase> produced, Mark expectMark)
+    {
+        var unmatched = produced.ToList();
+        foreach (var (want, where) in expected)
+        {
+            if (!unmatched.Remove(want))
+            {
+                var near = produced.Where(p => p.Device == want.Device && p.Rule == want.Rule).Select(p => p.ToString()).ToList();
+                Fail(where, $"expected {want}, but it did not happen" + (near.Count == 0 ? "; the rule raised nothing for this device" : $"; got: {string.Join(", ", near)}"));
+            }
+        }
+
+        foreach (var extra in unmatched.OrderBy(e => e.At))
+        {
+            Fail(expectMark, $"unexpected {extra}: add it to expect: if it is right");
+        }
+    }
+
+    private double? Metric(string kind, YamlNode key, YamlNode value)
+    {
+        var name = ((YamlScalarNode)key).Value ?? "";
+        if (!KindCatalog.IsKnownMetric(kind, name))
+        {
+            Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind))}");
+            return null;
+        }
+
+        if (value is YamlScalarNode { Value: var text } && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        Fail(value.Start, $"{name}: a number is required");
+        return null;
+    }
+
+    private TimeSpan? Offset(YamlScalarNode node)
+    {
+        if (Durations.TryParse(node.Value, out var offset))
+        {
+            return offset;
+        }
+
+        Fail(node.Start, $"'{node.Value}' is not a time since start; write e.g. 0, 30s, 1m30s, 2h");
+        return null;
+    }
+
+    // A misspelt key would otherwise be ignored, and a test could pass without testing anything.
+    private void Keys(YamlMappingNode map, params string[] allowed)
+    {
+        foreach (var key in map.Children.Keys)
+        {
+            if (key is not YamlScalarNode { Value: { } name } || Array.IndexOf(allowed, name) < 0)
+            {
+                Fail(key.Start, $"unknown key '{(key as YamlScalarNode)?.Value}' here; allowed: {string.Join(", ", allowed)}");
+            }
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Text(YamlMappingNode map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
+
+    private static double? Number(YamlMappingNode map, string key) =>
+        Text(map, key) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private void Fail(Mark mark, string message) =>
+        _failures.Add(new RuleError(_file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column), "test", message));
+
+    private RuleTestResult Result(ImmutableArray<ExpectedCase> produced) => new(_file, [.. _failures], produced);
+}

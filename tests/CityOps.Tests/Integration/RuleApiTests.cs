@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CityOps.Tests.Integration;
+
+/// <summary>The rule endpoints of a real CityOps process: validate, replace, versions with diffs, restore, file reloads.</summary>
+public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFixture>
+{
+    private HttpClient Http => city.App.Http;
+
+    private static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
+
+    private async Task<int> VersionInForce() => (int)(await Http.GetFromJsonAsync<JsonObject>("/api/v1/rules"))!["version"]!;
+
+    private async Task WaitForVersion(Func<int, bool> done)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!done(await VersionInForce()) && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_answers_every_problem_with_file_line_and_column_and_changes_nothing()
+    {
+        var before = await VersionInForce();
+        const string Rules = """
+            rules:
+              - id: off-route
+                kind: vehicle
+                outside: zone:nowhere
+                where: "speed_kmh > 5 &&"
+                levels: [ { severity: orange } ]
+                case: { code: "2101", title: "偏离" }
+            """;
+
+        using var response = await Http.PostAsync("/api/v1/rules/validate?file=trucks.yaml", Yaml(Rules));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problems = (await response.Content.ReadFromJsonAsync<JsonObject>())!["problems"]!.AsArray();
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => (string?)p!["file"] == "trucks.yaml" && (int?)p["line"] == 4 && (int?)p["column"] == 14 && ((string?)p["message"])!.Contains("unknown zone 'nowhere'"));
+        Assert.Contains(problems, p => (int?)p!["line"] == 5 && (int?)p["column"] == 29 && (string?)p["field"] == "rules[0].where");
+        Assert.Equal(before, await VersionInForce());
+
+        using var valid = await Http.PostAsync("/api/v1/rules/validate", Yaml(TestCity.Rules));
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+
+        // Several files at once are one rule set: an id used in two of them is reported in the second.
+        using var files = new MultipartFormDataContent
+        {
+            { new StringContent(TestCity.Rules), "files", "a.yaml" },
+            { new StringContent(TestCity.Rules), "files", "b.yaml" },
+        };
+        using var duplicated = await Http.PostAsync("/api/v1/rules/validate", files);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicated.StatusCode);
+        var duplicates = (await duplicated.Content.ReadFromJsonAsync<JsonObject>())!["problems"]!.AsArray();
+        Assert.Equal(2, duplicates.Count);
+        Assert.All(duplicates, p => Assert.Equal("b.yaml", (string?)p!["file"]));
+    }
+
+    [Fact]
+    public async Task Versions_list_time_author_and_what_changed_and_an_earlier_one_can_be_restored()
+    {
+        var original = await VersionInForce();
+        var changed = TestCity.Rules.Replace("above: 10 }", "above: 12 }", StringComparison.Ordinal) + """
+
+              - id: waterlog-battery-low
+                kind: waterlog
+                metric: battery_pct
+                levels: [ { severity: blue, below: 20 } ]
+                case: { code: "0406", title: "电量低" }
+            """;
+
+        using var put = await Http.PutAsync("/api/v1/rules", Yaml(changed));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using var refused = await Http.PutAsync("/api/v1/rules", Yaml("rules:\n  - id: x\n    kind: waterlog\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var versions = (await Http.GetFromJsonAsync<JsonArray>("/api/v1/rules/versions"))!;
+        var latest = versions[0]!;
+        Assert.Equal(original + 1, (int)latest["version"]!);
+        Assert.Equal("api", (string?)latest["author"]);
+        Assert.True((bool)latest["current"]!);
+        Assert.Equal(["waterlog-battery-low"], latest["diff"]!["added"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(["manhole-tilt"], latest["diff"]!["changed"]!.AsArray().Select(a => (string?)a));
+        Assert.Contains("added waterlog-battery-low; changed manhole-tilt", (string?)latest["summary"]);
+        Assert.Equal("file", (string?)versions.Last()!["author"]);
+
+        using var restore = await Http.PostAsync($"/api/v1/rules/versions/{original}/restore", null);
+        Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        var restored = (await Http.GetFromJsonAsync<JsonArray>("/api/v1/rules/versions"))![0]!;
+        Assert.Equal(original + 2, (int)restored["version"]!);
+        Assert.Equal($"restores version {original}", (string?)restored["note"]);
+        Assert.Equal(["waterlog-battery-low"], restored["diff"]!["removed"]!.AsArray().Select(a => (string?)a));
+
+        using var missing = await Http.PostAsync("/api/v1/rules/versions/9999/restore", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Edited_rule_file_is_reloaded_and_a_broken_one_leaves_the_running_version_in_force()
+    {
+        var file = Path.Combine(city.RulesDir, "test.yaml");
+        var before = await VersionInForce();
+
+        await File.WriteAllTextAsync(file, TestCity.Rules.Replace("above: 10 }", "above: 11 }", StringComparison.Ordinal));
+        await WaitForVersion(v => v > before);
+        var reloaded = await VersionInForce();
+        Assert.True(reloaded > before, city.App.Tail());
+
+        await File.WriteAllTextAsync(file, TestCity.Rules.Replace("metric: tilt_deg", "metric: tilt", StringComparison.Ordinal));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!city.App.Log.Contains("unknown metric 'tilt'", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("unknown metric 'tilt'", city.App.Log);
+        Assert.Equal(reloaded, await VersionInForce());
+
+        await File.WriteAllTextAsync(file, TestCity.Rules);
+        await WaitForVersion(v => v > reloaded);
+        Assert.True(await VersionInForce() > reloaded);
+    }
+
+    [Fact]
+    public async Task Backtest_replays_uploaded_csv_through_uploaded_rules()
+    {
+        var t0 = new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
+        var csv = new StringBuilder("time,device,kind,depth_cm\n");
+        foreach (var (minute, depth) in new[] { (0, 10), (1, 30), (2, 30), (3, 60), (4, 5), (5, 40) })
+        {
+            csv.Append(Utc(t0.AddMinutes(minute))).Append(",BT-1,waterlog,").Append(depth).Append('\n');
+        }
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "data", "storm.csv" },
+            { new StringContent(TestCity.Rules), "rules", "candidate.yaml" },
+            { new StringContent(Utc(t0.AddMinutes(5))), "to" },
+        };
+
+        using var response = await Http.PostAsync("/api/v1/rules/backtest", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(5, (int)body["readings"]!);
+        var raised = Assert.Single(body["cases"]!.AsArray())!;
+        Assert.Equal(("BT-1", "waterlog-depth", "red"), ((string?)raised["deviceId"], (string?)raised["ruleId"], (string?)raised["severity"]));
+        Assert.Equal(t0.AddMinutes(1), (DateTimeOffset)raised["openedAt"]!);
+        Assert.Equal(t0.AddMinutes(4), (DateTimeOffset)raised["clearedAt"]!);
+        Assert.Equal(["raised", "escalated", "cleared"], raised["history"]!.AsArray().Select(e => (string?)e!["event"]));
+
+        using var bad = await Http.PostAsync("/api/v1/rules/backtest", new MultipartFormDataContent { { new StringContent("x"), "rules" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static string Utc(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+}

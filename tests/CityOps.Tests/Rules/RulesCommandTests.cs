@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using CityOps.Api.Cli;
+using CityOps.Tests.Infrastructure;
+
+namespace CityOps.Tests.Rules;
+
+/// <summary><c>cityops rules validate</c> and <c>cityops rules test</c>: every problem at once, exit code 0 or 1.</summary>
+public sealed class RulesCommandTests : IDisposable
+{
+    private const string Broken = """
+        rules:
+          - id: depth
+            kind: waterlog
+            metric: depth
+            levels:
+              - { severity: yellow, above: 27 }
+              - { severity: blue,   above: 15 }
+            for: 5 minutes
+            case: { code: "0406", title: "积水" }
+          - id: depth
+            kind: streetlight
+            where: "on == 1 && current_a < "
+            levels: [ { severity: yellow } ]
+            case: { code: "0118", title: "路灯不亮" }
+          - id: truck
+            kind: vehicle
+            outside: zone:muck-rotues
+            levels: [ { severity: orange } ]
+            for: 1m
+            count: 3
+            case: { code: "2101", title: "偏离" }
+        """;
+
+    private readonly TempFolder _folder = new("rules-cli");
+
+    public void Dispose() => _folder.Dispose();
+
+    private (int Exit, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = RulesCommand.Run(args, output, error);
+        return (exit, output.ToString() + error);
+    }
+
+    [Fact]
+    public void Validate_reports_every_problem_with_file_line_and_column()
+    {
+        File.WriteAllText(_folder.Combine("city.yaml"), Broken);
+
+        var (exit, output) = Run("validate", _folder.Path, "--zones", Path.Combine(RepoPaths.Samples, "zones.geojson"));
+
+        Assert.Equal(1, exit);
+        var file = _folder.Combine("city.yaml");
+        Assert.Contains($"{file}:4:13: rules[0].metric: unknown metric 'depth' for kind 'waterlog'", output);
+        Assert.Contains($"{file}:7:21: rules[0].levels[1].severity: levels overlap or are out of order", output);
+        Assert.Contains($"{file}:8:10: rules[0].for: '5 minutes' is not a duration", output);
+        Assert.Contains($"{file}:10:9: rules[1].id: id 'depth' is already used at city.yaml:2", output);
+        Assert.Contains($"{file}:12:36: rules[1].where: the expression ends too early", output);
+        Assert.Contains($"{file}:17:14: rules[2].outside: unknown zone 'muck-rotues'", output);
+        Assert.Contains($"{file}:19:5: rules[2].for: for: and count: cannot be combined", output);
+        Assert.Contains("7 problems", output);
+    }
+
+    [Fact]
+    public void Validate_accepts_the_shipped_rules_with_the_demo_zones()
+    {
+        var (exit, output) = Run("validate", RepoPaths.Rules, "--zones", Path.Combine(RepoPaths.Samples, "zones.geojson"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("17 rules in 4 files, no problems", output);
+    }
+
+    [Fact]
+    public void Failing_rule_test_names_the_expectation_and_exits_1()
+    {
+        Directory.CreateDirectory(_folder.Combine("tests"));
+        File.WriteAllText(_folder.Combine("waterlog.yaml"), File.ReadAllText(Path.Combine(RepoPaths.Rules, "waterlog.yaml")));
+        File.WriteAllText(_folder.Combine("tests", "depth.yaml"), """
+            devices:
+              - id: WL-1
+                kind: waterlog
+                series: { every: 30s, depth_cm: "30x3" }
+            expect:
+              - { at: 30s, device: WL-1, rule: waterlog-depth, event: raised, severity: yellow }
+            """);
+
+        var (exit, output) = Run("test", _folder.Combine("tests"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("depth.yaml:6:5: expected 30s WL-1 waterlog-depth raised yellow, but it did not happen; got: 1m WL-1 waterlog-depth raised yellow", output);
+        Assert.Contains("0 passed, 1 failed", output);
+    }
+
+    [Fact]
+    public void Misspelt_key_in_a_rule_test_fails_it_instead_of_being_ignored()
+    {
+        Directory.CreateDirectory(_folder.Combine("tests"));
+        File.WriteAllText(_folder.Combine("waterlog.yaml"), File.ReadAllText(Path.Combine(RepoPaths.Rules, "waterlog.yaml")));
+        File.WriteAllText(_folder.Combine("tests", "typo.yaml"), """
+            devices:
+              - id: WL-1
+                kind: waterlog
+                readngs: [ { at: 0, depth_cm: 80 } ]
+            expect: []
+            """);
+
+        var (exit, output) = Run("test", _folder.Combine("tests", "typo.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("typo.yaml:4:5: unknown key 'readngs' here", output);
+    }
+
+    [Fact]
+    public void Unknown_command_prints_usage_and_exits_1()
+    {
+        var (exit, output) = Run("frobnicate");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("cityops rules validate <folder>", output);
+    }
+
+    [Fact]
+    public void Validate_runs_from_the_built_binary_before_any_host_starts()
+    {
+        File.WriteAllText(_folder.Combine("city.yaml"), Broken);
+        var dll = Path.Combine(AppContext.BaseDirectory, "CityOps.Api.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", dll, "rules", "validate", _folder.Path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("unknown metric 'depth'", output);
+        Assert.DoesNotContain("Orleans", output + process.StandardError.ReadToEnd());
+    }
+}
