@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "influx-throughput")
     return await InfluxThroughput.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "backtest-speed")
+{
+    return BacktestSpeed.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

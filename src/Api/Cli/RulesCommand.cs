@@ -14,6 +14,8 @@ public static class RulesCommand
         usage:
           cityops rules validate <folder> [--zones <zones.geojson>]   check every *.yaml rule file in the folder
           cityops rules test <test.yaml>... [--rules <folder>]        run rule tests (readings in, expected cases out)
+          cityops rules backtest <data.csv|.lp> [--rules <folder>] [--zones <zones.geojson>] [--from t] [--to t] [--device a,b] [--kind k]
+                                                                      the cases the rules would have raised from a telemetry file
         (from the source tree: dotnet run --project src/Api -- rules validate rules)
         """;
 
@@ -25,6 +27,8 @@ public static class RulesCommand
         {
             case ["validate", var folder, .. var rest]:
                 return Validate(Resolve(folder), Option(rest, "--zones") is { } zones ? Resolve(zones) : null, output, error);
+            case ["backtest", var data, .. var rest]:
+                return RuleBacktestCommand.Run(Resolve(data), rest, output, error);
             case ["test", .. var rest] when rest.Any(a => !a.StartsWith("--", StringComparison.Ordinal)):
                 return RuleTestCommand.Run([.. rest.Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : Resolve(a))], output, error);
             default:

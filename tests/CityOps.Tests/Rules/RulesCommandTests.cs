@@ -135,4 +135,31 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Contains("unknown metric 'depth'", output);
         Assert.DoesNotContain("Orleans", output + process.StandardError.ReadToEnd());
     }
+
+    [Fact]
+    public void Backtest_replays_a_telemetry_file_through_the_shipped_rules_and_lists_the_cases()
+    {
+        var data = _folder.Combine("storm.csv");
+        File.WriteAllText(data, """
+            time,device,kind,depth_cm
+            2026-07-20T08:00:00+08:00,WL-1,waterlog,10
+            2026-07-20T08:01:00+08:00,WL-1,waterlog,30
+            2026-07-20T08:02:00+08:00,WL-1,waterlog,30
+            2026-07-20T08:03:00+08:00,WL-1,waterlog,55
+            2026-07-20T08:04:00+08:00,WL-1,waterlog,56
+            2026-07-20T08:05:00+08:00,WL-2,waterlog,3
+            """);
+
+        var (exit, output) = Run("backtest", data, "--rules", RepoPaths.Rules);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("WL-1", output);
+        Assert.Contains("waterlog-depth", output);
+        Assert.Contains("red", output);
+        Assert.Contains("1 cases from 6 readings of 2 devices", output);
+
+        var (badExit, badOutput) = Run("backtest", data, "--rules", RepoPaths.Rules, "--from", "yesterday");
+        Assert.Equal(1, badExit);
+        Assert.Contains("RFC 3339", badOutput);
+    }
 }
