@@ -13,7 +13,7 @@ namespace CityOps.Api.Endpoints;
 /// <summary>
 /// <c>POST /api/v1/rules/backtest</c>: the cases a rule set would have raised from the telemetry stored in InfluxDB, or uploaded (CSV or line
 /// protocol), replayed through the same compiled evaluator as live ingestion. Form fields (multipart/form-data or
-/// urlencoded): <c>data</c> (file or text, required), <c>rules</c> (YAML file or text; default the rules in force),
+/// urlencoded): <c>data</c> (file or text; without it, InfluxDB with from and to), <c>rules</c> (YAML file or text; default the rules in force),
 /// <c>format</c> (<c>csv</c> | <c>lp</c>; default by file name or content), <c>from</c>, <c>to</c> (RFC 3339),
 /// <c>device</c> (ids, comma-separated), <c>kind</c>; the last four may also come in the query string.
 /// </summary>
