@@ -17,7 +17,7 @@ public static class BacktestSpeed
     {
         var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
         var devices = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000;
-        var folder = Path.Combine(FindRepo(), "rules");
+        var folder = Path.Combine(Repo.Root, "rules");
         var parsed = RuleParser.Parse(Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText), RuleParseOptions.Default);
         var rules = parsed.RuleSet ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors.Select(e => e.Message)));
 
@@ -47,18 +47,5 @@ public static class BacktestSpeed
         Console.WriteLine($"{result.Readings:N0} readings of {result.Devices:N0} devices through {rules.Rules.Length} shipped rules: " +
             $"{result.Cases.Length:N0} cases in {elapsed.TotalSeconds:0.00} s = {result.Readings / elapsed.TotalSeconds:N0} readings/s");
         return 0;
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CityOps.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("run from inside the CityOps repository");
     }
 }

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using CityOps.Grains;
+
+namespace CityOps.Benchmarks;
+
+/// <summary>
+/// Activates N device grains on one silo, each by its first reading (auto-provisioned, judged by the shipped
+/// rules, registered in the directory), and reports activation rate and memory per device:
+/// <c>dotnet run -c Release --project bench/CityOps.Benchmarks -- scale-devices 1000000</c>.
+/// </summary>
+public static class ScaleTest
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+        await using var silo = await SiloHost.StartAsync();
+        var grains = silo.Grains;
+        await grains.GetGrain<IDeviceGrain>("warm-up").Ingest([Reading("warm-up", 0)]);
+        var before = Measure();
+        Console.WriteLine($"before: managed {before.Managed:N0} MB, working set {before.WorkingSet:N0} MB");
+
+        var clock = Stopwatch.StartNew();
+        const int inFlight = 2_000;
+        var next = 0;
+        var reported = 0;
+        async Task Worker()
+        {
+            while (true)
+            {
+                var i = Interlocked.Increment(ref next) - 1;
+                if (i >= count)
+                {
+                    return;
+                }
+
+                var id = "SC-" + i.ToString(CultureInfo.InvariantCulture);
+                await grains.GetGrain<IDeviceGrain>(id).Ingest([Reading(id, i)]);
+                if (i > 0 && i % 100_000 == 0 && Interlocked.Exchange(ref reported, i) < i)
+                {
+                    var m = Measure(collect: false);
+                    Console.WriteLine($"{i:N0} devices after {clock.Elapsed.TotalSeconds:0} s: working set {m.WorkingSet:N0} MB");
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(Worker)));
+        var elapsed = clock.Elapsed;
+        var after = Measure();
+        Console.WriteLine($"{count:N0} devices active in {elapsed.TotalSeconds:0.0} s ({count / elapsed.TotalSeconds:N0} activations/s, first reading judged and persisted)");
+        Console.WriteLine($"after: managed {after.Managed:N0} MB, working set {after.WorkingSet:N0} MB");
+        Console.WriteLine($"per device: managed {(after.Managed - before.Managed) * 1024.0 * 1024 / count:N0} B, working set {(after.WorkingSet - before.WorkingSet) * 1024.0 * 1024 / count:N0} B");
+        return 0;
+    }
+
+    private static Reading Reading(string id, int i) =>
+        new(id, (i % 4) switch { 0 => "waterlog", 1 => "manhole", 2 => "streetlight", _ => "vehicle" },
+            DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), 1,
+            (i % 4) switch
+            {
+                0 => ImmutableArray.Create(new Metric("depth_cm", 3), new Metric("battery_pct", 80)),
+                1 => ImmutableArray.Create(new Metric("tilt_deg", 1), new Metric("battery_pct", 80)),
+                2 => ImmutableArray.Create(new Metric("on", 0), new Metric("voltage_v", 221)),
+                _ => ImmutableArray.Create(new Metric("speed_kmh", 30)),
+            },
+            i % 4 == 3 ? 35.30 : null, i % 4 == 3 ? 113.93 : null);
+
+    private static (long Managed, long WorkingSet) Measure(bool collect = true)
+    {
+        if (collect)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return (GC.GetTotalMemory(false) / (1024 * 1024), process.WorkingSet64 / (1024 * 1024));
+    }
+}
