@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -14,6 +15,11 @@ namespace CityOps.Ingest.Influx;
 /// </summary>
 public sealed class LineBuilder
 {
+    // What needs escaping or replacing; everything else is copied as UTF-8 in one go.
+    private static readonly SearchValues<char> MeasurementSpecial = SearchValues.Create(", \\\n\r\t");
+    private static readonly SearchValues<char> TagSpecial = SearchValues.Create(",= \\\n\r\t");
+    private static readonly SearchValues<char> StringSpecial = SearchValues.Create("\"\\\n\r");
+
     private byte[] _bytes;
     private int _length;
     private int _lineStart;
@@ -60,7 +66,7 @@ public sealed class LineBuilder
 
         // Shortest round-trip form: "23.5", "1E-05", "-0"; all parse as InfluxDB floats.
         Ensure(32);
-        value.TryFormat(_bytes.AsSpan(_length), out var written, "R", CultureInfo.InvariantCulture);
+        value.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
         _length += written;
         return this;
     }
@@ -100,14 +106,28 @@ public sealed class LineBuilder
         }
 
         WriteByte((byte)'"');
-        foreach (var rune in value.EnumerateRunes())
+        var rest = value.AsSpan();
+        while (true)
         {
-            if (rune.Value is '"' or '\\')
+            var special = rest.IndexOfAny(StringSpecial);
+            WriteUtf8(special < 0 ? rest : rest[..special]);
+            if (special < 0)
             {
-                WriteByte((byte)'\\');
+                break;
             }
 
-            WriteRune(rune.Value is '\n' or '\r' ? new Rune(' ') : rune);
+            switch (rest[special])
+            {
+                case '"' or '\\':
+                    WriteByte((byte)'\\');
+                    WriteByte((byte)rest[special]);
+                    break;
+                default:
+                    WriteByte((byte)' ');
+                    break;
+            }
+
+            rest = rest[(special + 1)..];
         }
 
         WriteByte((byte)'"');
@@ -166,39 +186,44 @@ public sealed class LineBuilder
     // Measurements escape commas and spaces; tag keys, tag values and field keys also equals signs.
     private void WriteName(string name, bool tagLike)
     {
-        foreach (var rune in name.EnumerateRunes())
+        var rest = name.AsSpan();
+        while (true)
         {
-            switch (rune.Value)
+            var special = rest.IndexOfAny(tagLike ? TagSpecial : MeasurementSpecial);
+            WriteUtf8(special < 0 ? rest : rest[..special]);
+            if (special < 0)
             {
-                case ',' or ' ':
-                case '=' when tagLike:
-                    WriteByte((byte)'\\');
-                    WriteByte((byte)rune.Value);
+                return;
+            }
+
+            switch (rest[special])
+            {
+                case '\\':
+                    WriteByte((byte)'/');
                     break;
                 case '\n' or '\r' or '\t':
                     WriteByte((byte)'\\');
                     WriteByte((byte)' ');
                     break;
-                case '\\':
-                    WriteByte((byte)'/');
-                    break;
                 default:
-                    WriteRune(rune);
+                    WriteByte((byte)'\\');
+                    WriteByte((byte)rest[special]);
                     break;
             }
+
+            rest = rest[(special + 1)..];
         }
     }
 
-    private void WriteRune(Rune rune)
+    private void WriteUtf8(ReadOnlySpan<char> text)
     {
-        if (rune.IsAscii)
+        if (text.IsEmpty)
         {
-            WriteByte((byte)rune.Value);
             return;
         }
 
-        Ensure(4);
-        _length += rune.EncodeToUtf8(_bytes.AsSpan(_length));
+        Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _length += Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_length));
     }
 
     private void WriteAscii(string text)
