@@ -7,16 +7,12 @@ namespace CityOps.Rules;
 /// </summary>
 public sealed class MetricHistory
 {
-    private readonly Queue<(long Ticks, double Value)>[] _samples;
+    private readonly int _slots;
 
-    public MetricHistory(int slots)
-    {
-        _samples = new Queue<(long, double)>[slots];
-        for (var i = 0; i < slots; i++)
-        {
-            _samples[i] = new Queue<(long, double)>();
-        }
-    }
+    // Made on the first sample: most devices' rules use no rate(), and a city has a million devices.
+    private Queue<(long Ticks, double Value)>[]? _samples;
+
+    public MetricHistory(int slots) => _slots = slots;
 
     /// <summary>How long samples are kept; zero keeps nothing.</summary>
     public TimeSpan Retention { get; set; }
@@ -31,6 +27,7 @@ public sealed class MetricHistory
 
         var ticks = at.UtcTicks;
         var oldest = ticks - Retention.Ticks;
+        _samples ??= [.. Enumerable.Range(0, _slots).Select(_ => new Queue<(long, double)>())];
         for (var i = 0; i < _samples.Length && i < values.Length; i++)
         {
             var queue = _samples[i];
@@ -52,6 +49,11 @@ public sealed class MetricHistory
     /// </summary>
     public double Rate(int slot, TimeSpan window, DateTimeOffset at, double current)
     {
+        if (_samples is null)
+        {
+            return double.NaN;
+        }
+
         var since = at.UtcTicks - window.Ticks;
         foreach (var (ticks, value) in _samples[slot])
         {
@@ -67,11 +69,5 @@ public sealed class MetricHistory
         return double.NaN;
     }
 
-    public void Clear()
-    {
-        foreach (var queue in _samples)
-        {
-            queue.Clear();
-        }
-    }
+    public void Clear() => _samples = null;
 }
