@@ -8,8 +8,8 @@ public static class IngestMetrics
     public static readonly Counter ReadingsAccepted = Metrics.CreateCounter(
         "cityops_ingest_readings_total", "Readings accepted by their device grains.");
 
-    public static readonly Counter Rejected = Metrics.CreateCounter(
-        "cityops_ingest_rejected_total", "Messages or batch elements rejected at the edge, by reason.", "reason");
+    public static readonly Counter Rejected = WithEveryReason(Metrics.CreateCounter(
+        "cityops_ingest_rejected_total", "Messages or batch elements rejected at the edge, by reason.", "reason"));
 
     public static readonly Counter Messages = Metrics.CreateCounter(
         "cityops_ingest_messages_total", "MQTT messages received on telemetry topics.");
@@ -33,4 +33,15 @@ public static class IngestMetrics
 
     public static readonly Counter MqttRefused = Metrics.CreateCounter(
         "cityops_mqtt_refused_total", "Connections, publishes and subscriptions the embedded broker refused (CityOps:Mqtt:RequireAuth), by reason.", "reason");
+
+    // Every known reason is exported from the start (at 0), so rates and alerts work before the first reject.
+    private static Counter WithEveryReason(Counter counter)
+    {
+        foreach (var reason in Parsing.RejectReasons.All)
+        {
+            counter.WithLabels(Parsing.RejectReasons.Label(reason));
+        }
+
+        return counter;
+    }
 }

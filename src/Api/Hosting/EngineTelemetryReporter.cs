@@ -69,7 +69,7 @@ public sealed class EngineTelemetryReporter(ITelemetryWriter telemetry, ICaseSto
             .Field("influx_pending", Count(InfluxMetrics.Pending.Value))
             .Field("influx_spilled", Count(InfluxMetrics.Spilled.Value))
             .Field("channel_depth", Count(IngestMetrics.ChannelDepth.Value))
-            .Field("cases_raised", Count(CityOpsMetrics.CasesRaised.GetAllLabelValues().Sum(l => CityOpsMetrics.CasesRaised.WithLabels(l).Value)))
+            .Field("cases_raised", Count(CityOpsMetrics.CasesRaised.Value))
             .Field("webhook_pending", Count(CityOpsMetrics.WebhookPending.Value))
             .Field("memory_mb", Math.Round(Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024), 1))
             .End(now);

@@ -6,7 +6,10 @@ namespace CityOps.Grains;
 public static class CityOpsMetrics
 {
     public static readonly Counter CasesRaised = Metrics.CreateCounter(
-        "cityops_cases_raised_total", "Cases filed (立案), by rules or by people.", "code");
+        "cityops_cases_raised_total", "Cases filed (立案), by rules or by people.");
+
+    public static readonly Counter CasesRaisedByCode = Metrics.CreateCounter(
+        "cityops_cases_raised_by_code_total", "Cases filed (立案), by GB/T 30428 code.", "code");
 
     public static readonly Counter CaseChanges = Metrics.CreateCounter(
         "cityops_case_changes_total", "Case changes announced, by event.", "event");

@@ -65,7 +65,8 @@ public sealed partial class CaseGrain(
         var route = routing.Current.Decide(CaseCodes.Normalize(filing.Code), filing.Grid, filing.Unit, filing.At);
         _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing, route);
         await SaveAndAnnounce("case.filed");
-        CityOpsMetrics.CasesRaised.WithLabels(_case.Code).Inc();
+        CityOpsMetrics.CasesRaised.Inc();
+        CityOpsMetrics.CasesRaisedByCode.WithLabels(_case.Code).Inc();
         if (route.AutoDispatch && _case.Unit is not null)
         {
             var (dispatched, _) = CaseWorkflow.Apply(_case, new CaseAction("dispatch", null, "auto-dispatched by routing", "system:routing", null), filing.At);
