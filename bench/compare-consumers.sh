@@ -44,32 +44,37 @@ bench/.node-red/node_modules/.bin/node-red -u "$work/nodered" -p "$nodered" "$wo
 wait_port "$nodered"
 sleep 3  # the flow connects to the broker
 
-count_sub() { wc -l < "$work/sub.out" | tr -d ' '; }
-count_cityops() { curl -s "http://127.0.0.1:$api/metrics" | awk '/^cityops_ingest_readings_total /{printf "%d", $2}'; }
-count_nodered() { curl -s "http://127.0.0.1:$nodered/count"; }
-s0=$(count_sub); c0=$(count_cityops); n0=$(count_nodered)
+count_sub() { echo "$(wc -l < "$work/sub.out" | tr -d ' ') $(date +%s.%N)"; }
+count_cityops() { echo "$(curl -s "http://127.0.0.1:$api/metrics" | awk '/^cityops_ingest_readings_total /{printf "%d", $2}') $(date +%s.%N)"; }
+count_nodered() { echo "$(curl -s "http://127.0.0.1:$nodered/count") $(date +%s.%N)"; }
 
 dotnet bench/CityOps.LoadTest/bin/Release/net10.0/CityOps.LoadTest.dll --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" \
   --devices "$devices" --rate "$rate" --duration "$seconds" --crossings 5 --json "$work/load.json" > "$work/load.log" 2>&1 &
 load=$!
 # The warm-up publishes one reading per device first; count from the moment the timed load starts.
-while ! grep -q "warm-up:" "$work/load.log" 2>/dev/null; do sleep 0.2; done
-s1=$(count_sub); c1=$(count_cityops); n1=$(count_nodered); start=$(date +%s.%N)
+until grep -q "warm-up:" "$work/load.log" 2>/dev/null; do
+  kill -0 $load 2>/dev/null || { cat "$work/load.log"; exit 1; }
+  sleep 0.2
+done
+# Each count carries the time it was taken, so a slow answer under load does not skew its consumer's rate.
+s1=$(count_sub); c1=$(count_cityops); n1=$(count_nodered)
 sleep "$seconds"
-s2=$(count_sub); c2=$(count_cityops); n2=$(count_nodered); end=$(date +%s.%N)
+s2=$(count_sub); c2=$(count_cityops); n2=$(count_nodered)
 wait $load || true
 sleep 10
 s3=$(count_sub); c3=$(count_cityops); n3=$(count_nodered)
 sent=$(python3 -c "import json; print(sum(r['Sent'] for r in json.load(open('$work/load.json'))['reports']))")
-python3 - "$start" "$end" "$s1" "$s2" "$s3" "$c1" "$c2" "$c3" "$n1" "$n2" "$n3" "$sent" "$rate" <<'PY'
+python3 - "$rate" "$seconds" "$sent" "$s1" "$s2" "$s3" "$c1" "$c2" "$c3" "$n1" "$n2" "$n3" <<'PY2'
 import sys
-start, end = float(sys.argv[1]), float(sys.argv[2])
-s1, s2, s3, c1, c2, c3, n1, n2, n3, sent, rate = map(int, sys.argv[3:])
-t = end - start
-print(f"load: {rate} readings/s asked for {t:.0f} s, {sent} sent and acknowledged by mosquitto (QoS 1)")
+rate, seconds, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = {}
+for name, i in [("mosquitto_sub", 4), ("CityOps", 7), ("Node-RED", 10)]:
+    (a, ta), (b, tb), (c, _) = [tuple(map(float, sys.argv[j].split())) for j in (i, i + 1, i + 2)]
+    rows[name] = (b - a, (b - a) / (tb - ta), c - a)
+print(f"load: {rate} readings/s asked for {seconds} s; {sent} sent and acknowledged by mosquitto (QoS 1)")
 print(f"{'consumer':<14}{'during load':>13}{'per second':>12}{'after drain':>13}")
-for name, a, b, c in [("mosquitto_sub", s1, s2, s3), ("CityOps", c1, c2, c3), ("Node-RED", n1, n2, n3)]:
-    print(f"{name:<14}{b - a:>13}{(b - a) / t:>12.0f}{c - a:>13}")
-if s2 > s1:
-    print(f"CityOps / mosquitto_sub during load: {(c2 - c1) / (s2 - s1):.0%}; CityOps / Node-RED: {(c2 - c1) / max(1, n2 - n1):.1f}x")
-PY
+for name, (during, per_second, drained) in rows.items():
+    print(f"{name:<14}{during:>13.0f}{per_second:>12.0f}{drained:>13.0f}")
+sub, city, red = rows["mosquitto_sub"][1], rows["CityOps"][1], rows["Node-RED"][1]
+print(f"CityOps / mosquitto_sub: {city / sub:.0%}; CityOps / Node-RED: {city / max(red, 1):.1f}x")
+PY2

@@ -38,6 +38,29 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
         return clients;
     }
 
+    /// <summary>One reading from every device (the warm-up), spread over the connections.</summary>
+    public async Task PublishEveryDeviceOnceAsync(IReadOnlyList<IMqttClient> clients, CancellationToken cancellationToken)
+    {
+        var qos = options.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
+        await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
+        {
+            using var inFlight = new SemaphoreSlim(InFlightPerConnection);
+            var pending = new List<Task>();
+            for (var device = c; device < city.Devices; device += clients.Count)
+            {
+                await inFlight.WaitAsync(cancellationToken);
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(city.Device(device).Topic)
+                    .WithPayload(city.NormalReading(device, Interlocked.Increment(ref _seq), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+                    .WithQualityOfServiceLevel(qos)
+                    .Build();
+                pending.Add(PublishAsync(client, message, inFlight, cancellationToken));
+            }
+
+            await Task.WhenAll(pending);
+        }, cancellationToken)));
+    }
+
     /// <summary>Publishes at <paramref name="rate"/> readings/s for the duration; returns the rate achieved.</summary>
     public async Task<double> RunAsync(IReadOnlyList<IMqttClient> clients, int rate, TimeSpan duration, CancellationToken cancellationToken)
     {
