@@ -11,24 +11,15 @@ namespace CityOps.Tests.Integration;
 public sealed class BacktestAgreementTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddHours(-2);
-    private readonly TempFolder _folder = new("cityops-backtest");
-    private Mosquitto _broker = null!;
-    private InfluxDb _influx = null!;
-    private CityOpsProcess _app = null!;
+    private CityWithInflux _city = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Mosquitto.StartAsync();
-        _influx = await InfluxDb.StartAsync();
-        var rules = _folder.Combine("rules");
-        Directory.CreateDirectory(rules);
-        Directory.CreateDirectory(_folder.Combine("data"));
-        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules);
-        var settings = TestCity.Settings(rules, _broker.Port);
-        settings["CityOps:Influx:Url"] = _influx.Url;
-        _app = new CityOpsProcess(_folder.Combine("data"), settings);
-        await _app.StartAsync();
-    }
+    private Mosquitto Broker => _city.Broker;
+
+    private InfluxDb Influx => _city.Influx;
+
+    private CityOpsProcess App => _city.App;
+
+    public async Task InitializeAsync() => _city = await CityWithInflux.StartAsync();
 
     [Fact]
     public async Task Backtest_over_stored_telemetry_finds_exactly_the_cases_the_live_run_raised()
@@ -42,7 +33,7 @@ public sealed class BacktestAgreementTests : IAsyncLifetime
             ["MH-BT-1"] = ("manhole", "tilt_deg", [1, 12, 2, 1, 15]),
         };
         var sent = 0;
-        await using (var devices = await Devices.ConnectAsync(_broker.Port))
+        await using (var devices = await Devices.ConnectAsync(Broker.Port))
         {
             foreach (var (id, (kind, metric, values)) in series)
             {
@@ -54,16 +45,16 @@ public sealed class BacktestAgreementTests : IAsyncLifetime
             }
         }
 
-        await Devices.WaitForMetricAsync(_app.Http, "cityops_influx_points_written_total", sent, TimeSpan.FromSeconds(30));
+        await Devices.WaitForMetricAsync(App.Http, "cityops_influx_points_written_total", sent, TimeSpan.FromSeconds(30));
         var live = new List<JsonNode>();
         foreach (var id in series.Keys)
         {
-            live.AddRange((await Devices.CasesAsync(_app.Http, "deviceId=" + id)).Select(c => c!));
+            live.AddRange((await Devices.CasesAsync(App.Http, "deviceId=" + id)).Select(c => c!));
         }
 
         Assert.True(live.Count >= 4, $"{live.Count} cases");
         var form = new Dictionary<string, string> { ["from"] = T0.AddMinutes(-1).ToString("O"), ["to"] = T0.AddHours(1).ToString("O") };
-        using var response = await _app.Http.PostAsync("/api/v1/rules/backtest", new FormUrlEncodedContent(form));
+        using var response = await App.Http.PostAsync("/api/v1/rules/backtest", new FormUrlEncodedContent(form));
         var backtest = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(response.IsSuccessStatusCode, backtest.ToJsonString());
         Assert.Equal("influxdb", (string?)backtest["source"]);
@@ -79,7 +70,7 @@ public sealed class BacktestAgreementTests : IAsyncLifetime
         var candidate = TestCity.Rules.Replace("{ severity: blue,   above: 15 }", "{ severity: blue,   above: 12 }", StringComparison.Ordinal);
         Assert.NotEqual(TestCity.Rules, candidate);
         form["rules"] = candidate;
-        using var compared = await _app.Http.PostAsync("/api/v1/rules/backtest", new FormUrlEncodedContent(form));
+        using var compared = await App.Http.PostAsync("/api/v1/rules/backtest", new FormUrlEncodedContent(form));
         var comparison = (await compared.Content.ReadFromJsonAsync<JsonObject>())!["comparison"]!;
         Assert.Empty(comparison["removed"]!.AsArray());
         Assert.Equal(live.Count, comparison["changed"]!.AsArray().Count + (int)comparison["unchanged"]!);
@@ -88,11 +79,5 @@ public sealed class BacktestAgreementTests : IAsyncLifetime
         Assert.Contains(comparison["changed"]!.AsArray(), c => (string?)c!["candidate"]!["deviceId"] == "WL-BT-1");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _city.DisposeAsync();
 }

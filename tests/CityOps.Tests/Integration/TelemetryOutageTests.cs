@@ -14,43 +14,34 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int Devices = 5;
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddHours(-1);
-    private readonly TempFolder _folder = new("cityops-influx");
-    private Mosquitto _broker = null!;
-    private InfluxDb _influx = null!;
-    private CityOpsProcess _app = null!;
+    private CityWithInflux _city = null!;
     private int _published;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await Mosquitto.StartAsync();
-        _influx = await InfluxDb.StartAsync();
-        var rules = _folder.Combine("rules");
-        Directory.CreateDirectory(rules);
-        Directory.CreateDirectory(_folder.Combine("data"));
-        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules);
-        var settings = TestCity.Settings(rules, _broker.Port);
-        settings["CityOps:Influx:Url"] = _influx.Url;
-        _app = new CityOpsProcess(_folder.Combine("data"), settings);
-        await _app.StartAsync();
-    }
+    private Mosquitto Broker => _city.Broker;
+
+    private InfluxDb Influx => _city.Influx;
+
+    private CityOpsProcess App => _city.App;
+
+    public async Task InitializeAsync() => _city = await CityWithInflux.StartAsync();
 
     [Fact]
     public async Task InfluxDB_down_for_30_seconds_and_a_crash_meanwhile_lose_no_reading_and_store_none_twice()
     {
-        await using var devices = await Integration.Devices.ConnectAsync(_broker.Port);
+        await using var devices = await Integration.Devices.ConnectAsync(Broker.Port);
 
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
-        await _influx.StopAsync();
+        await Influx.StopAsync();
         var down = DateTime.UtcNow;
         await PublishForAsync(devices, TimeSpan.FromSeconds(10));
         await WaitForHealthAsync("degraded");
 
         // A crash while InfluxDB is away: what was acknowledged is in the spill folder, the rest is redelivered.
-        await _app.KillAsync();
+        await App.KillAsync();
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
-        await _app.StartAsync();
+        await App.StartAsync();
         await PublishForAsync(devices, TimeSpan.FromSeconds(30) - (DateTime.UtcNow - down));
-        await _influx.RestartAsync();
+        await Influx.RestartAsync();
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -62,21 +53,15 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
 
         output.WriteLine($"published {_published} readings with QoS 1; InfluxDB holds {stored}");
         Assert.Equal(_published, stored);
-        var sums = await _influx.RowsAsync("cityops", "SELECT sum(depth_cm), count(depth_cm), max(depth_cm) FROM waterlog");
+        var sums = await Influx.RowsAsync("cityops", "SELECT sum(depth_cm), count(depth_cm), max(depth_cm) FROM waterlog");
         Assert.Equal(ExpectedSum(), (double)sums[0][1]!, 6);
         Assert.Equal(_published, (long)sums[0][2]!);
         Assert.Equal("0", await MetricAsync("cityops_influx_points_dropped_total"));
         await WaitForHealthAsync("healthy");
-        Assert.Empty(Directory.GetFiles(Path.Combine(_app.DataDir, "influx-spill"), "spill-*.lp"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(App.DataDir, "influx-spill"), "spill-*.lp"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _city.DisposeAsync();
 
     // Ten readings a second per device, each with its own time and seq; depth = seq / 100 (under every threshold).
     private async Task PublishForAsync(Integration.Devices devices, TimeSpan duration)
@@ -101,7 +86,7 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
     {
         try
         {
-            var rows = await _influx.RowsAsync("cityops", "SELECT count(depth_cm) FROM waterlog");
+            var rows = await Influx.RowsAsync("cityops", "SELECT count(depth_cm) FROM waterlog");
             return rows.Count == 0 ? 0 : (long)rows[0][1]!;
         }
         catch (InvalidOperationException)
@@ -116,7 +101,7 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
         string? telemetry = null;
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await _app.Http.GetAsync("/healthz");
+            using var response = await App.Http.GetAsync("/healthz");
             var health = await response.Content.ReadFromJsonAsync<JsonObject>();
             telemetry = (string?)health?["checks"]?["telemetry"]?["status"];
             if (telemetry == status)
@@ -132,7 +117,7 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
 
     private async Task<string> MetricAsync(string name)
     {
-        var text = await _app.Http.GetStringAsync("/metrics");
+        var text = await App.Http.GetStringAsync("/metrics");
         var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return line[(name.Length + 1)..].Trim();
     }
