@@ -36,6 +36,7 @@ public sealed partial class DeviceGrain(
     private ImmutableArray<Rule> _rules = [];
     private bool _dirty;
     private bool _softDirty;
+    private DateTimeOffset _softPersistedAt;
     private IGrainTimer? _housekeeping;
 
     private DeviceState S => state.State;
@@ -255,11 +256,18 @@ public sealed partial class DeviceGrain(
             await directory.UpsertAsync(Snapshot());
         }
 
-        if (_dirty || _softDirty)
+        // Liveness and last metrics alone are written every few minutes, not on every tick: a city of a million
+        // devices would otherwise rewrite every device's state every minute for nothing an alarm depends on.
+        if (_dirty || (_softDirty && now - _softPersistedAt >= SoftPersistEvery()))
         {
             await Persist();
+            _softPersistedAt = now;
         }
     }
+
+    // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
+    private TimeSpan SoftPersistEvery() =>
+        _rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value / 2).Append(TimeSpan.FromMinutes(10)).Min();
 
     private async Task Handle(Rule rule, AlarmChange change, AlarmState alarm)
     {
