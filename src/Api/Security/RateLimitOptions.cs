@@ -7,9 +7,9 @@ namespace CityOps.Api.Security;
 /// </summary>
 public sealed class RateLimitOptions
 {
-    public int RequestsPerSecond { get; set; } = 50;
+    public int RequestsPerSecond { get; set; } = 100;
 
-    public int Burst { get; set; } = 100;
+    public int Burst { get; set; } = 200;
 
     public bool Enabled => RequestsPerSecond > 0 && Burst > 0;
 }
