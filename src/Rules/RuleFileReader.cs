@@ -70,6 +70,13 @@ internal sealed class RuleFileReader
             Add(ex.Start, "yaml", DescribeSyntaxError(ex));
             return rules;
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet's node model refuses some event sequences its parser accepts (e.g. "- : value", a key-less
+            // entry opening a mapping) with these instead of a YamlException, and without a position.
+            _errors.Add(new RuleError(_file, 1, 1, "yaml", "not valid YAML: " + ex.Message.Split(" (Parameter", 2)[0] + " Look for a key missing before ':' or a stray '-', '?' or '!'."));
+            return rules;
+        }
 
         if (stream.Documents.Count == 0)
         {

@@ -137,6 +137,7 @@ public sealed partial class RuleParserFuzzTests(ITestOutputHelper output)
         { "10 KB rule id", Rule("levels: [ { severity: red, above: 1 } ]").Replace("waterlog-fuzz", new string('a', 10_000), StringComparison.Ordinal) },
         { "tabs and CRs", Rule("levels: [ { severity: red, above: 1 } ]").Replace("  ", "\t", StringComparison.Ordinal).Replace("\n", "\r", StringComparison.Ordinal) },
         { "only a BOM", "\uFEFF" },
+        { "a key-less entry opening a mapping", "rules:\n  - : streetlight-offline\n    kind: streetlight\n" },
         { "many documents", string.Concat(Enumerable.Repeat("rules: []\n---\n", 10_000)) },
     };
 
