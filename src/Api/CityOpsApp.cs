@@ -53,9 +53,7 @@ public static partial class CityOpsApp
 
     public static WebApplication MapCityOps(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseCityOpsSecurity();
+        app.UseCityOpsPipeline();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
         app.MapMetrics("/metrics");
@@ -67,6 +65,7 @@ public static partial class CityOpsApp
         app.MapKpiEndpoints();
         app.MapOpen311Endpoints();
         app.MapRoutingEndpoints();
+        app.MapAuditEndpoints();
 
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();
@@ -76,6 +75,19 @@ public static partial class CityOpsApp
             LogNoInflux(logger);
         }
 
+        return app;
+    }
+
+    /// <summary>
+    /// The middleware every request passes, outermost first: security headers, failures as problem+json
+    /// without details, rate limits, the audit of writes, API keys and roles.
+    /// </summary>
+    public static WebApplication UseCityOpsPipeline(this WebApplication app)
+    {
+        app.UseCityOpsSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCityOpsSecurity();
         return app;
     }
 

@@ -20,7 +20,41 @@ public sealed class DeadLetterQueue
         SingleReader = true,
     });
 
+    /// <summary>
+    /// Dead letters republished for one message at most: a 64 KiB gateway batch of 13,000 bad elements would
+    /// otherwise become 13,000 letters, each echoing 4 KiB of it (and crowd out everyone else's).
+    /// </summary>
+    public const int MaxLettersPerMessage = 20;
+
     public ChannelReader<DeadLetter> Reader => _channel.Reader;
+
+    /// <summary>
+    /// Rejects what the parser refused in one message: every error counted, the first
+    /// <see cref="MaxLettersPerMessage"/> republished, then one letter saying how many more there were.
+    /// </summary>
+    public void Reject(string topic, IReadOnlyList<Parsing.ParseError> errors, in ReadOnlySequence<byte> payload, DateTimeOffset receivedAt)
+    {
+        for (var i = 0; i < errors.Count; i++)
+        {
+            var error = errors[i];
+            if (i < MaxLettersPerMessage)
+            {
+                Reject(topic, Parsing.RejectReasons.Label(error.Reason), error.Message, payload, receivedAt, error.Index);
+            }
+            else
+            {
+                IngestMetrics.Rejected.WithLabels(Parsing.RejectReasons.Label(error.Reason)).Inc();
+            }
+        }
+
+        if (errors.Count > MaxLettersPerMessage)
+        {
+            var first = errors[MaxLettersPerMessage];
+            _channel.Writer.TryWrite(new DeadLetter(topic, Parsing.RejectReasons.Label(first.Reason),
+                $"{errors.Count - MaxLettersPerMessage} more elements of this batch were rejected (counted in cityops_ingest_rejected_total, not republished one by one)",
+                ReadOnlyMemory<byte>.Empty, receivedAt, first.Index));
+        }
+    }
 
     public void Reject(string topic, string reason, string error, in ReadOnlySequence<byte> payload, DateTimeOffset receivedAt, int? index = null)
     {

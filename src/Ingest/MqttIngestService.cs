@@ -146,10 +146,7 @@ public sealed partial class MqttIngestService : BackgroundService
         var readings = new List<Reading>(1);
         var errors = new List<ParseError>();
         _payloads.Parse(topic, payload, readings, errors);
-        foreach (var error in errors)
-        {
-            _deadLetters.Reject(message.Topic, RejectReasons.Label(error.Reason), error.Message, payload, receivedAt, error.Index);
-        }
+        _deadLetters.Reject(message.Topic, errors, payload, receivedAt);
 
         if (readings.Count == 0)
         {

@@ -18,6 +18,12 @@ internal sealed class RuleFileReader
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
     private static readonly string[] _caseKeys = ["code", "title"];
 
+    /// <summary>Largest rule file read (characters); the shipped files are a few KiB.</summary>
+    public const int MaxFileLength = 1024 * 1024;
+
+    /// <summary>Deepest nesting of YAML mappings and sequences; a rule file needs five levels.</summary>
+    public const int MaxYamlDepth = 32;
+
     private readonly string _file;
     private readonly List<RuleError> _errors;
     private readonly Dictionary<string, string> _ids;
@@ -38,14 +44,37 @@ internal sealed class RuleFileReader
         var rules = new List<Rule>();
         _lines = text.Split('\n');
         var stream = new YamlStream();
+        if (text.Length > MaxFileLength)
+        {
+            _errors.Add(new RuleError(_file, 1, 1, "file", $"the file is {text.Length:N0} characters long; a rule file may hold at most {MaxFileLength:N0}"));
+            return rules;
+        }
+
         try
         {
             // A byte-order mark survives some editors' "save as UTF-8"; it is not YAML content.
-            stream.Load(new StringReader(text.StartsWith('\uFEFF') ? text[1..] : text));
+            var body = text.StartsWith('\uFEFF') ? text[1..] : text;
+
+            // YamlDotNet builds its node tree recursively: refuse absurd nesting from its event stream first,
+            // rather than let a hostile file exhaust the stack.
+            if (Prescan(body) is { } refused)
+            {
+                Add(refused.Where, "yaml", refused.Message);
+                return rules;
+            }
+
+            stream.Load(new StringReader(body));
         }
         catch (YamlException ex)
         {
             Add(ex.Start, "yaml", DescribeSyntaxError(ex));
+            return rules;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet's node model refuses some event sequences its parser accepts (e.g. "- : value", a key-less
+            // entry opening a mapping) with these instead of a YamlException, and without a position.
+            _errors.Add(new RuleError(_file, 1, 1, "yaml", "not valid YAML: " + ex.Message.Split(" (Parameter", 2)[0] + " Look for a key missing before ':' or a stray '-', '?' or '!'."));
             return rules;
         }
 
@@ -98,6 +127,39 @@ internal sealed class RuleFileReader
         }
 
         return rules;
+    }
+
+    /// <summary>
+    /// Walks the YAML events once: refuses nesting deeper than <see cref="MaxYamlDepth"/>, and turns the
+    /// InvalidOperationException YamlDotNet's scanner throws on some broken plain scalars into a syntax error
+    /// at the last place it read well.
+    /// </summary>
+    private static (Mark Where, string Message)? Prescan(string body)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(body));
+        var depth = 0;
+        var last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.End;
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxYamlDepth:
+                        return (parser.Current.Start, $"mappings and lists are nested more than {MaxYamlDepth} levels deep");
+                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return (last, "YAML syntax error after this point: check quotes, brackets and line breaks inside { } and [ ]");
+        }
+
+        return null;
     }
 
     private Rule? ReadRule(YamlNode node, string path)

@@ -13,6 +13,11 @@ public static class AccessPolicy
             return null;
         }
 
+        if (path.StartsWithSegments("/api/v1/audit"))
+        {
+            return Role.Admin;
+        }
+
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
         {
             return Role.Viewer;

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -17,19 +15,16 @@ public sealed class ApiKeyMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IProblemDetailsService _problems;
-    private readonly Dictionary<string, (Role Role, string Name)> _keys;
+    private readonly ApiKeyRing _keys;
 
     public ApiKeyMiddleware(RequestDelegate next, IOptions<AuthOptions> options, IProblemDetailsService problems)
     {
         _next = next;
         _problems = problems;
-        _keys = options.Value.ApiKeys.ToDictionary(
-            k => Hash(k.Key),
-            k => (Enum.Parse<Role>(k.Role, ignoreCase: true), k.Name ?? k.Role.ToLowerInvariant()),
-            StringComparer.Ordinal);
+        _keys = new ApiKeyRing(options.Value);
     }
 
-    public bool Open => _keys.Count == 0;
+    public bool Open => _keys.Open;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -60,8 +55,8 @@ public sealed class ApiKeyMiddleware
             return;
         }
 
-        var presented = Presented(request);
-        if (presented is null || !_keys.TryGetValue(Hash(presented), out var holder))
+        var presented = ApiKeyRing.Presented(request);
+        if (!_keys.TryFind(presented, out var holder))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer, ApiKey header=\"X-Api-Key\"";
             await Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized",
@@ -80,21 +75,6 @@ public sealed class ApiKeyMiddleware
             [new Claim(ClaimTypes.Name, holder.Name), new Claim(ClaimTypes.Role, holder.Role.ToString().ToLowerInvariant())], "ApiKey"));
         await _next(context);
     }
-
-    private static string? Presented(HttpRequest request)
-    {
-        var header = request.Headers["X-Api-Key"].ToString();
-        if (header.Length > 0)
-        {
-            return header;
-        }
-
-        var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-    }
-
-    // Keys are compared as SHA-256 digests: the lookup never works on the secret itself, nor leaks its length.
-    private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private Task Refuse(HttpContext context, int status, string title, string detail)
     {

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using CityOps.Api.Audit;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Security;
@@ -14,6 +16,14 @@ public static partial class SecurityExtensions
             .BindConfiguration("CityOps:Auth")
             .Validate(o => !o.Problems().Any(), "CityOps:Auth:ApiKeys is invalid")
             .ValidateOnStart();
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration("CityOps:RateLimit");
+        builder.Services.AddSingleton(sp => new ApiKeyRing(sp.GetRequiredService<IOptions<AuthOptions>>().Value));
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>()
+            .Configure<IOptions<RateLimitOptions>, ApiKeyRing>((limiter, limits, keys) => RateLimiting.Configure(limiter, limits.Value, keys));
+        builder.Services.AddSingleton<IAuditLog, SqliteAuditLog>();
+        builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += HideFailure);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         return builder;
     }
 
@@ -44,8 +54,33 @@ public static partial class SecurityExtensions
             LogKeys(logger, options.Value.ApiKeys.Count);
         }
 
+        // Rate limits first (unknown keys are limited per client address), then the key and role check,
+        // then the audit of what got through to it.
+        app.UseRateLimiter();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         return app;
+    }
+
+    /// <summary>Adds the security headers; outermost, so error pages and refusals carry them too.</summary>
+    public static WebApplication UseCityOpsSecurityHeaders(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        return app;
+    }
+
+    // An unexpected failure says what failed and where to look (traceId in the log), never how: no
+    // exception message, type or stack in the answer, whatever the environment.
+    private static void HideFailure(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status is >= 500 && context.Exception is not null)
+        {
+            context.ProblemDetails.Detail = "The failure was logged on the server" + (context.HttpContext.TraceIdentifier is { Length: > 0 } id ? $" (trace {id})." : ".");
+            foreach (var key in context.ProblemDetails.Extensions.Keys.Where(k => k != "traceId").ToList())
+            {
+                context.ProblemDetails.Extensions.Remove(key);
+            }
+        }
     }
 
     private static bool IsLoopback(string address)

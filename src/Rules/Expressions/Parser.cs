@@ -8,8 +8,15 @@ namespace CityOps.Rules.Expressions;
 /// </summary>
 public sealed class Parser
 {
+    /// <summary>Longest expression accepted: a condition an engineer writes fits in a line or two.</summary>
+    public const int MaxLength = 2000;
+
+    /// <summary>Deepest nesting of parentheses, calls and unary operators; bounds the recursion of parser and compiler.</summary>
+    public const int MaxNesting = 64;
+
     private readonly List<Token> _tokens;
     private int _position;
+    private int _nesting;
 
     private Parser(List<Token> tokens) => _tokens = tokens;
 
@@ -17,6 +24,11 @@ public sealed class Parser
     public static Node Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxLength)
+        {
+            throw new ExpressionException(0, $"the expression is {text.Length} characters long; at most {MaxLength} are allowed");
+        }
+
         var parser = new Parser(Lexer.Tokenize(text));
         if (parser.Peek.Kind == TokenKind.End)
         {
@@ -108,7 +120,10 @@ public sealed class Parser
         if (Peek.Kind is TokenKind.Not or TokenKind.Minus)
         {
             var op = Take();
-            return new UnaryNode(op.Offset, op.Text, Unary());
+            Enter(op);
+            var operand = Unary();
+            _nesting--;
+            return new UnaryNode(op.Offset, op.Text, operand);
         }
 
         return Primary();
@@ -124,10 +139,13 @@ public sealed class Parser
             case TokenKind.Duration:
                 return new DurationNode(token.Offset, token.Duration, token.Text);
             case TokenKind.LeftParen:
+                Enter(token);
                 var inner = Or();
                 Expect(TokenKind.RightParen, $"'(' at column {token.Offset + 1} is never closed; add ')'");
+                _nesting--;
                 return inner;
             case TokenKind.Name when Peek.Kind == TokenKind.LeftParen:
+                Enter(token);
                 Take();
                 var arguments = ImmutableArray.CreateBuilder<Node>();
                 if (Peek.Kind != TokenKind.RightParen)
@@ -141,6 +159,7 @@ public sealed class Parser
                 }
 
                 Expect(TokenKind.RightParen, $"{token.Text}( is never closed; add ')' or separate arguments with ','");
+                _nesting--;
                 return new CallNode(token.Offset, token.Text, arguments.ToImmutable());
             case TokenKind.Name:
                 return new NameNode(token.Offset, token.Text);
@@ -148,6 +167,14 @@ public sealed class Parser
                 throw new ExpressionException(token.Offset, "the expression ends too early; a number, metric or '(' is missing");
             default:
                 throw new ExpressionException(token.Offset, $"unexpected '{token.Text}'; expected a number, a metric, device.<attribute>, a function or '('");
+        }
+    }
+
+    private void Enter(Token token)
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw new ExpressionException(token.Offset, $"parentheses, calls and '!' or '-' are nested more than {MaxNesting} deep");
         }
     }
 

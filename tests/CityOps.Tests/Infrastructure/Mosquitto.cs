@@ -34,6 +34,13 @@ public sealed class Mosquitto : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync();
+        // Started as root, mosquitto drops to user 'mosquitto': it must be able to write its persistence and log
+        // here, or a restart silently forgets every session and queued message.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_111_111);
+        }
+
         var config = _folder.Combine("mosquitto.conf");
         await File.WriteAllTextAsync(config, $"""
             listener {Port} 127.0.0.1
@@ -64,6 +71,31 @@ public sealed class Mosquitto : IAsyncDisposable
 
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>SIGTERM, as a service manager stops it: mosquitto saves its sessions and queued messages first.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await signal.WaitForExitAsync();
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(wait.Token);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>A graceful stop and a start on the same port and persistence folder.</summary>
+    public async Task RestartGracefullyAsync()
+    {
+        await StopGracefullyAsync();
+        await RestartAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Text;
 using CityOps.Grains;
 using CityOps.Ingest.Parsing;
+using CityOps.Tests.Infrastructure;
+using Xunit.Abstractions;
 using static CityOps.Tests.Ingest.ParserFixture;
 
 namespace CityOps.Tests.Ingest;
 
-public class PayloadParserFuzzTests
+public class PayloadParserFuzzTests(ITestOutputHelper output)
 {
-    private const int Iterations = 20_000;
 
     private static readonly string[] _seeds =
     [
@@ -31,6 +32,9 @@ public class PayloadParserFuzzTests
     [Fact]
     public void Random_mutations_of_valid_payloads_never_throw_and_always_yield_readings_or_errors()
     {
+        // CITYOPS_FUZZ_ITERATIONS=1000000 makes this the benchmark run (docs/reliability.md).
+        var run = new FuzzRun("payloads", 20_000);
+        var Iterations = run.Iterations;
         var random = new Random(20260720);
         var parser = new PayloadParser(Clock());
         var readings = new List<Reading>();
@@ -50,11 +54,12 @@ public class PayloadParserFuzzTests
             splitErrors.Clear();
 
             var context = $"iteration {i}: {Convert.ToHexString(payload)}";
-            var thrown = Record.Exception(() =>
-            {
-                parser.Parse(Waterlog, new ReadOnlySequence<byte>(payload), readings, errors);
-                parser.Parse(Waterlog, Segments.Split(payload, 1 + random.Next(7)), splitReadings, splitErrors);
-            });
+            run.Begin();
+            var thrown = Record.Exception(() => parser.Parse(Waterlog, new ReadOnlySequence<byte>(payload), readings, errors));
+            var (took, allocated) = run.End(thrown is not null ? "EXCEPTION" : errors.Count == 0 ? "accepted" : errors.Count == 1 && readings.Count == 0 ? errors[0].Reason.ToString() : "partly accepted batch");
+            thrown ??= Record.Exception(() => parser.Parse(Waterlog, Segments.Split(payload, 1 + random.Next(7)), splitReadings, splitErrors));
+            Assert.True(took < TimeSpan.FromSeconds(1), $"{context} took {took}");
+            Assert.True(allocated < 1024 * 1024, $"{context} allocated {allocated:N0} bytes");
 
             Assert.True(thrown is null, $"{context} threw {thrown}");
             Assert.True(readings.Count + errors.Count > 0, $"{context} yielded nothing");
@@ -71,9 +76,39 @@ public class PayloadParserFuzzTests
             reasonsSeen.UnionWith(errors.Select(e => e.Reason));
         }
 
+        output.WriteLine(run.Summary());
+        Console.WriteLine(" " + run.Summary());
+
         // Guards the generator itself: mutations must reach both the accepting and the rejecting paths.
         Assert.InRange(acceptedMessages, Iterations / 50, Iterations - (Iterations / 50));
         Assert.True(reasonsSeen.Count >= 6, $"only saw {string.Join(", ", reasonsSeen)}");
+    }
+
+    public static TheoryData<string, string> HugeArrays => new()
+    {
+        { "a batch of 2,300 readings", "[" + string.Join(",", Enumerable.Repeat("""{"metrics":{"depth_cm":1}}""", 2_300)) + "]" },
+        { "a batch of 20,000 empty objects", "[" + string.Join(",", Enumerable.Repeat("{}", 20_000)) + "]" },
+        { "a metric holding 30,000 numbers", """{"metrics":{"depth_cm":[""" + string.Join(",", Enumerable.Repeat("1", 30_000)) + "]}}" },
+        { "an unknown field holding 30,000 numbers", """{"metrics":{"depth_cm":1},"x":[""" + string.Join(",", Enumerable.Repeat("1", 30_000)) + "]}" },
+        { "a batch of 13,000 nulls", "[" + string.Join(",", Enumerable.Repeat("null", 13_000)) + "]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeArrays))]
+    public void Huge_array_within_64_KiB_is_parsed_or_rejected_in_bounded_time(string what, string json)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        Assert.True(payload.Length <= PayloadParser.MaxPayloadBytes, $"{what} is {payload.Length} bytes");
+        var readings = new List<Reading>();
+        var errors = new List<ParseError>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var thrown = Record.Exception(() => new PayloadParser(Clock()).Parse(Waterlog, new ReadOnlySequence<byte>(payload), readings, errors));
+
+        Assert.True(thrown is null, $"{what} threw {thrown}");
+        Assert.True(readings.Count + errors.Count > 0, what);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{what} took {clock.Elapsed}");
+        output.WriteLine($"{what}: {readings.Count} readings, {errors.Count} errors ({string.Join(", ", errors.Select(e => e.Reason).Distinct())}) in {clock.Elapsed.TotalMilliseconds:0} ms");
     }
 
     private static byte[] Mutate(byte[] seed, Random random)

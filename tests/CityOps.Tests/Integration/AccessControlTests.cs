@@ -116,6 +116,33 @@ public sealed class AccessControlTests(DispatchApiFixture city)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_case_filed_by_a_dispatcher_is_in_the_audit_log_that_admins_read()
+    {
+        using var dispatcher = city.Client(DispatchApiFixture.DispatcherKey);
+        var id = await DispatchCity.FileAsync(dispatcher);
+
+        using var admin = city.Client(DispatchApiFixture.AdminKey);
+        using var response = await admin.GetAsync("/api/v1/audit?actor=dispatcher-on-duty&pageSize=1000");
+        var entries = (await response.Content.ReadFromJsonAsync<JsonObject>())!["items"]!.AsArray();
+
+        Assert.Contains(entries, e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/cases" && (string?)e["resourceId"] == id && (int)e["status"]! == 201);
+        Assert.Equal(HttpStatusCode.Forbidden, (await dispatcher.GetAsync("/api/v1/audit")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_answers_are_not_cached_sniffed_or_framed()
+    {
+        using var viewer = city.Client(DispatchApiFixture.ViewerKey);
+
+        using var response = await viewer.GetAsync("/api/v1/cases");
+
+        Assert.True(response.Headers.CacheControl!.NoStore);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
     private static async Task AssertProblem(HttpResponseMessage response, int status)
     {
         Assert.Equal(status, (int)response.StatusCode);

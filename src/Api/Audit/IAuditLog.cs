@@ -1,0 +1,16 @@
+using CityOps.Grains.Storage;
+
+namespace CityOps.Api.Audit;
+
+/// <summary>
+/// The audit log of API writes, kept with the node's data. Small on purpose, so another store
+/// (PostgreSQL, for a cluster) can implement it beside <see cref="SqliteAuditLog"/>.
+/// </summary>
+public interface IAuditLog
+{
+    /// <summary>Records one write; the entry's <see cref="AuditEntry.Sequence"/> is assigned by the store.</summary>
+    Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Entries matching the query, newest first.</summary>
+    Page<AuditEntry> Query(AuditQuery query);
+}

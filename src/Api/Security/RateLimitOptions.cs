@@ -1,0 +1,15 @@
+namespace CityOps.Api.Security;
+
+/// <summary>
+/// <c>CityOps:RateLimit</c>: a token bucket per API key (per client IP for requests without a known key, and
+/// on an open API). <see cref="Burst"/> requests at once, refilled at <see cref="RequestsPerSecond"/>;
+/// beyond that 429 with <c>Retry-After</c>. Health and metrics are never limited. 0 turns limiting off.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public int RequestsPerSecond { get; set; } = 100;
+
+    public int Burst { get; set; } = 200;
+
+    public bool Enabled => RequestsPerSecond > 0 && Burst > 0;
+}
