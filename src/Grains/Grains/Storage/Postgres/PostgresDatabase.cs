@@ -41,6 +41,20 @@ public sealed class PostgresDatabase : IDisposable
         }
     }
 
+    /// <summary>Reads without blocking a thread while the pool or the server is busy (what grain code must use).</summary>
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"{Description} cannot be read: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction.</summary>
     public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {

@@ -11,15 +11,15 @@ namespace CityOps.Grains.Storage.Postgres;
 /// </summary>
 public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer serializer) : IGrainStorage
 {
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (etag, payload) = db.Read(connection =>
+        var (etag, payload) = await db.ReadAsync(async connection =>
         {
-            using var command = PostgresDatabase.Command(connection, "SELECT etag, payload FROM grain_state WHERE grain_id = @id AND state_name = @name",
+            await using var command = PostgresDatabase.Command(connection, "SELECT etag, payload FROM grain_state WHERE grain_id = @id AND state_name = @name",
                 null, ("id", grainId.ToString()), ("name", stateName));
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : (0L, null);
-        });
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            return await reader.ReadAsync().ConfigureAwait(false) ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : (0L, (byte[]?)null);
+        }).ConfigureAwait(false);
 
         if (payload is null)
         {
@@ -33,8 +33,6 @@ public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer seriali
             grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
