@@ -45,6 +45,7 @@ public sealed partial class PostgresLeaderLease(PostgresDatabase db, ILogger<Pos
                 if (held && !_isHeld)
                 {
                     _isHeld = true;
+                    CityOpsMetrics.LeaseHeld.Set(1);
                     _held.TrySetResult();
                     LogAcquired(logger);
                 }
@@ -80,6 +81,7 @@ public sealed partial class PostgresLeaderLease(PostgresDatabase db, ILogger<Pos
         if (_isHeld)
         {
             _isHeld = false;
+            CityOpsMetrics.LeaseHeld.Set(0);
             _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             LogLost(logger, reason);
         }
