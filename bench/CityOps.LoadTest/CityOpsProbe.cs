@@ -2,15 +2,23 @@ using System.Globalization;
 
 namespace CityOps.LoadTest;
 
-/// <summary>Reads CityOps' Prometheus endpoint: counters, the evaluation-lag histogram, process CPU and memory.</summary>
-public sealed class CityOpsProbe(HttpClient http)
+/// <summary>
+/// Reads CityOps' Prometheus endpoints: counters, the evaluation-lag histogram, process CPU and memory. With several
+/// nodes (a cluster) every series is summed over them: readings, lag buckets, CPU seconds and memory of the whole cluster.
+/// </summary>
+public sealed class CityOpsProbe(IReadOnlyList<HttpClient> nodes)
 {
+    public CityOpsProbe(HttpClient http)
+        : this([http])
+    {
+    }
+
     public async Task<Scrape> ScrapeAsync()
     {
-        var text = await http.GetStringAsync("/metrics");
+        var texts = await Task.WhenAll(nodes.Select(n => n.GetStringAsync("/metrics")));
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         var buckets = new SortedDictionary<double, double>();
-        foreach (var line in text.Split('\n'))
+        foreach (var line in texts.SelectMany(t => t.Split('\n')))
         {
             if (line.Length == 0 || line[0] == '#')
             {
@@ -27,7 +35,8 @@ public sealed class CityOpsProbe(HttpClient http)
             if (series.StartsWith("cityops_ingest_evaluation_lag_seconds_bucket{le=\"", StringComparison.Ordinal))
             {
                 var le = series["cityops_ingest_evaluation_lag_seconds_bucket{le=\"".Length..^2];
-                buckets[le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture)] = value;
+                var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+                buckets[bound] = buckets.GetValueOrDefault(bound) + value;
                 continue;
             }
 

@@ -48,7 +48,7 @@ public sealed record LoadOptions
             o = args[i] switch
             {
                 "--broker" => WithBroker(o, Next()),
-                "--api" => o with { Api = Next().TrimEnd('/') },
+                "--api" => o with { Api = Next() },
                 "--devices" => o with { Devices = Int() },
                 "--rate" => o with { Rate = Int() },
                 "--duration" => o with { DurationSeconds = Int() },

@@ -14,8 +14,11 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromSeconds(30) };
-var probe = new CityOpsProbe(http);
+// --api may list several nodes of a cluster (comma-separated): metrics are summed over them, cases watched on the first.
+var nodes = options.Api.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(url => new HttpClient { BaseAddress = new Uri(url.TrimEnd('/')), Timeout = TimeSpan.FromSeconds(30) }).ToList();
+var http = nodes[0];
+var probe = new CityOpsProbe(nodes);
 var city = new SyntheticCity(options.Devices);
 var publisher = new Publisher(options, city);
 Console.WriteLine($"CityOps at {options.Api}, broker {options.BrokerHost}:{options.BrokerPort}; {options.Devices:N0} devices, QoS {options.Qos}, " +

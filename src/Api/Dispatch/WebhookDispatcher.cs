@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CityOps.Grains;
 using CityOps.Grains.Cases;
+using CityOps.Grains.Cluster;
 using CityOps.Grains.Dispatch;
 using CityOps.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -19,12 +20,15 @@ namespace CityOps.Api.Dispatch;
 /// exponential backoff and jitter; when a round of attempts fails, the whole outbox pauses for a growing,
 /// jittered delay (no storm against a receiver that is down) and the event stays pending across restarts.
 /// A 4xx refusal parks the event (counted, kept in the outbox table) and delivery goes on.
+/// In a cluster only the node holding the <see cref="ILeaderLease"/> delivers; when it dies, the next holder
+/// resumes from the shared outbox (an event in flight at the moment of death may be delivered twice, same key).
 /// </summary>
 public sealed partial class WebhookDispatcher : BackgroundService
 {
     public const string HttpClientName = "cityops-webhook";
 
     private readonly IWebhookOutbox _outbox;
+    private readonly ILeaderLease _lease;
     private readonly CaseEventHub _events;
     private readonly IHttpClientFactory _clients;
     private readonly DispatchOptions _options;
@@ -35,6 +39,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
     public WebhookDispatcher(
         IWebhookOutbox outbox,
+        ILeaderLease lease,
         CaseEventHub events,
         IHttpClientFactory clients,
         IOptions<DispatchOptions> options,
@@ -42,6 +47,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         ILogger<WebhookDispatcher> logger)
     {
         _outbox = outbox;
+        _lease = lease;
         _events = events;
         _clients = clients;
         _options = options.Value;
@@ -77,10 +83,17 @@ public sealed partial class WebhookDispatcher : BackgroundService
             return;
         }
 
-        var signals = _events.Subscribe(stoppingToken);
+        var signals = _events.SubscribeLog(stoppingToken);
+        await _lease.WaitUntilHeldAsync(stoppingToken);
         LogStarted(_logger, _options.WebhookUrl!, _outbox.PendingCount());
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!_lease.IsHeld)
+            {
+                await _lease.WaitUntilHeldAsync(stoppingToken);
+                _failedRounds = 0;
+            }
+
             TimeSpan wait;
             try
             {

@@ -29,7 +29,7 @@ internal static class CaseStream
         }
 
         // Subscribe before reading the log, so nothing announced in between is missed (the log is re-read on every signal).
-        var signals = hub.Subscribe(cancel);
+        var signals = hub.SubscribeLog(cancel);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

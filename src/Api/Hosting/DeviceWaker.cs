@@ -1,15 +1,27 @@
 using CityOps.Grains;
+using CityOps.Grains.Cluster;
 using CityOps.Grains.Storage;
+using Orleans.Runtime;
 
 namespace CityOps.Api.Hosting;
 
 /// <summary>
 /// Activates every registered device once the silo is up, so that a device which stays silent
-/// after a restart is still noticed by its offline rule.
+/// after a restart is still noticed by its offline rule. In a cluster the node holding the
+/// <see cref="ILeaderLease"/> does it, again whenever it takes the lease over and whenever a silo dies
+/// (the dead silo's device grains, with their offline timers, reactivate on the living ones).
 /// </summary>
-public sealed partial class DeviceWaker(IDeviceDirectory directory, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<DeviceWaker> logger)
+public sealed partial class DeviceWaker(
+    IDeviceDirectory directory,
+    IGrainFactory grains,
+    ILeaderLease lease,
+    IClusterMembershipService membership,
+    IHostApplicationLifetime lifetime,
+    ILogger<DeviceWaker> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The silo is ready once the host has started.
@@ -19,6 +31,33 @@ public sealed partial class DeviceWaker(IDeviceDirectory directory, IGrainFactor
             await started.Task.WaitAsync(stoppingToken);
         }
 
+        var heldBefore = false;
+        var deadBefore = DeadSilos();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await lease.WaitUntilHeldAsync(stoppingToken);
+            var dead = DeadSilos();
+            if (!heldBefore || dead > deadBefore)
+            {
+                await WakeAllAsync(stoppingToken);
+            }
+
+            heldBefore = true;
+            deadBefore = dead;
+            if (lease is SingleNodeLease)
+            {
+                return;
+            }
+
+            await Task.Delay(CheckInterval, stoppingToken);
+            heldBefore = lease.IsHeld;
+        }
+    }
+
+    private int DeadSilos() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
+
+    private async Task WakeAllAsync(CancellationToken stoppingToken)
+    {
         var ids = directory.AllIds();
         var woken = 0;
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (id, _) =>

@@ -20,6 +20,9 @@ public static class CityOpsMetrics
     public static readonly Counter ReadingsRefused = Metrics.CreateCounter(
         "cityops_readings_refused_total", "Readings a device grain refused, by reason.", "reason");
 
+    public static readonly Gauge LeaseHeld = Metrics.CreateGauge(
+        "cityops_cluster_lease_held", "1 on the node doing the cluster's once-only work (webhooks, sweeps, waking devices), else 0.");
+
     public static readonly Gauge CasesOverdue = Metrics.CreateGauge(
         "cityops_cases_overdue", "Open cases not yet handled whose 处置时限 (dueAt) has passed.");
 

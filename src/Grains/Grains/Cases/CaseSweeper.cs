@@ -1,3 +1,4 @@
+using CityOps.Grains.Cluster;
 using CityOps.Grains.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,11 @@ namespace CityOps.Grains.Cases;
 /// Lets time act on open cases: every <see cref="CasesOptions.SweepInterval"/> it finds the cases whose
 /// deadline passed or whose alarm stayed clear long enough after handling, and has their grains decide
 /// (the grain re-checks against its own state). Also keeps the <c>cityops_cases_overdue</c> gauge.
+/// In a cluster only the node holding the <see cref="ILeaderLease"/> sweeps.
 /// </summary>
 public sealed partial class CaseSweeper(
     ICaseStore store,
+    ILeaderLease lease,
     IGrainFactory grains,
     IOptions<CasesOptions> options,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
@@ -49,6 +52,11 @@ public sealed partial class CaseSweeper(
         var lastPrune = DateTimeOffset.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!lease.IsHeld)
+            {
+                continue;
+            }
+
             try
             {
                 await SweepAsync();

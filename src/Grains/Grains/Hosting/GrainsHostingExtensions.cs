@@ -1,15 +1,18 @@
 using CityOps.Grains.Cases;
+using CityOps.Grains.Cluster;
 using CityOps.Grains.Devices;
 using CityOps.Grains.Dispatch;
 using CityOps.Grains.Routing;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
+using CityOps.Grains.Storage.Postgres;
 using CityOps.Grains.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
 namespace CityOps.Grains.Hosting;
@@ -18,6 +21,9 @@ namespace CityOps.Grains.Hosting;
 public static class GrainsHostingExtensions
 {
     public const string StorageName = "cityops";
+
+    /// <summary>The ADO.NET provider name Orleans knows Npgsql by.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
 
     public static IHostApplicationBuilder AddCityOpsGrains(this IHostApplicationBuilder builder)
     {
@@ -30,28 +36,98 @@ public static class GrainsHostingExtensions
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration("CityOps:Routing");
         builder.Services.AddOptions<CasesOptions>().BindConfiguration("CityOps:Cases");
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration("CityOps:Dispatch");
+        builder.Services.AddOptions<CityOpsClusterOptions>().BindConfiguration("CityOps:Cluster");
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
-        builder.UseOrleans(silo =>
+        if (cluster.PostgresConnection is { Length: > 0 } postgres)
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
-            silo.AddCityOpsGrains(dataDir);
-        });
+            // The Orleans PostgreSQL membership schema (OrleansScripts/) declares its times `timestamp`; Npgsql 6+ sends a
+            // UTC DateTime as `timestamptz`, which those functions do not accept. Orleans writes UTC times, so sending them
+            // as `timestamp` (the legacy mapping) stores the same values. CityOps's own tables keep times as epoch ms.
+            AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);
+
+            // Every node brings the schema up to date before its silo joins (idempotent, under an advisory lock).
+            PostgresSchema.EnsureAsync(postgres, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = cluster.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                    if (cluster.AdvertisedAddress is { Length: > 0 } address)
+                    {
+                        o.AdvertisedIPAddress = System.Net.IPAddress.Parse(address);
+                    }
+                });
+                // How fast a dead node is noticed (probe timeout, missed probes, votes): Orleans defaults unless set.
+                silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("CityOps:Cluster:Membership");
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = NpgsqlInvariant;
+                    o.ConnectionString = postgres;
+                });
+                // Grain state: PostgresGrainStorage, registered with the shared stores in AddCityOpsGrains.
+                silo.AddCityOpsGrains(dataDir, postgres);
+            });
+            builder.Services.AddHostedService<ClusterChangeWatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresLeaderLease>());
+        }
+        else
+        {
+            builder.UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
+                silo.AddCityOpsGrains(dataDir);
+            });
+        }
+
         return builder;
     }
 
-    /// <summary>What every CityOps silo needs: local storage, rules, zones, case events (also used by the test cluster).</summary>
-    public static ISiloBuilder AddCityOpsGrains(this ISiloBuilder silo, string dataDir)
+    /// <summary>
+    /// What every CityOps silo needs: storage, rules, zones, case events (also used by the test cluster). Without
+    /// <paramref name="postgresConnection"/> everything lives in the node's data folder (SQLite, zones file); with it
+    /// cases, devices, rules, zones and silences are the cluster's, in PostgreSQL (grain state too, registered by the caller).
+    /// </summary>
+    public static ISiloBuilder AddCityOpsGrains(this ISiloBuilder silo, string dataDir, string? postgresConnection = null)
     {
         var services = silo.Services;
         services.TryAddTimeProvider();
-        services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
-        services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
-        services.AddSingleton<SqliteGrainStorage>();
-        services.AddSingleton<SqliteCaseStore>();
-        services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
-        services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqliteCaseStore>());
-        services.AddSingleton<IDeviceDirectory, SqliteDeviceDirectory>();
-        services.AddSingleton(new ZoneMap(dataDir));
+        if (postgresConnection is null)
+        {
+            services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
+            services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
+            services.AddSingleton<SqliteGrainStorage>();
+            services.AddSingleton<SqliteCaseStore>();
+            services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
+            services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqliteCaseStore>());
+            services.AddSingleton<IDeviceDirectory, SqliteDeviceDirectory>();
+            services.AddSingleton<IRuleVersionStore, SqliteRuleVersionStore>();
+            services.AddSingleton<ISilenceStore, SqliteSilenceStore>();
+            services.AddSingleton<IZoneStore>(new FileZoneStore(dataDir));
+            services.AddSingleton<ILeaderLease, SingleNodeLease>();
+        }
+        else
+        {
+            services.AddSingleton(new PostgresDatabase(postgresConnection));
+            services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<PostgresGrainStorage>());
+            services.AddSingleton<PostgresGrainStorage>();
+            services.AddSingleton<PostgresCaseStore>();
+            services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<PostgresCaseStore>());
+            services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<PostgresCaseStore>());
+            services.AddSingleton<IDeviceDirectory, PostgresDeviceDirectory>();
+            services.AddSingleton<IRuleVersionStore, PostgresRuleVersionStore>();
+            services.AddSingleton<ISilenceStore, PostgresSilenceStore>();
+            services.AddSingleton<IZoneStore, PostgresZoneStore>();
+            services.AddSingleton<PostgresLeaderLease>();
+            services.AddSingleton<ILeaderLease>(sp => sp.GetRequiredService<PostgresLeaderLease>());
+        }
+
+        services.AddSingleton(sp => new ZoneMap(sp.GetRequiredService<IZoneStore>()));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
@@ -11,11 +10,13 @@ namespace CityOps.Grains.RuleSets;
 /// <summary>
 /// The rule set in force on this node. Loads the rule folder at start and whenever a file in it
 /// changes; a file with errors is refused and the running version stays in force. Every accepted
-/// version is stored, so a restart resumes with the same version numbers.
+/// version is stored, so a restart resumes with the same version numbers. In a cluster the history
+/// is shared (<see cref="IRuleVersionStore.IsShared"/>): <see cref="Refresh"/> (polled every second)
+/// puts another node's newer version in force here too.
 /// </summary>
 public sealed partial class RuleCatalog : IDisposable
 {
-    private readonly SqliteDatabase _db;
+    private readonly IRuleVersionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<RuleCatalog> _logger;
     private readonly string _folder;
@@ -26,24 +27,15 @@ public sealed partial class RuleCatalog : IDisposable
     private Timer? _debounce;
     private volatile RuleSet _current = RuleSet.Empty;
 
-    public RuleCatalog(SqliteDatabase db, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones)
+    public RuleCatalog(IRuleVersionStore store, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones)
     {
         _zones = zones;
-        _db = db;
+        _store = store;
         _time = time;
         _logger = logger;
         _folder = options.Value.ResolvePath();
-        _db.WriteAsync((c, t) => SqliteGrainStorage.Execute(c, t, """
-            CREATE TABLE IF NOT EXISTS rule_versions (
-              version    INTEGER PRIMARY KEY,
-              created_at INTEGER NOT NULL,
-              author     TEXT NOT NULL,
-              sources    TEXT NOT NULL
-            );
-            """)).GetAwaiter().GetResult();
-        AddNoteColumn();
 
-        if (LatestStored() is { } latest)
+        if (_store.Latest() is { } latest)
         {
             var parsed = RuleParser.Parse(latest.Sources);
             if (parsed.RuleSet is not null)
@@ -54,7 +46,13 @@ public sealed partial class RuleCatalog : IDisposable
 
         if (Directory.Exists(_folder))
         {
-            ReloadFolder();
+            // A node joining a cluster does not undo rules put in force through the API elsewhere: its folder
+            // counts only when it differs from what a folder last made a version.
+            if (!_store.IsShared || !SameSources(LastFromFolder(), ReadFolderFiles() ?? []))
+            {
+                ReloadFolder();
+            }
+
             _watcher = new FileSystemWatcher(_folder, "*.yaml") { IncludeSubdirectories = false, EnableRaisingEvents = true };
             _watcher.Changed += (_, _) => ScheduleReload();
             _watcher.Created += (_, _) => ScheduleReload();
@@ -73,23 +71,55 @@ public sealed partial class RuleCatalog : IDisposable
     public event Action<RuleSet>? Changed;
 
     /// <summary>Reads the folder and, when it is valid and differs from the version in force, makes it the new version.</summary>
-    public IReadOnlyList<RuleError> ReloadFolder()
+    public IReadOnlyList<RuleError> ReloadFolder() => ReadFolderFiles() is { } files ? Apply(files, "file") : [];
+
+    /// <summary>Puts a newer version stored by another node in force here; true when it did.</summary>
+    public bool Refresh()
     {
-        Dictionary<string, string> files;
+        var latest = _store.Latest();
+        if (latest is null || latest.Version <= _current.Version)
+        {
+            return false;
+        }
+
+        lock (_reloadLock)
+        {
+            if (latest.Version <= _current.Version)
+            {
+                return false;
+            }
+
+            var parsed = RuleParser.Parse(latest.Sources);
+            if (parsed.RuleSet is null)
+            {
+                return false;
+            }
+
+            var next = parsed.RuleSet.WithVersion(latest.Version, latest.CreatedAt, latest.Author);
+            _current = next;
+            LogVersion(_logger, latest.Version, next.Rules.Length, latest.Author);
+            Changed?.Invoke(next);
+            return true;
+        }
+    }
+
+    private Dictionary<string, string>? ReadFolderFiles()
+    {
         try
         {
-            files = Directory.EnumerateFiles(_folder, "*.yaml")
+            return Directory.EnumerateFiles(_folder, "*.yaml")
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
         }
         catch (IOException ex)
         {
             LogFolderUnreadable(_logger, _folder, ex.Message);
-            return [];
+            return null;
         }
-
-        return Apply(files, "file");
     }
+
+    private IReadOnlyDictionary<string, string> LastFromFolder() =>
+        _store.All().LastOrDefault(v => v.Author == "file")?.Sources ?? new Dictionary<string, string>();
 
     /// <summary>Validates and puts a rule set in force; returns the errors (nothing changes when there are any).</summary>
     /// <param name="options">Extra checks; <see cref="RuleParseOptions.Zones"/> makes unknown zones errors (the API does).</param>
@@ -122,21 +152,22 @@ public sealed partial class RuleCatalog : IDisposable
                 return [];
             }
 
-            var version = (LatestStored()?.Version ?? 0) + 1;
-            var now = _time.GetUtcNow();
-            var next = parsed.RuleSet.WithVersion(version, now, author);
-            _db.WriteAsync((connection, transaction) =>
+            // Nodes of a cluster loading the same folder together make one version, not one each.
+            if (_store.IsShared && _store.Latest() is { } stored && SameSources(stored.Sources, files))
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "INSERT INTO rule_versions (version, created_at, author, sources, note) VALUES ($v, $at, $author, $sources, $note)";
-                command.Parameters.AddWithValue("$note", (object?)note ?? DBNull.Value);
-                command.Parameters.AddWithValue("$v", version);
-                command.Parameters.AddWithValue("$at", now.ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$author", author);
-                command.Parameters.AddWithValue("$sources", JsonSerializer.Serialize(files));
-                command.ExecuteNonQuery();
-            }).GetAwaiter().GetResult();
+                Refresh();
+                return [];
+            }
+
+            // Another node may take the next number first: then ours goes on top of its version.
+            var now = _time.GetUtcNow();
+            var version = (_store.Latest()?.Version ?? 0) + 1;
+            while (!_store.TryAdd(new RuleVersion(version, now, author, new Dictionary<string, string>(files), note)))
+            {
+                version = (_store.Latest()?.Version ?? version) + 1;
+            }
+
+            var next = parsed.RuleSet.WithVersion(version, now, author);
 
             _current = next;
             LogVersion(_logger, version, next.Rules.Length, author);
@@ -160,40 +191,13 @@ public sealed partial class RuleCatalog : IDisposable
     public RuleSetDiff DiffOf(RuleVersion version, RuleVersion? previous) =>
         RuleSetDiff.Between(Definitions(previous), Definitions(version));
 
-    public IReadOnlyList<RuleVersion> Versions() => _db.Read(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, created_at, author, sources, note FROM rule_versions ORDER BY version";
-        using var reader = command.ExecuteReader();
-        var versions = new List<RuleVersion>();
-        while (reader.Read())
-        {
-            versions.Add(ReadVersion(reader));
-        }
-
-        return (IReadOnlyList<RuleVersion>)versions;
-    });
+    public IReadOnlyList<RuleVersion> Versions() => _store.All();
 
     public void Dispose()
     {
         _watcher?.Dispose();
         _debounce?.Dispose();
     }
-
-    private RuleVersion? LatestStored() => _db.Read(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, created_at, author, sources, note FROM rule_versions ORDER BY version DESC LIMIT 1";
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadVersion(reader) : null;
-    });
-
-    private static RuleVersion ReadVersion(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
-        reader.GetInt32(0),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-        reader.GetString(2),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? [],
-        reader.IsDBNull(4) ? null : reader.GetString(4));
 
     private IReadOnlyDictionary<string, string> Definitions(RuleVersion? version)
     {
@@ -205,21 +209,6 @@ public sealed partial class RuleCatalog : IDisposable
         return _definitions.GetOrAdd(version.Version, _ =>
             RuleParser.Parse(version.Sources).RuleSet?.Rules.ToDictionary(r => r.Id, r => r.Definition, StringComparer.Ordinal)
             ?? new Dictionary<string, string>());
-    }
-
-    // Databases from before version notes lack the column; SQLite has no ADD COLUMN IF NOT EXISTS.
-    private void AddNoteColumn()
-    {
-        var hasNote = _db.Read(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('rule_versions') WHERE name = 'note'";
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        });
-        if (!hasNote)
-        {
-            _db.WriteAsync((c, t) => SqliteGrainStorage.Execute(c, t, "ALTER TABLE rule_versions ADD COLUMN note TEXT;")).GetAwaiter().GetResult();
-        }
     }
 
     private static bool SameSources(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>

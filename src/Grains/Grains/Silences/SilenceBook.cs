@@ -1,31 +1,40 @@
-using System.Text.Json;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 
 namespace CityOps.Grains.Silences;
 
 /// <summary>
-/// The silences of this node, kept in SQLite and cached in memory (they are read on every alarm that
-/// would raise a case, written rarely).
+/// The silences in force, kept by an <see cref="ISilenceStore"/> (the node's SQLite, or the cluster's PostgreSQL)
+/// and cached in memory (they are read on every alarm that would raise a case, written rarely); in a cluster
+/// <see cref="Refresh"/> (polled) takes other nodes' changes.
 /// </summary>
 public sealed class SilenceBook
 {
-    private readonly SqliteDatabase _db;
+    private readonly ISilenceStore _store;
     private readonly ZoneMap _zones;
     private volatile IReadOnlyList<Silence> _all;
+    private long _version;
 
-    public SilenceBook(SqliteDatabase db, ZoneMap zones)
+    public SilenceBook(ISilenceStore store, ZoneMap zones)
     {
-        _db = db;
+        _store = store;
         _zones = zones;
-        _db.WriteAsync((c, t) => SqliteGrainStorage.Execute(c, t, """
-            CREATE TABLE IF NOT EXISTS silences (
-              id         TEXT PRIMARY KEY,
-              ends_at    INTEGER NOT NULL,
-              body       TEXT NOT NULL
-            );
-            """)).GetAwaiter().GetResult();
-        _all = Load();
+        _version = store.Version();
+        _all = store.All();
+    }
+
+    /// <summary>Reloads when another node changed the silences; true when they changed.</summary>
+    public bool Refresh()
+    {
+        var version = _store.Version();
+        if (version == Interlocked.Read(ref _version))
+        {
+            return false;
+        }
+
+        _all = _store.All();
+        Interlocked.Exchange(ref _version, version);
+        return true;
     }
 
     /// <summary>Silences, newest first; expired ones only when asked.</summary>
@@ -80,33 +89,8 @@ public sealed class SilenceBook
 
     private async Task Write(Silence silence)
     {
-        await _db.WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO silences (id, ends_at, body) VALUES ($id, $ends, $body)
-                ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at, body = excluded.body
-                """;
-            command.Parameters.AddWithValue("$id", silence.Id);
-            command.Parameters.AddWithValue("$ends", silence.EndsAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(silence, CityOpsJson.Options));
-            command.ExecuteNonQuery();
-        }).ConfigureAwait(false);
-        _all = Load();
+        await _store.SaveAsync(silence).ConfigureAwait(false);
+        Interlocked.Exchange(ref _version, _store.Version());
+        _all = _store.All();
     }
-
-    private List<Silence> Load() => _db.Read(connection =>
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM silences";
-        using var reader = command.ExecuteReader();
-        var list = new List<Silence>();
-        while (reader.Read())
-        {
-            list.Add(JsonSerializer.Deserialize<Silence>(reader.GetString(0), CityOpsJson.Options)!);
-        }
-
-        return list;
-    });
 }

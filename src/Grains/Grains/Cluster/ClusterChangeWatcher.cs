@@ -1,0 +1,61 @@
+using CityOps.Grains.Cases;
+using CityOps.Grains.RuleSets;
+using CityOps.Grains.Hosting;
+using CityOps.Grains.Silences;
+using CityOps.Grains.Storage;
+using CityOps.Grains.Zones;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CityOps.Grains.Cluster;
+
+/// <summary>
+/// In a cluster, takes what other nodes changed in the shared store: a newer rule version, new zones, changed
+/// silences (each a cheap version check), and a grown case event log, which wakes this node's SSE streams and
+/// webhook reader. Polls every <see cref="CityOpsClusterOptions.PollInterval"/> (1 s by default).
+/// </summary>
+public sealed partial class ClusterChangeWatcher(
+    RuleCatalog rules,
+    ZoneMap zones,
+    SilenceBook silences,
+    ICaseStore cases,
+    CaseEventHub hub,
+    IOptions<CityOpsClusterOptions> settings,
+    ILogger<ClusterChangeWatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastSequence = -1L;
+        using var timer = new PeriodicTimer(settings.Value.PollInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                rules.Refresh();
+                if (zones.Refresh())
+                {
+                    LogZones(logger);
+                }
+
+                silences.Refresh();
+                var sequence = cases.LastSequence();
+                if (sequence != lastSequence)
+                {
+                    lastSequence = sequence;
+                    hub.NotifyLogGrew();
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Zones changed by another node are in force")]
+    private static partial void LogZones(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the shared store for changes: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,87 @@
+-- CityOps's own tables in the cluster's PostgreSQL database. Every statement is idempotent: each node runs
+-- this file on start (under the schema advisory lock). Times are Unix epoch milliseconds, like the SQLite store.
+
+CREATE TABLE IF NOT EXISTS cases (
+  id         TEXT PRIMARY KEY,
+  status     TEXT NOT NULL,
+  code       TEXT NOT NULL,
+  unit       TEXT,
+  grid       TEXT,
+  device_id  TEXT,
+  rule_id    TEXT,
+  opened_at  BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_opened ON cases (opened_at DESC);
+CREATE INDEX IF NOT EXISTS cases_device ON cases (device_id, rule_id);
+CREATE INDEX IF NOT EXISTS cases_status ON cases (status, opened_at DESC);
+
+-- The durable log of case changes (SSE ids, webhook events). Sequence numbers are handed out under a
+-- transaction advisory lock, so they commit in order and a reader that saw n never misses n-1.
+CREATE TABLE IF NOT EXISTS case_events (
+  seq        BIGINT PRIMARY KEY,
+  event_key  TEXT NOT NULL,
+  case_id    TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_events_at ON case_events (at);
+
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  seq        BIGINT PRIMARY KEY,
+  case_id    TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  attempts   INTEGER NOT NULL,
+  next_at    BIGINT NOT NULL,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_outbox_pending ON webhook_outbox (state, seq);
+
+CREATE TABLE IF NOT EXISTS devices (
+  id     TEXT PRIMARY KEY,
+  kind   TEXT NOT NULL,
+  grid   TEXT,
+  online BOOLEAN NOT NULL,
+  body   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS devices_kind ON devices (kind, id);
+CREATE INDEX IF NOT EXISTS devices_grid ON devices (grid, id);
+
+CREATE TABLE IF NOT EXISTS rule_versions (
+  version    INTEGER PRIMARY KEY,
+  created_at BIGINT NOT NULL,
+  author     TEXT NOT NULL,
+  sources    TEXT NOT NULL,
+  note       TEXT
+);
+
+-- One row: the zones in force and a version that every node polls.
+CREATE TABLE IF NOT EXISTS zones (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version BIGINT NOT NULL,
+  geojson TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS silences (
+  id      TEXT PRIMARY KEY,
+  ends_at BIGINT NOT NULL,
+  body    TEXT NOT NULL
+);
+
+-- Change counters other nodes poll (silences; rules and zones carry their own versions).
+CREATE TABLE IF NOT EXISTS cityops_changes (
+  topic   TEXT PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+
+-- Orleans grain state (PostgresGrainStorage): the Orleans binary format, an etag for optimistic concurrency,
+-- so a stale activation (a node declared dead that still runs) cannot overwrite a newer state.
+CREATE TABLE IF NOT EXISTS grain_state (
+  grain_id   TEXT NOT NULL,
+  state_name TEXT NOT NULL,
+  etag       BIGINT NOT NULL,
+  payload    BYTEA NOT NULL,
+  PRIMARY KEY (grain_id, state_name)
+);
