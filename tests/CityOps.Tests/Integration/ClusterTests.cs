@@ -41,6 +41,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             settings["CityOps:Mqtt:ClientId"] = $"cityops-node{i}";
             settings["CityOps:Mqtt:SharedGroup"] = "cityops";
             settings["CityOps:Cluster:PostgresConnection"] = _postgres.ConnectionString;
+            // The test checks every device on every node at the end: hundreds of API calls a second, no client to limit.
+            settings["CityOps:RateLimit:RequestsPerSecond"] = "0";
             settings["CityOps:Cluster:AdvertisedAddress"] = "127.0.0.1";
             // Notice a dead node within seconds, not the production defaults' tens of seconds.
             settings["CityOps:Cluster:Membership:ProbeTimeout"] = "00:00:01";

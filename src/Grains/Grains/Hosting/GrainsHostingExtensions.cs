@@ -97,10 +97,11 @@ public static class GrainsHostingExtensions
     {
         var services = silo.Services;
         services.TryAddTimeProvider();
+        // The node's own SQLite file: all state on a single node; in a cluster only what is per node (the audit log).
+        services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
         if (postgresConnection is null)
         {
             services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
-            services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
             services.AddSingleton<SqliteGrainStorage>();
             services.AddSingleton<SqliteCaseStore>();
             services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
