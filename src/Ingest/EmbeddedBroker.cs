@@ -3,20 +3,39 @@ using CityOps.Ingest.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace CityOps.Ingest;
 
 /// <summary>
 /// The MQTTnet broker a single node runs when no external broker is configured, so that
-/// <c>dotnet run --project src/Api</c> is a whole system. Devices and the ingest client both use it.
+/// <c>dotnet run --project src/Api</c> is a whole system. It is also the MQTT edge: every accepted
+/// publish on <c>city/+/+/telemetry</c> is parsed in-process and written to the ingest channel before
+/// the broker answers the publisher, with no loopback client in between (when the channel is full the
+/// publisher's connection waits). Telemetry is consumed, not forwarded to other subscribers; dead letters
+/// and every other topic are brokered as usual.
 /// With <c>RequireAuth</c> it admits only registered devices and service clients (<see cref="BrokerAuthorizer"/>);
 /// with <c>TlsPort</c> and a certificate it also listens for MQTT over TLS.
 /// </summary>
-public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, BrokerAuthorizer authorizer, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed partial class EmbeddedBroker(
+    IOptions<MqttOptions> options,
+    BrokerAuthorizer authorizer,
+    MessageIntake intake,
+    DeadLetterQueue deadLetters,
+    ILogger<EmbeddedBroker> logger) : IHostedService, IMqttEdge, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private MqttServer? _server;
     private X509Certificate2? _certificate;
+    private Task _deadLetterPump = Task.CompletedTask;
+
+    public bool IsConnected => _server?.IsStarted == true;
+
+    public string Status => IsConnected
+        ? $"embedded MQTT broker listening on port {options.Value.EmbeddedPort}"
+        : "embedded MQTT broker not started";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,27 +55,87 @@ public sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Broker
 
         _server = new MqttServerFactory().CreateMqttServer(builder.Build());
         _server.ValidatingConnectionAsync += authorizer.ValidateConnectionAsync;
-        _server.InterceptingPublishAsync += authorizer.InterceptPublishAsync;
+        _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingSubscriptionAsync += authorizer.InterceptSubscriptionAsync;
         await _server.StartAsync().ConfigureAwait(false);
+        IngestMetrics.Connected.Set(1);
+        _deadLetterPump = PublishDeadLettersAsync(_server, _stopping.Token);
         LogStarted(logger, o.EmbeddedPort, o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
             o.RequireAuth ? "registered devices and service clients only" : "anyone (set CityOps:Mqtt:RequireAuth=true in production)");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _deadLetterPump.ConfigureAwait(false);
         if (_server is not null)
         {
             await _server.StopAsync().ConfigureAwait(false);
         }
+
+        IngestMetrics.Connected.Set(0);
     }
 
     public void Dispose()
     {
         _server?.Dispose();
         _certificate?.Dispose();
+        _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (TLS: {TlsPort}); admits {Who}. Set CityOps:Mqtt:Host to use an external broker")]
+    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        await authorizer.InterceptPublishAsync(e).ConfigureAwait(false);
+        if (!e.ProcessPublish || !MessageIntake.IsTelemetry(e.ApplicationMessage.Topic))
+        {
+            return;
+        }
+
+        // Telemetry is consumed here, not forwarded: the publisher is told Success, and no per-message
+        // match against every connected session's subscriptions is paid (that grows with the city).
+        e.ProcessPublish = false;
+        var parsed = intake.Parse(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+        if (parsed.Readings is not { } readings)
+        {
+            // An MQTT 5 publisher learns at once what was wrong (3.1.1 has no reason codes); either way it is
+            // counted and dead-lettered, and a QoS 1 publisher does not send it again.
+            e.Response.ReasonCode = parsed.BadTopic ? MqttPubAckReasonCode.TopicNameInvalid : MqttPubAckReasonCode.PayloadFormatInvalid;
+            e.Response.ReasonString = parsed.Error;
+        }
+        else
+        {
+            try
+            {
+                await intake.EnqueueAsync(readings, acknowledge: null, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Shutting down: no PUBACK, so a QoS 1 publisher sends the reading again to the next run.
+                e.CloseConnection = true;
+            }
+        }
+    }
+
+    private async Task PublishDeadLettersAsync(MqttServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var letter in deadLetters.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(MqttOptions.DeadLetterTopic)
+                    .WithPayload(DeadLetterQueue.Serialize(letter))
+                    .WithContentType("application/json")
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                    .Build();
+                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (TLS: {TlsPort}); admits {Who}; ingests city/+/+/telemetry in-process. Set CityOps:Mqtt:Host to use an external broker")]
     private static partial void LogStarted(ILogger logger, int port, string tlsPort, string who);
 }

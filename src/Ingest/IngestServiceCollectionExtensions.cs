@@ -23,14 +23,22 @@ public static class IngestServiceCollectionExtensions
         builder.Services.AddSingleton<DeadLetterQueue>();
         builder.Services.AddSingleton<InternalCredentials>();
         builder.Services.AddSingleton<BrokerAuthorizer>();
+        builder.Services.AddSingleton<MessageIntake>();
         builder.AddCityOpsTelemetry();
         if (string.IsNullOrEmpty(builder.Configuration["CityOps:Mqtt:Host"]))
         {
-            builder.Services.AddHostedService<EmbeddedBroker>();
+            // The embedded broker is the edge itself: readings are taken in-process.
+            builder.Services.AddSingleton<EmbeddedBroker>();
+            builder.Services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<EmbeddedBroker>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<MqttIngestService>();
+            builder.Services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<MqttIngestService>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
         }
 
-        builder.Services.AddSingleton<MqttIngestService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
         builder.Services.AddHostedService<ReadingDispatcher>();
         return builder;
     }

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using CityOps.Grains;
-using CityOps.Ingest.Parsing;
 using CityOps.Ingest.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,41 +9,41 @@ using MQTTnet.Protocol;
 namespace CityOps.Ingest;
 
 /// <summary>
-/// The MQTT edge: one client on the external broker (or the embedded one), subscribed to
-/// <c>city/+/+/telemetry</c>. Its handler stays tiny: parse, write to the bounded channel, and leave
+/// The MQTT edge on an external broker: one client subscribed to <c>city/+/+/telemetry</c> (with
+/// <c>SharedGroup</c>, a share of it). Its handler stays tiny: parse, write to the bounded channel, and leave
 /// the QoS 1 acknowledgement to the dispatcher, which sends it only once the device grain accepted
 /// the reading. The session is persistent, so what was not acknowledged is redelivered after a
 /// crash or a reconnect. Reconnects with capped, jittered backoff and resubscribes.
 /// </summary>
-public sealed partial class MqttIngestService : BackgroundService
+public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
 {
-    private readonly IngestChannel _channel;
+    private readonly MessageIntake _intake;
     private readonly DeadLetterQueue _deadLetters;
     private readonly MqttOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttIngestService> _logger;
-    private readonly TopicParser _topics;
-    private readonly PayloadParser _payloads;
     private readonly IMqttClient _client;
     private readonly InternalCredentials _internalCredentials;
     private CancellationToken _stopping;
 
-    public MqttIngestService(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, InternalCredentials internalCredentials, TimeProvider time, ILogger<MqttIngestService> logger)
+    public MqttIngestService(MessageIntake intake, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, InternalCredentials internalCredentials, TimeProvider time, ILogger<MqttIngestService> logger)
     {
         _internalCredentials = internalCredentials;
-        _channel = channel;
+        _intake = intake;
         _deadLetters = deadLetters;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _topics = new TopicParser(_options.Kinds);
-        _payloads = new PayloadParser(time);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
     /// <summary>True while connected and subscribed.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    public string Status => IsConnected
+        ? $"MQTT connected to {Endpoint}"
+        : $"MQTT not connected to {Endpoint}; readings are waiting at the broker";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -134,21 +131,7 @@ public sealed partial class MqttIngestService : BackgroundService
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var message = e.ApplicationMessage;
-        var payload = message.Payload;
-        var receivedAt = _time.GetUtcNow();
-        IngestMetrics.Messages.Inc();
-        if (!_topics.TryParse(message.Topic, out var topic, out var topicReason, out var topicError))
-        {
-            _deadLetters.Reject(message.Topic, RejectReasons.Label(topicReason), topicError, payload, receivedAt);
-            return;
-        }
-
-        var readings = new List<Reading>(1);
-        var errors = new List<ParseError>();
-        _payloads.Parse(topic, payload, readings, errors);
-        _deadLetters.Reject(message.Topic, errors, payload, receivedAt);
-
-        if (readings.Count == 0)
+        if (_intake.Parse(message.Topic, message.Payload).Readings is not { } readings)
         {
             return;
         }
@@ -160,8 +143,7 @@ public sealed partial class MqttIngestService : BackgroundService
             acknowledge = ct => e.AcknowledgeAsync(ct);
         }
 
-        // Waits when the channel is full: back-pressure reaches the broker through TCP.
-        await _channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge), _stopping).ConfigureAwait(false);
+        await _intake.EnqueueAsync(readings, acknowledge, _stopping).ConfigureAwait(false);
     }
 
     private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)

@@ -3,11 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CityOps.Api.Hosting;
 
-/// <summary>Ready only while the ingest client is connected to its broker.</summary>
-public sealed class MqttHealthCheck(MqttIngestService ingest) : IHealthCheck
+/// <summary>Ready only while readings can arrive: the ingest client is connected, or the embedded broker listens.</summary>
+public sealed class MqttHealthCheck(IMqttEdge edge) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ingest.IsConnected
-            ? HealthCheckResult.Healthy("MQTT connected")
-            : HealthCheckResult.Unhealthy("MQTT not connected; readings are waiting at the broker"));
+        Task.FromResult(edge.IsConnected ? HealthCheckResult.Healthy(edge.Status) : HealthCheckResult.Unhealthy(edge.Status));
 }

@@ -51,6 +51,7 @@ public sealed class CityOpsProcess : IAsyncDisposable
 
     public async Task StartAsync(TimeSpan? timeout = null)
     {
+        Directory.CreateDirectory(DataDir);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = DataDir,

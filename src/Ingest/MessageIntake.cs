@@ -1,0 +1,55 @@
+using System.Buffers;
+using CityOps.Grains;
+using CityOps.Ingest.Parsing;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+
+namespace CityOps.Ingest;
+
+/// <summary>
+/// Where an MQTT message becomes readings, once, whichever edge received it (the client on an external
+/// broker or the embedded broker itself): topic and payload parsed, rejects counted and dead-lettered,
+/// readings written to the bounded ingest channel.
+/// </summary>
+public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, TimeProvider time)
+{
+    private const string TelemetryFilter = "city/+/+/telemetry";
+
+    private readonly TopicParser _topics = new(options.Value.Kinds);
+    private readonly PayloadParser _payloads = new(time);
+
+    /// <summary>True for the topics CityOps ingests (<c>city/+/+/telemetry</c>), as the subscription would select them.</summary>
+    public static bool IsTelemetry(string topic) =>
+        MqttTopicFilterComparer.Compare(topic, TelemetryFilter) == MqttTopicFilterCompareResult.IsMatch;
+
+    /// <summary>
+    /// The readings of one message; what is wrong with it goes to the dead-letter topic and the reject
+    /// counters. <see cref="IntakeResult.Readings"/> is null when nothing in it was accepted, and
+    /// <see cref="IntakeResult.Error"/> then says why.
+    /// </summary>
+    public IntakeResult Parse(string topic, in ReadOnlySequence<byte> payload)
+    {
+        var receivedAt = time.GetUtcNow();
+        IngestMetrics.Messages.Inc();
+        if (!_topics.TryParse(topic, out var parsed, out var topicReason, out var topicError))
+        {
+            deadLetters.Reject(topic, RejectReasons.Label(topicReason), topicError, payload, receivedAt);
+            return new IntakeResult(null, topicError, BadTopic: true);
+        }
+
+        var readings = new List<Reading>(1);
+        var errors = new List<ParseError>();
+        _payloads.Parse(parsed, payload, readings, errors);
+        deadLetters.Reject(topic, errors, payload, receivedAt);
+        return readings.Count > 0
+            ? new IntakeResult(readings, null, BadTopic: false)
+            : new IntakeResult(null, errors.Count > 0 ? errors[0].Message : "no readings", BadTopic: false);
+    }
+
+    /// <summary>Hands readings to the dispatcher; waits while the channel is full, so back-pressure reaches the publisher through TCP.</summary>
+    public ValueTask EnqueueAsync(List<Reading> readings, Func<CancellationToken, Task>? acknowledge, CancellationToken cancellationToken) =>
+        channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge), cancellationToken);
+}
+
+/// <summary>What one MQTT message yielded: its readings, or why it yielded none.</summary>
+public readonly record struct IntakeResult(List<Reading>? Readings, string? Error, bool BadTopic);
