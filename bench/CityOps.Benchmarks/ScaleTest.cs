@@ -9,12 +9,14 @@ namespace CityOps.Benchmarks;
 /// Activates N device grains on one silo, each by its first reading (auto-provisioned, judged by the shipped
 /// rules, registered in the directory), and reports activation rate and memory per device:
 /// <c>dotnet run -c Release --project bench/CityOps.Benchmarks -- scale-devices 1000000</c>.
+/// With <c>--hold</c> it keeps the silo up afterwards (until killed), so the heap can be inspected,
+/// e.g. <c>createdump --full PID</c> and a heap census.
 /// </summary>
 public static class ScaleTest
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+        var count = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : 1_000_000;
         await using var silo = await SiloHost.StartAsync();
         var grains = silo.Grains;
         await grains.GetGrain<IDeviceGrain>("warm-up").Ingest([Reading("warm-up", 0)]);
@@ -51,6 +53,12 @@ public static class ScaleTest
         Console.WriteLine($"{count:N0} devices active in {elapsed.TotalSeconds:0.0} s ({count / elapsed.TotalSeconds:N0} activations/s, first reading judged and persisted)");
         Console.WriteLine($"after: managed {after.Managed:N0} MB, working set {after.WorkingSet:N0} MB");
         Console.WriteLine($"per device: managed {(after.Managed - before.Managed) * 1024.0 * 1024 / count:N0} B, working set {(after.WorkingSet - before.WorkingSet) * 1024.0 * 1024 / count:N0} B");
+        if (args.Contains("--hold"))
+        {
+            Console.WriteLine($"holding, pid {Environment.ProcessId}");
+            await Task.Delay(Timeout.Infinite);
+        }
+
         return 0;
     }
 

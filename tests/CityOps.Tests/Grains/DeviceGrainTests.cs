@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CityOps.Grains;
+using CityOps.Grains.Devices;
 using CityOps.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -177,5 +178,51 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         await grain.Ingest([Depth(device, Now, 1)]);
         Assert.False(Assert.Single(await CasesOf(device)).AlarmActive);
         Assert.True((await grain.Get())!.Online);
+    }
+
+    [Fact]
+    public async Task The_silo_sweep_checks_a_silent_device_when_its_offline_window_ends_and_then_no_more()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var sweeper = fixture.SiloServices.GetRequiredService<DeviceSweeper>();
+        var watch = fixture.SiloServices.GetRequiredService<DeviceWatchList>();
+        await grain.Ingest([Depth(device, Now, 1)]);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(29));
+        await sweeper.SweepAsync();
+        Assert.Empty(await CasesOf(device));
+        Assert.True((await grain.Get())!.Online);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Contains(device, watch.Due(Now));
+        await sweeper.SweepAsync();
+        var offline = Assert.Single(await CasesOf(device));
+        Assert.Equal("waterlog-offline", offline.RuleId);
+        Assert.False((await grain.Get())!.Online);
+
+        // Offline, flagged and persisted: nothing more is due until it reports again.
+        Assert.DoesNotContain(device, watch.Due(Now.AddDays(30)));
+        await grain.Ingest([Depth(device, Now, 1)]);
+        Assert.Contains(device, watch.Due(Now.AddMinutes(31)));
+    }
+
+    [Fact]
+    public async Task Devices_judged_one_after_another_keep_their_own_pending_alarms()
+    {
+        var pending = NewDevice("WL");
+        var idle = NewDevice("WL");
+        var start = Now;
+        await fixture.Grains.GetGrain<IDeviceGrain>(pending).Ingest([Depth(pending, start, 30)]);
+        for (var i = 1; i <= 3; i++)
+        {
+            await fixture.Grains.GetGrain<IDeviceGrain>(idle).Ingest([Depth(idle, start.AddSeconds(i * 20), 2)]);
+        }
+
+        await fixture.Grains.GetGrain<IDeviceGrain>(pending).Ingest([Depth(pending, start.AddSeconds(61), 31)]);
+
+        var raised = Assert.Single(await CasesOf(pending));
+        Assert.Equal(start.AddSeconds(61), raised.OpenedAt);
+        Assert.Empty(await CasesOf(idle));
     }
 }

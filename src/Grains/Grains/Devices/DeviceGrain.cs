@@ -16,8 +16,9 @@ namespace CityOps.Grains.Devices;
 /// compiled rules of the device's kind, and may file or update a case. Alarm state is written
 /// before a case is filed, so a crash at any point leaves either no alarm or an alarm whose case
 /// is filed again (idempotently) on reactivation: never two cases for one alarm.
-/// Liveness and last metrics are written lazily by the housekeeping timer: losing them in a
-/// crash loses no alarm, and the next reading restores them.
+/// Liveness and last metrics are written lazily, by the silo's <see cref="DeviceSweeper"/>: losing them in a
+/// crash loses no alarm, and the next reading restores them. Time-based checks (offline rules, the online
+/// flag) need no timer per grain: the grain tells the silo's <see cref="DeviceWatchList"/> when it is next due.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed partial class DeviceGrain(
@@ -25,19 +26,24 @@ public sealed partial class DeviceGrain(
     RuleCatalog rules,
     ZoneMap zones,
     IDeviceDirectory directory,
+    DeviceWatchList watch,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
 {
+    // The alarm state of rules that are not idle on this device; an idle rule judges on a spare (AlarmFor).
     private readonly Dictionary<string, AlarmState> _alarms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RuleTuning> _tuning = new(StringComparer.Ordinal);
+
+    [ThreadStatic]
+    private static AlarmState? t_spare;
+
+    private Dictionary<string, RuleTuning>? _tuning; // only for devices with threshold.* attributes
     private ReadingContext? _reading;
     private RuleSet? _ruleSet;
     private ImmutableArray<Rule> _rules = [];
     private bool _dirty;
     private bool _softDirty;
     private DateTimeOffset _softPersistedAt;
-    private IGrainTimer? _housekeeping;
 
     private DeviceState S => state.State;
 
@@ -53,13 +59,14 @@ public sealed partial class DeviceGrain(
         if (S.Registration is not null)
         {
             await SyncRules();
-            StartHousekeeping();
             await RefileUnconfirmedCases();
+            Watch();
         }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        watch.Remove(Id);
         if ((_dirty || _softDirty) && S.Registration is not null)
         {
             await Persist();
@@ -86,7 +93,6 @@ public sealed partial class DeviceGrain(
                 S.AutoProvisioned = true;
                 _dirty = directoryChanged = true;
                 await SyncRules();
-                StartHousekeeping();
                 LogAutoProvisioned(logger, Id, reading.Kind);
             }
             else if (S.Registration.Kind != reading.Kind)
@@ -157,9 +163,14 @@ public sealed partial class DeviceGrain(
                     continue;
                 }
 
-                var alarm = AlarmFor(rule);
+                var alarm = AlarmFor(rule, out var spare);
                 var phase = alarm.Phase;
-                var change = RuleEvaluator.Evaluate(rule, alarm, context, _tuning.GetValueOrDefault(rule.Id));
+                var change = RuleEvaluator.Evaluate(rule, alarm, context, TuningOf(rule.Id));
+                if (spare && !Adopt(rule, alarm))
+                {
+                    continue;
+                }
+
                 _dirty |= alarm.Phase != phase;
                 await Handle(rule, change, alarm);
             }
@@ -177,6 +188,7 @@ public sealed partial class DeviceGrain(
             await directory.UpsertAsync(Snapshot());
         }
 
+        Watch();
         return new IngestResult(accepted, evaluated, duplicates, refused, points.DrainToImmutable());
     }
 
@@ -199,11 +211,11 @@ public sealed partial class DeviceGrain(
 
         await SyncRules();
         Tune();
-        StartHousekeeping();
         Locate(force: true);
         await Persist();
         var snapshot = Snapshot();
         await directory.UpsertAsync(snapshot);
+        Watch();
         return snapshot;
     }
 
@@ -243,8 +255,12 @@ public sealed partial class DeviceGrain(
         {
             if (rule.IsOffline)
             {
-                var alarm = AlarmFor(rule);
-                await Handle(rule, RuleEvaluator.CheckOffline(rule, alarm, S.LastSeen, now, _tuning.GetValueOrDefault(rule.Id)?.Offline), alarm);
+                var alarm = AlarmFor(rule, out var spare);
+                var change = RuleEvaluator.CheckOffline(rule, alarm, S.LastSeen, now, TuningOf(rule.Id)?.Offline);
+                if (!spare || Adopt(rule, alarm))
+                {
+                    await Handle(rule, change, alarm);
+                }
             }
         }
 
@@ -261,8 +277,9 @@ public sealed partial class DeviceGrain(
         if (_dirty || (_softDirty && now - _softPersistedAt >= SoftPersistEvery()))
         {
             await Persist();
-            _softPersistedAt = now;
         }
+
+        Watch();
     }
 
     // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
@@ -360,15 +377,32 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    private AlarmState AlarmFor(Rule rule)
+    // Most rules on most devices are idle, so an idle rule keeps no state of its own: it is judged on a spare (one
+    // per thread, reset), which becomes the rule's own state (Adopt) only when a reading moves it out of idle. A
+    // million devices then hold alarm state only for what is happening. No await may come between the two.
+    private AlarmState AlarmFor(Rule rule, out bool spare)
     {
-        if (!_alarms.TryGetValue(rule.Id, out var alarm))
+        spare = !_alarms.TryGetValue(rule.Id, out var alarm);
+        if (alarm is null)
         {
-            alarm = new AlarmState();
-            _alarms[rule.Id] = alarm;
+            alarm = t_spare ??= new AlarmState();
+            alarm.Reset();
         }
 
         return alarm;
+    }
+
+    // True when the spare left idle and is now the rule's state; false when nothing happened to it.
+    private bool Adopt(Rule rule, AlarmState alarm)
+    {
+        if (alarm.Phase == AlarmPhase.Idle && alarm.Matches == 0)
+        {
+            return false;
+        }
+
+        _alarms[rule.Id] = alarm;
+        t_spare = null;
+        return true;
     }
 
     // A new rule set version keeps the alarm state of rules that still apply. An alarm of a rule that was removed, or
@@ -448,14 +482,14 @@ public sealed partial class DeviceGrain(
         }
 
         var probe = new AlarmState();
-        var change = RuleEvaluator.Evaluate(rule, probe, context, _tuning.GetValueOrDefault(rule.Id));
+        var change = RuleEvaluator.Evaluate(rule, probe, context, TuningOf(rule.Id));
         return change.Kind == AlarmChangeKind.None ? probe.LastEvaluated is null : probe.CurrentLevel != Severity.None;
     }
 
     // The device's own thresholds, from its threshold.<rule-id>... attributes (DeviceTuning).
     private void Tune()
     {
-        _tuning.Clear();
+        _tuning = null;
         if (S.Registration is not { } registration)
         {
             return;
@@ -472,7 +506,7 @@ public sealed partial class DeviceGrain(
         {
             if (DeviceTuning.Resolve(rule, registration.Attributes, problems) is { } tuning)
             {
-                _tuning[rule.Id] = tuning;
+                (_tuning ??= new(StringComparer.Ordinal))[rule.Id] = tuning;
             }
         }
 
@@ -501,17 +535,43 @@ public sealed partial class DeviceGrain(
         return _reading;
     }
 
-    private void StartHousekeeping()
+    // Tells the silo's sweeper when time alone may next change something here: an offline window ending,
+    // the online flag turning, liveness waiting to be persisted.
+    private void Watch()
     {
-        if (_housekeeping is not null)
+        if (S.Registration is null)
         {
             return;
         }
 
-        var offline = _rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value).DefaultIfEmpty(TimeSpan.FromMinutes(4)).Min();
-        var period = TimeSpan.FromTicks(Math.Clamp(offline.Ticks / 4, TimeSpan.FromSeconds(5).Ticks, TimeSpan.FromMinutes(1).Ticks));
-        _housekeeping = this.RegisterGrainTimer(CheckOffline, new GrainTimerCreationOptions(period, period) { Interleave = false });
+        var due = DateTimeOffset.MaxValue;
+        if (S.LastSeen is { } seen)
+        {
+            foreach (var rule in _rules)
+            {
+                if (rule.IsOffline && !(_alarms.TryGetValue(rule.Id, out var alarm) && alarm.IsActive))
+                {
+                    due = Min(due, seen + (TuningOf(rule.Id)?.Offline ?? rule.Offline!.Value));
+                }
+            }
+
+            if (S.Online)
+            {
+                due = Min(due, seen + OnlineWindow());
+            }
+        }
+
+        if (_softDirty)
+        {
+            due = Min(due, _softPersistedAt + SoftPersistEvery());
+        }
+
+        watch.Set(Id, due);
     }
+
+    private RuleTuning? TuningOf(string ruleId) => _tuning?.GetValueOrDefault(ruleId);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
     private bool Locate(bool force)
@@ -547,11 +607,10 @@ public sealed partial class DeviceGrain(
         return judged ? new TelemetryPoint(reading, S.Grid, S.Unit) : new TelemetryPoint(reading, cell?.Code, cell?.Unit);
     }
 
-    private bool IsOnline(DateTimeOffset now)
-    {
-        var window = _rules.Where(r => r.IsOffline).Select(r => _tuning.GetValueOrDefault(r.Id)?.Offline ?? r.Offline!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
-        return S.LastSeen is { } seen && now - seen < window;
-    }
+    private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
+
+    private TimeSpan OnlineWindow() =>
+        _rules.Where(r => r.IsOffline).Select(r => TuningOf(r.Id)?.Offline ?? r.Offline!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
 
     private async Task Persist()
     {
@@ -560,7 +619,13 @@ public sealed partial class DeviceGrain(
             S.Alarms.TryGetValue(ruleId, out var existing);
             if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
             {
+                // Back to idle (a pending alarm that did not last): nothing to keep, here or on disk.
                 S.Alarms.Remove(ruleId);
+                if (alarm.Matches == 0)
+                {
+                    _alarms.Remove(ruleId);
+                }
+
                 continue;
             }
 
@@ -569,6 +634,7 @@ public sealed partial class DeviceGrain(
 
         await state.WriteStateAsync();
         _dirty = _softDirty = false;
+        _softPersistedAt = time.GetUtcNow();
     }
 
     private DeviceSnapshot Snapshot()

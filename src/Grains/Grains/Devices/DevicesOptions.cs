@@ -8,4 +8,7 @@ public sealed class DevicesOptions
 
     /// <summary>A device with no offline rule counts as offline after this much silence.</summary>
     public TimeSpan DefaultOfflineAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often each silo checks its due devices (offline rules, online flag, liveness to persist).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -38,6 +38,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration("CityOps:Dispatch");
         builder.Services.AddOptions<CityOpsClusterOptions>().BindConfiguration("CityOps:Cluster");
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceSweeper>());
         if (cluster.PostgresConnection is { Length: > 0 } postgres)
         {
             // The Orleans PostgreSQL membership schema (OrleansScripts/) declares its times `timestamp`; Npgsql 6+ sends a
@@ -134,6 +135,8 @@ public static class GrainsHostingExtensions
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         services.AddSingleton<RoutingCatalog>();
         services.AddSingleton<CaseSweeper>();
+        services.AddSingleton<DeviceWatchList>();
+        services.AddSingleton<DeviceSweeper>();
         services.AddSingleton<SilenceBook>();
         services.AddSingleton<CaseIntake>();
 

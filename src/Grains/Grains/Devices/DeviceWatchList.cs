@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// The device grains active on this silo, each with the time its next time-based check falls due (an offline
+/// window ending, the online flag turning, liveness to persist). One entry per device, ~100 bytes, instead of a
+/// timer per grain: the <see cref="DeviceSweeper"/> calls only the devices that are due.
+/// </summary>
+public sealed class DeviceWatchList
+{
+    private readonly ConcurrentDictionary<string, long> _due = new(StringComparer.Ordinal);
+
+    public int Count => _due.Count;
+
+    /// <summary>Records when <paramref name="deviceId"/> next needs a check; <see cref="DateTimeOffset.MaxValue"/> for never.</summary>
+    public void Set(string deviceId, DateTimeOffset due) => _due[deviceId] = due == DateTimeOffset.MaxValue ? long.MaxValue : due.ToUnixTimeMilliseconds();
+
+    public void Remove(string deviceId) => _due.TryRemove(deviceId, out _);
+
+    /// <summary>The devices due at <paramref name="now"/>, or every device when <paramref name="all"/> (a new rule set).</summary>
+    public List<string> Due(DateTimeOffset now, bool all = false)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var due = new List<string>();
+        foreach (var (deviceId, at) in _due)
+        {
+            if (all || at <= nowMs)
+            {
+                due.Add(deviceId);
+            }
+        }
+
+        return due;
+    }
+}
