@@ -52,6 +52,11 @@ public static class ScaleTest
         var after = Measure();
         Console.WriteLine($"{count:N0} devices active in {elapsed.TotalSeconds:0.0} s ({count / elapsed.TotalSeconds:N0} activations/s, first reading judged and persisted)");
         Console.WriteLine($"after: managed {after.Managed:N0} MB, working set {after.WorkingSet:N0} MB");
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine($"GC heap {gc.HeapSizeBytes >> 20:N0} MB, fragmented {gc.FragmentedBytes >> 20:N0} MB, committed {gc.TotalCommittedBytes >> 20:N0} MB");
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        var settled = Measure();
+        Console.WriteLine($"30 s later: managed {settled.Managed:N0} MB, working set {settled.WorkingSet:N0} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20:N0} MB");
         Console.WriteLine($"per device: managed {(after.Managed - before.Managed) * 1024.0 * 1024 / count:N0} B, working set {(after.WorkingSet - before.WorkingSet) * 1024.0 * 1024 / count:N0} B");
         if (args.Contains("--hold"))
         {

@@ -31,8 +31,8 @@ public sealed partial class DeviceGrain(
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
 {
-    // The alarm state of rules that are not idle on this device; an idle rule judges on a spare (AlarmFor).
-    private readonly Dictionary<string, AlarmState> _alarms = new(StringComparer.Ordinal);
+    // The alarm state of rules that are not idle on this device (none: null); an idle rule judges on a spare (AlarmFor).
+    private Dictionary<string, AlarmState>? _alarms;
 
     [ThreadStatic]
     private static AlarmState? t_spare;
@@ -53,7 +53,7 @@ public sealed partial class DeviceGrain(
     {
         foreach (var (ruleId, record) in S.Alarms)
         {
-            _alarms[ruleId] = record.ToState();
+            Alarms[ruleId] = record.ToState();
         }
 
         if (S.Registration is not null)
@@ -116,7 +116,7 @@ public sealed partial class DeviceGrain(
 
             foreach (var rule in _rules)
             {
-                if (rule.IsOffline && _alarms.TryGetValue(rule.Id, out var offline))
+                if (rule.IsOffline && AlarmOf(rule.Id) is { } offline)
                 {
                     await Handle(rule, RuleEvaluator.ReadingArrived(rule, offline, reading.Timestamp), offline);
                 }
@@ -327,7 +327,7 @@ public sealed partial class DeviceGrain(
                 }
 
                 S.Alarms.Remove(rule.Id);
-                _alarms.Remove(rule.Id);
+                _alarms?.Remove(rule.Id);
                 _dirty = true;
                 return;
         }
@@ -367,7 +367,7 @@ public sealed partial class DeviceGrain(
         {
             if (record.CaseId is { } caseId && !record.CaseFiled && _ruleSet?.Find(ruleId) is { } rule)
             {
-                await FileCase(rule, _alarms[ruleId], caseId, record.ActiveSince ?? time.GetUtcNow());
+                await FileCase(rule, Alarms[ruleId], caseId, record.ActiveSince ?? time.GetUtcNow());
             }
         }
 
@@ -382,7 +382,8 @@ public sealed partial class DeviceGrain(
     // million devices then hold alarm state only for what is happening. No await may come between the two.
     private AlarmState AlarmFor(Rule rule, out bool spare)
     {
-        spare = !_alarms.TryGetValue(rule.Id, out var alarm);
+        var alarm = AlarmOf(rule.Id);
+        spare = alarm is null;
         if (alarm is null)
         {
             alarm = t_spare ??= new AlarmState();
@@ -400,7 +401,7 @@ public sealed partial class DeviceGrain(
             return false;
         }
 
-        _alarms[rule.Id] = alarm;
+        Alarms[rule.Id] = alarm;
         t_spare = null;
         return true;
     }
@@ -421,7 +422,7 @@ public sealed partial class DeviceGrain(
         var context = Context(DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs));
         context.History.Retention = _rules.Select(r => r.WhereExpression?.RateWindow ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
         Tune();
-        foreach (var ruleId in _alarms.Keys.ToList())
+        foreach (var ruleId in _alarms?.Keys.ToList() ?? [])
         {
             S.Alarms.TryGetValue(ruleId, out var record);
             var judgedBy = record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition;
@@ -430,7 +431,7 @@ public sealed partial class DeviceGrain(
             {
                 note = $"rule {ruleId} removed in rule set version {current.Version}";
             }
-            else if (judgedBy is not null && judgedBy != rule.Definition && _alarms[ruleId] is var alarm)
+            else if (judgedBy is not null && judgedBy != rule.Definition && Alarms[ruleId] is var alarm)
             {
                 if (!alarm.IsActive)
                 {
@@ -461,7 +462,7 @@ public sealed partial class DeviceGrain(
                     time.GetUtcNow(), SeverityNames.ToName(record.Severity), null, Active: false, note, null));
             }
 
-            _alarms.Remove(ruleId);
+            _alarms?.Remove(ruleId);
             S.Alarms.Remove(ruleId);
             _dirty = true;
         }
@@ -549,7 +550,7 @@ public sealed partial class DeviceGrain(
         {
             foreach (var rule in _rules)
             {
-                if (rule.IsOffline && !(_alarms.TryGetValue(rule.Id, out var alarm) && alarm.IsActive))
+                if (rule.IsOffline && AlarmOf(rule.Id)?.IsActive != true)
                 {
                     due = Min(due, seen + (TuningOf(rule.Id)?.Offline ?? rule.Offline!.Value));
                 }
@@ -568,6 +569,10 @@ public sealed partial class DeviceGrain(
 
         watch.Set(Id, due);
     }
+
+    private Dictionary<string, AlarmState> Alarms => _alarms ??= new(StringComparer.Ordinal);
+
+    private AlarmState? AlarmOf(string ruleId) => _alarms?.GetValueOrDefault(ruleId);
 
     private RuleTuning? TuningOf(string ruleId) => _tuning?.GetValueOrDefault(ruleId);
 
@@ -614,7 +619,7 @@ public sealed partial class DeviceGrain(
 
     private async Task Persist()
     {
-        foreach (var (ruleId, alarm) in _alarms)
+        foreach (var (ruleId, alarm) in _alarms ?? [])
         {
             S.Alarms.TryGetValue(ruleId, out var existing);
             if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
@@ -623,7 +628,7 @@ public sealed partial class DeviceGrain(
                 S.Alarms.Remove(ruleId);
                 if (alarm.Matches == 0)
                 {
-                    _alarms.Remove(ruleId);
+                    _alarms!.Remove(ruleId);
                 }
 
                 continue;
