@@ -60,7 +60,11 @@ done
 s1=$(count_sub); c1=$(count_cityops); n1=$(count_nodered)
 sleep "$seconds"
 s2=$(count_sub); c2=$(count_cityops); n2=$(count_nodered)
-wait $load || true
+if ! wait $load; then
+  echo "the load generator failed:" >&2
+  tail -30 "$work/load.log" >&2
+  exit 1
+fi
 sleep 10
 s3=$(count_sub); c3=$(count_cityops); n3=$(count_nodered)
 sent=$(python3 -c "import json; print(sum(r['Sent'] for r in json.load(open('$work/load.json'))['reports']))")
