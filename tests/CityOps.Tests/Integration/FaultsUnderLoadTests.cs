@@ -97,7 +97,7 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output)
         await receiver.StopAsync();
         var downAt = clock.Elapsed;
         await load.WaitUntilPublishedAsync(3 * load.Total / 4, TimeSpan.FromSeconds(30));
-        while (clock.Elapsed - downAt < TimeSpan.FromSeconds(5))
+        while (clock.Elapsed - downAt < Outage.Length(5))
         {
             await Task.Delay(100);
         }

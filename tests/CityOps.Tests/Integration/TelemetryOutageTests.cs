@@ -26,8 +26,9 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync() => _city = await CityWithInflux.StartAsync();
 
     [Fact]
-    public async Task InfluxDB_down_for_30_seconds_and_a_crash_meanwhile_lose_no_reading_and_store_none_twice()
+    public async Task InfluxDB_down_under_load_and_a_crash_meanwhile_lose_no_reading_and_store_none_twice()
     {
+        var outage = Outage.Length(30);
         await using var devices = await Integration.Devices.ConnectAsync(Broker.Port);
 
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
@@ -40,7 +41,7 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
         await App.KillAsync();
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
         await App.StartAsync();
-        await PublishForAsync(devices, TimeSpan.FromSeconds(30) - (DateTime.UtcNow - down));
+        await PublishForAsync(devices, outage - (DateTime.UtcNow - down));
         await Influx.RestartAsync();
         await PublishForAsync(devices, TimeSpan.FromSeconds(5));
 
@@ -51,7 +52,7 @@ public sealed class TelemetryOutageTests(ITestOutputHelper output) : IAsyncLifet
             await Task.Delay(250);
         }
 
-        output.WriteLine($"published {_published} readings with QoS 1; InfluxDB holds {stored}");
+        output.WriteLine($"InfluxDB down {outage.TotalSeconds:0} s: published {_published} readings with QoS 1; InfluxDB holds {stored}");
         Assert.Equal(_published, stored);
         var sums = await Influx.RowsAsync("cityops", "SELECT sum(depth_cm), count(depth_cm), max(depth_cm) FROM waterlog");
         Assert.Equal(ExpectedSum(), (double)sums[0][1]!, 6);
