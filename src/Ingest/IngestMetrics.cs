@@ -18,7 +18,7 @@ public static class IngestMetrics
         "cityops_ingest_channel_depth", "Messages waiting in the ingest channel.");
 
     public static readonly Gauge Connected = Metrics.CreateGauge(
-        "cityops_mqtt_connected", "1 while the ingest client is connected to its broker.");
+        "cityops_mqtt_connected", "1 while readings can arrive: the ingest client is connected to the external broker, or the embedded broker listens.");
 
     public static readonly Counter DispatchRetries = Metrics.CreateCounter(
         "cityops_ingest_dispatch_retries_total", "Grain calls retried after a failure.");
