@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole CityOps test suite: unit tests, grains on an Orleans test cluster, and
-# integration tests against a real mosquitto and real CityOps processes on loopback.
+# Runs the whole CityOps test suite in two tiers: tests/CityOps.Tests (unit tests, grains on an Orleans
+# test cluster; no server needed) and tests/CityOps.IntegrationTests (real mosquitto, influxd, PostgreSQL
+# and CityOps processes on loopback).
 # Installs what the tests need (Debian packages) when it is missing; the tests themselves
 # start every server on a free loopback port with its data in a temp folder, and stop it.
 # Ends with one line: "N passed, N failed[, N skipped]".
@@ -28,10 +29,13 @@ if ! dotnet build CityOps.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# Two tiers: the fast one needs no server; the integration one starts real servers and CityOps processes.
 status=0
-dotnet test tests/CityOps.Tests/CityOps.Tests.csproj -c Release --no-build -nologo \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@" || status=$?
+for tier in CityOps.Tests CityOps.IntegrationTests; do
+  dotnet test "tests/$tier/$tier.csproj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$tier.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" "$@" || status=$?
+done
 
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
