@@ -1,27 +1,28 @@
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using static CityOps.Grains.Storage.StoreDatabase;
 
-namespace CityOps.Grains.Storage.Postgres;
+namespace CityOps.Grains.Storage;
 
 /// <summary>
-/// Orleans grain storage in the cluster's PostgreSQL, like <see cref="SqliteGrainStorage"/>: the Orleans binary
-/// format and an etag checked on every write. When a node dies, its grains reactivate on another node from the
-/// last state written here; should the dead node still be running (a partition), its writes fail the etag check.
+/// Orleans grain storage (the node's SQLite file, or the cluster's PostgreSQL): the Orleans binary format, which
+/// tolerates added fields through the stable <c>[Id(n)]</c> numbering of the state types, and an etag checked on every
+/// write. When a node dies its grains reactivate elsewhere from the last state written; should the dead node still be
+/// running (a partition), its writes fail the etag check.
 /// </summary>
-public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer serializer) : IGrainStorage
+public sealed class DbGrainStorage(StoreDatabase db, Serializer serializer) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (etag, payload) = await db.ReadAsync(async connection =>
+        var rows = await db.ReadAsync(async connection =>
         {
-            await using var command = PostgresDatabase.Command(connection, "SELECT etag, payload FROM grain_state WHERE grain_id = @id AND state_name = @name",
+            await using var command = Command(connection, "SELECT etag, payload FROM grain_state WHERE grain_id = @id AND state_name = @name",
                 null, ("id", grainId.ToString()), ("name", stateName));
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-            return await reader.ReadAsync().ConfigureAwait(false) ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : (0L, (byte[]?)null);
+            return await ListAsync(command, r => (Etag: r.GetInt64(0), Payload: (byte[])r.GetValue(1))).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
-        if (payload is null)
+        if (rows.Count == 0)
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
@@ -29,8 +30,8 @@ public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer seriali
         }
         else
         {
-            grainState.State = serializer.Deserialize<T>(payload);
-            grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.State = serializer.Deserialize<T>(rows[0].Payload);
+            grainState.ETag = rows[0].Etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
     }
@@ -41,7 +42,7 @@ public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer seriali
         var expected = grainState.ETag is null ? 0L : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var next = await db.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = PostgresDatabase.Command(connection, """
+            await using var command = Command(connection, """
                 INSERT INTO grain_state (grain_id, state_name, etag, payload) VALUES (@id, @name, 1, @payload)
                 ON CONFLICT (grain_id, state_name) DO UPDATE SET etag = grain_state.etag + 1, payload = excluded.payload
                 WHERE grain_state.etag = @expected
@@ -63,7 +64,7 @@ public sealed class PostgresGrainStorage(PostgresDatabase db, Serializer seriali
     {
         await db.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = PostgresDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name",
+            await using var command = Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name",
                 transaction, ("id", grainId.ToString()), ("name", stateName));
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }).ConfigureAwait(false);
