@@ -90,15 +90,16 @@ public sealed class StoreDatabase : IDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction (as the only writer where the database wants that).</summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var serialised = Dialect.SingleWriter;
-        if (serialised)
-        {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        var locked = false;
         try
         {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            if (Dialect.SingleWriter)
+            {
+                await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                locked = true;
+            }
+
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
@@ -114,7 +115,7 @@ public sealed class StoreDatabase : IDisposable
         }
         finally
         {
-            if (serialised)
+            if (locked)
             {
                 _writeLock.Release();
             }

@@ -9,8 +9,7 @@ public sealed class AuditLogContractTests(StoreBackends backends)
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Entries_come_back_newest_first_filtered_and_paged(string backend)
     {
         var log = new DbAuditLog(await backends.OpenAsync(backend));

@@ -13,8 +13,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Event_ids_never_go_backwards_after_pruning(string backend)
     {
         var store = await OpenAsync(backend);
@@ -38,8 +37,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     }
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Events_carry_sequence_key_and_body_and_replay_in_order(string backend)
     {
         var store = await OpenAsync(backend);
@@ -59,8 +57,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     }
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Queries_filter_page_and_order_newest_first(string backend)
     {
         var store = await OpenAsync(backend);
@@ -83,8 +80,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     }
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Outbox_keeps_pending_events_through_pruning_until_delivered(string backend)
     {
         var store = await OpenAsync(backend, webhook: true);

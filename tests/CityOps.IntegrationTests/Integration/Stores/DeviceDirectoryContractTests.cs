@@ -9,8 +9,7 @@ namespace CityOps.Tests.Integration.Stores;
 public sealed class DeviceDirectoryContractTests(StoreBackends backends)
 {
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Ids_sort_by_code_point_and_filters_page(string backend)
     {
         var directory = new DbDeviceDirectory(await backends.OpenAsync(backend));
@@ -31,8 +30,7 @@ public sealed class DeviceDirectoryContractTests(StoreBackends backends)
     }
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Upsert_replaces_the_row_without_readings_or_alarms(string backend)
     {
         var directory = new DbDeviceDirectory(await backends.OpenAsync(backend));

@@ -13,8 +13,7 @@ public sealed class GrainStorageContractTests(StoreBackends backends)
     private static readonly Serializer Serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task State_round_trips_and_a_stale_etag_is_refused(string backend)
     {
         var storage = new DbGrainStorage(await backends.OpenAsync(backend), Serializer);

@@ -10,12 +10,11 @@ public sealed class RuleVersionStoreContractTests(StoreBackends backends)
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite, false)]
-    [InlineData(StoreBackends.Postgres, true)]
-    public async Task A_taken_number_is_refused_and_versions_come_back_oldest_first(string backend, bool shared)
+    [BothBackends]
+    public async Task A_taken_number_is_refused_and_versions_come_back_oldest_first(string backend)
     {
         var store = new DbRuleVersionStore(await backends.OpenAsync(backend));
-        Assert.Equal(shared, store.IsShared);
+        Assert.Equal(backend == StoreBackends.Postgres, store.IsShared);
         Assert.Null(await store.LatestAsync());
 
         Assert.True(await store.TryAddAsync(Version(1, "file", null)));

@@ -10,8 +10,7 @@ public sealed class SilenceStoreContractTests(StoreBackends backends)
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Every_write_changes_the_version_and_replaces_by_id(string backend)
     {
         var store = new DbSilenceStore(await backends.OpenAsync(backend));

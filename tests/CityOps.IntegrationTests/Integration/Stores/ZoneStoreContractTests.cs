@@ -7,8 +7,7 @@ namespace CityOps.Tests.Integration.Stores;
 public sealed class ZoneStoreContractTests(StoreBackends backends)
 {
     [Theory]
-    [InlineData(StoreBackends.Sqlite)]
-    [InlineData(StoreBackends.Postgres)]
+    [BothBackends]
     public async Task Each_replacement_has_a_higher_version(string backend)
     {
         var store = new DbZoneStore(await backends.OpenAsync(backend));
