@@ -3,6 +3,7 @@
 import { all, get, query } from './api.js';
 import { subscribe } from './sse.js';
 import { sevRank } from './dom.js';
+import { OPEN } from './workflow.js';
 
 const listeners = { devices: [], device: [], case: [], live: [] };
 export const city = {
@@ -15,12 +16,32 @@ export const city = {
 
 const emit = (what, arg) => { for (const fn of listeners[what]) { try { fn(arg); } catch (e) { console.error(e); } } };
 
-// ok / offline / the worst active alarm's severity.
+// ok / offline / the worst active alarm's severity. The device list carries registry data only, so the
+// alarms come from the device itself when it was fetched (GET /devices/{id}) and from its open cases whose
+// alarm is still active; an alarm that files no case (a silence) shows once the device is fetched.
 export function deviceState(d) {
-  if (d.alarms && d.alarms.length) {
-    return d.alarms.reduce((worst, a) => sevRank(a.severity) > sevRank(worst) ? a.severity : worst, 'blue');
+  let worst = null;
+  for (const a of d.alarms || []) if (worst === null || sevRank(a.severity) > sevRank(worst)) worst = a.severity;
+  for (const c of casesOf(d.id)) {
+    if (c.alarmActive && OPEN.includes(c.status) && (worst === null || sevRank(c.severity) > sevRank(worst))) worst = c.severity;
   }
-  return d.online ? 'ok' : 'offline';
+  return worst ?? (d.online ? 'ok' : 'offline');
+}
+
+const byDevice = new Map();
+function casesOf(id) { return byDevice.get(id) || []; }
+function index(c) {
+  if (!c.deviceId) return;
+  const list = byDevice.get(c.deviceId) || [];
+  byDevice.set(c.deviceId, [...list.filter(x => x.id !== c.id), c]);
+}
+
+// Fetches devices one by one (their live state: position, last metrics, alarms), a few at a time.
+export async function refreshMany(ids, parallel = 4) {
+  const queue = [...ids];
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (queue.length) await refreshDevice(queue.shift());
+  }));
 }
 
 export async function loadZones() {
@@ -29,7 +50,12 @@ export async function loadZones() {
 }
 
 export async function loadDevices(kind) {
-  const items = await all('/api/v1/devices', kind ? { kind } : {});
+  const listed = await all('/api/v1/devices', kind ? { kind } : {});
+  const items = listed.map(d => {
+    const known = city.devices.get(d.id);
+    // Keep the live state of a device fetched on its own; the list has its registry data only.
+    return known && known.fetched ? { ...d, lat: known.lat, lon: known.lon, last: known.last, alarms: known.alarms, fetched: true } : d;
+  });
   for (const d of items) city.devices.set(d.id, d);
   emit('devices', items);
   return items;
@@ -37,7 +63,7 @@ export async function loadDevices(kind) {
 
 export async function refreshDevice(id) {
   try {
-    const d = await get('/api/v1/devices/' + encodeURIComponent(id));
+    const d = { ...await get('/api/v1/devices/' + encodeURIComponent(id)), fetched: true };
     city.devices.set(d.id, d);
     emit('device', d);
     return d;
@@ -47,7 +73,7 @@ export async function refreshDevice(id) {
 export async function loadOpenCases() {
   for (const status of ['filed', 'dispatched', 'handled', 'verified']) {
     const page = await get('/api/v1/cases' + query({ status, pageSize: 500 }));
-    for (const c of page.items) city.cases.set(c.id, c);
+    for (const c of page.items) { city.cases.set(c.id, c); index(c); }
   }
 }
 
@@ -58,6 +84,7 @@ export function startStream() {
     const c = data && data.case ? data.case : data;
     if (!c || !c.id) return;
     city.cases.set(c.id, c);
+    index(c);
     emit('case', { event, case: c });
     // The device's colour follows its alarms: fetch its state now rather than at the next poll.
     if (c.deviceId) refreshDevice(c.deviceId);
@@ -66,10 +93,17 @@ export function startStream() {
 
 export function stopStream() { stop?.(); stop = null; }
 
-// Vehicles move: their positions every 5 s; everything else every 30 s (no device stream exists yet).
+// Vehicles move: each one's live position every 5 s (the list has registry positions only); the registry
+// and liveness of all every 30 s. No device stream exists yet; polling stops while the tab is hidden.
 let timers = [];
 export function startPolling() {
   if (timers.length) return;
-  timers.push(setInterval(() => loadDevices('vehicle').catch(() => {}), 5000));
-  timers.push(setInterval(() => loadDevices().catch(() => {}), 30000));
+  const vehicles = () => [...city.devices.values()].filter(d => d.kind === 'vehicle').map(d => d.id);
+  let busy = false;
+  timers.push(setInterval(async () => {
+    if (busy || document.hidden) return;
+    busy = true;
+    try { await refreshMany(vehicles()); } finally { busy = false; }
+  }, 5000));
+  timers.push(setInterval(() => { if (!document.hidden) loadDevices().catch(() => {}); }, 30000));
 }

@@ -1,7 +1,7 @@
 // The map: unit grids and geofences from /api/v1/zones as the base layer (tiles only when configured),
 // every device as a circle coloured by its state, vehicles moving as they report; a click opens the
 // device panel (registry, last metrics, active alarms, its cases).
-import { city, deviceState, loadZones, loadDevices, refreshDevice } from '../city.js';
+import { city, deviceState, loadZones, loadDevices, loadOpenCases, refreshDevice } from '../city.js';
 import { get, query } from '../api.js';
 import { el, clear } from '../dom.js';
 import { t, fmtTime, onChange } from '../i18n.js';
@@ -29,12 +29,16 @@ export async function mount(root) {
   }).addTo(map);
   if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
   else map.setView([35.3, 113.9], 13);
-  await loadDevices();
+  await Promise.all([loadDevices(), loadOpenCases()]);
   drawAll();
   city.on('devices', drawAll);
-  city.on('device', d => { draw(d); if (selected === d.id) showPanel(d.id); });
-  city.on('case', ({ case: c }) => { if (c.deviceId && c.deviceId === selected) showPanel(selected); });
-  onChange(() => { if (selected) showPanel(selected); });
+  // Render, never refetch, on a device event: refetching here would announce the device again, in a loop.
+  city.on('device', d => { draw(d); if (selected === d.id) renderPanel(d); });
+  city.on('case', ({ case: c }) => {
+    if (c.deviceId && city.devices.has(c.deviceId)) draw(city.devices.get(c.deviceId));
+    if (c.deviceId && c.deviceId === selected) refreshDevice(selected);
+  });
+  onChange(() => { if (selected && city.devices.has(selected)) renderPanel(city.devices.get(selected)); });
 }
 
 export function shown() { map?.invalidateSize(); }
@@ -78,10 +82,15 @@ function draw(d) {
 
 async function showPanel(id) {
   selected = id;
-  const d = await refreshDevice(id) || city.devices.get(id);
-  if (!d || selected !== id) return;
+  // A fetched device is announced ('device'), which renders the panel; the known one if the fetch failed.
+  if (!await refreshDevice(id) && city.devices.has(id) && selected === id) await renderPanel(city.devices.get(id));
+}
+
+async function renderPanel(d) {
+  const id = d.id;
   let cases = [];
   try { cases = (await get('/api/v1/cases' + query({ deviceId: id, pageSize: 20 }))).items; } catch { }
+  if (selected !== id) return;
   const state = deviceState(d);
   const row = (k, v) => el('tr', {}, el('th', {}, t(k)), el('td', {}, v ?? '—'));
   clear(panel,

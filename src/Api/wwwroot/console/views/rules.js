@@ -56,7 +56,7 @@ async function render() {
 function numberLines(marked = new Set()) {
   if (!editor) return;
   const n = editor.value.split('\n').length;
-  clear(gutter, Array.from({ length: n }, (_, i) => el('span', { class: marked.has(i + 1) ? 'bad' : '' }, String(i + 1) + '\n')));
+  clear(gutter, Array.from({ length: n }, (_, i) => el('span', { class: marked.has(i + 1) ? 'bad' : '' }, String(i + 1))));
 }
 
 async function send(what) {

@@ -1,6 +1,6 @@
 // 大屏: the hall's wall summary — active alarms by severity (from the devices' alarm state), open and
 // overdue cases, waterlogging gauges by level (the ladder of the waterlog depth rule in force).
-import { city, deviceState, loadDevices, loadOpenCases } from '../city.js';
+import { city, loadDevices, loadOpenCases, refreshMany } from '../city.js';
 import { get } from '../api.js';
 import { el, clear, SEVERITIES } from '../dom.js';
 import { t, onChange } from '../i18n.js';
@@ -18,6 +18,14 @@ export async function mount(r) {
   if (!city.devices.size) await loadDevices();
   await loadOpenCases();
   render();
+  // Depths and alarms are per device (the list has registry data only): the gauges every 30 s while shown.
+  const gauges = async () => {
+    if (root.hidden || document.hidden) return;
+    await refreshMany([...city.devices.values()].filter(d => d.kind === 'waterlog').map(d => d.id));
+  };
+  gauges();
+  setInterval(gauges, 30000);
+  setInterval(() => { const clock = root.querySelector('.clock'); if (clock) clock.textContent = new Date().toLocaleTimeString(); }, 1000);
   for (const what of ['devices', 'device', 'case']) city.on(what, () => { clearTimeout(timer); timer = setTimeout(render, 250); });
   onChange(render);
 }
