@@ -28,6 +28,14 @@ export function deviceState(d) {
   return worst ?? (d.online ? 'ok' : 'offline');
 }
 
+// A device's active alarms by rule: its own (when fetched) and those its open cases still show as active.
+export function activeAlarms(d) {
+  const rules = new Map();
+  for (const c of casesOf(d.id)) if (c.alarmActive && OPEN.includes(c.status)) rules.set(c.ruleId || c.id, c.severity);
+  for (const a of d.alarms || []) rules.set(a.ruleId, a.severity);
+  return [...rules.values()];
+}
+
 const byDevice = new Map();
 function casesOf(id) { return byDevice.get(id) || []; }
 function index(c) {

@@ -1,6 +1,6 @@
 // 大屏: the hall's wall summary — active alarms by severity (from the devices' alarm state), open and
 // overdue cases, waterlogging gauges by level (the ladder of the waterlog depth rule in force).
-import { city, loadDevices, loadOpenCases, refreshMany } from '../city.js';
+import { city, activeAlarms, loadDevices, loadOpenCases, refreshMany } from '../city.js';
 import { get } from '../api.js';
 import { el, clear, SEVERITIES } from '../dom.js';
 import { t, onChange } from '../i18n.js';
@@ -34,7 +34,7 @@ function render() {
   if (!root) return;
   const devices = [...city.devices.values()];
   const alarms = Object.fromEntries(SEVERITIES.map(s => [s, 0]));
-  for (const d of devices) for (const a of d.alarms || []) alarms[a.severity] = (alarms[a.severity] || 0) + 1;
+  for (const d of devices) for (const s of activeAlarms(d)) alarms[s] = (alarms[s] || 0) + 1;
   const open = [...city.cases.values()].filter(isOpen);
   const overdue = open.filter(c => isOverdue(c)).length;
   const openBySev = Object.fromEntries(SEVERITIES.map(s => [s, open.filter(c => c.severity === s).length]));
