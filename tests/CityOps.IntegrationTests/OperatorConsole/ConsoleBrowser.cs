@@ -1,3 +1,4 @@
+using CityOps.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace CityOps.Tests.OperatorConsole;
@@ -36,12 +37,15 @@ public static class ConsoleBrowser
         return (playwright, browser);
     }
 
-    /// <summary>Where the tests leave their screenshots and measurements (test artifacts).</summary>
+    /// <summary>
+    /// Where the tests leave their screenshots and measurements: <c>TestResults/console/</c> at the repository root
+    /// (ignored by git; CI keeps it as an artifact), or <c>CITYOPS_CONSOLE_ARTIFACTS</c>.
+    /// </summary>
     public static string ArtifactsFolder()
     {
         var folder = Environment.GetEnvironmentVariable("CITYOPS_CONSOLE_ARTIFACTS") is { Length: > 0 } custom
             ? custom
-            : Path.Combine(AppContext.BaseDirectory, "console-artifacts");
+            : Path.Combine(RepoPaths.Root, "TestResults", "console");
         Directory.CreateDirectory(folder);
         return folder;
     }

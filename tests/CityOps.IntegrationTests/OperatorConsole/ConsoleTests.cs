@@ -182,11 +182,17 @@ public sealed class ConsoleTests(ConsoleCity city, ITestOutputHelper output) : I
     }
 
     [Fact]
-    public async Task Kpis_show_every_unit_and_the_overall_line()
+    public async Task Kpis_show_every_unit_and_the_overall_line_in_chinese_or_english()
     {
         await using var console = await city.OpenAsync(ConsoleCity.ViewerKey, "#kpis");
         await console.Page.WaitForSelectorAsync("#kpi-table tr.overall");
         Assert.Contains("合计", await console.Page.Locator("#kpi-table tr.overall").InnerTextAsync());
+
+        // English at the press of a button, without a reload.
+        await console.Page.Locator("#lang").ClickAsync();
+        await console.Page.WaitForFunctionAsync("() => document.querySelector('#kpi-table tr.overall th').textContent === 'overall'");
+        Assert.Equal("KPIs", await console.Page.Locator("#nav a[data-view=kpis]").InnerTextAsync());
+        await console.Page.Locator("#lang").ClickAsync();
         await console.Page.EvaluateAsync("() => { location.hash = '#cases'; }");
         await console.Page.WaitForSelectorAsync("#case-list table, #case-list p");
         await console.ScreenshotAsync("cases");

@@ -105,9 +105,15 @@ function renderDetail() {
     actions(c),
     el('h3', {}, t('case.history')),
     el('ol', { class: 'history' }, (c.history || []).map(h => el('li', {},
-      el('time', {}, fmtTime(h.at)), ' ', el('strong', {}, h.type), h.from || h.to ? ` ${h.from ? t('status.' + h.from) : ''} → ${h.to ? t('status.' + h.to) : ''}` : '',
+      el('time', {}, fmtTime(h.at)), ' ', el('strong', {}, label(h.type)), h.from || h.to ? ` ${h.from ? t('status.' + h.from) : ''} → ${h.to ? t('status.' + h.to) : ''}` : '',
       ` · ${h.actor}`, h.note ? el('div', { class: 'muted' }, h.note) : null))));
   detail.classList.toggle('overdue', isOverdue(c));
+}
+
+// A history entry's type in the reader's language when there is a word for it, else as the API names it.
+function label(type) {
+  const text = t('action.' + type);
+  return text === 'action.' + type ? type : text;
 }
 
 function actions(c) {
