@@ -1,8 +1,6 @@
 using System.Text.Json;
 using CityOps.Grains;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.OperatorConsole;
 
@@ -17,8 +15,7 @@ public static class ConsoleExtensions
 
     public static WebApplication UseCityOpsConsole(this WebApplication app)
     {
-        var options = app.Services.GetService<IOptions<ConsoleOptions>>()?.Value
-            ?? app.Configuration.GetSection("CityOps:Console").Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var options = app.Configuration.GetSection("CityOps:Console").Get<ConsoleOptions>() ?? new ConsoleOptions();
         var root = Path.Combine(app.Environment.ContentRootPath, "wwwroot");
         if (!options.Enabled || !Directory.Exists(root))
         {
@@ -43,7 +40,6 @@ public static class ConsoleExtensions
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            ContentTypeProvider = new FileExtensionContentTypeProvider(),
             OnPrepareResponse = prepared =>
             {
                 var headers = prepared.Context.Response.Headers;
