@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole CityOps test suite in two tiers: tests/CityOps.Tests (unit tests, grains on an Orleans
 # test cluster; no server needed) and tests/CityOps.IntegrationTests (real mosquitto, influxd, PostgreSQL
-# and CityOps processes on loopback).
+# and CityOps processes on loopback, and the console in Debian's chromium).
 # Installs what the tests need (Debian packages) when it is missing; the tests themselves
 # start every server on a free loopback port with its data in a temp folder, and stop it.
 # Ends with one line: "N passed, N failed[, N skipped]".
@@ -12,6 +12,11 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto mosquitto-clients)
 command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || need+=(influxdb)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+# The console's browser tests drive Debian's chromium (never a browser Playwright downloads); a CJK font so
+# the Chinese console is legible in their screenshots.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (Debian packages) ..."
   sudo_cmd=""
