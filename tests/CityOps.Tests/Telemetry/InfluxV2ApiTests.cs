@@ -73,14 +73,14 @@ public sealed class InfluxV2ApiTests : IAsyncLifetime
         Assert.All(requests, r =>
         {
             Assert.Equal("/api/v2/write", r.Path);
-            Assert.Equal("?org=city%20ops&bucket=telemetry%2Fraw&precision=ms", r.Query);
+            Assert.Equal("?org=city%20ops&bucket=telemetry%2fraw&precision=ns", r.Query);
             Assert.Equal("Token s3cret", r.Authorization);
         });
         Assert.Equal("gzip", requests[0].Encoding);
         var stored = requests.Where(r => !r.Body.Contains("bad=\"", StringComparison.Ordinal))
             .SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
         Assert.Equal(200, stored.Count);
-        Assert.Contains("manhole,device=MH-3 tilt_deg=1.5 1784535300003", stored);
+        Assert.Contains("manhole,device=MH-3 tilt_deg=1.5 1784535300003000000", stored);
         Assert.Equal(0, writer.SpilledLines);
     }
 
