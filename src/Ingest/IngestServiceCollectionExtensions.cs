@@ -50,6 +50,7 @@ public static class IngestServiceCollectionExtensions
             .BindConfiguration("CityOps:Influx")
             .Validate(o => o.Url is null || Uri.TryCreate(o.Url, UriKind.Absolute, out _), "CityOps:Influx:Url must be an absolute URL, e.g. http://127.0.0.1:8086.")
             .Validate(o => o.BatchSize > 0 && o.MaxPendingPoints > 0, "CityOps:Influx:BatchSize and MaxPendingPoints must be positive.")
+            .Validate(o => o.QueryLanguage is InfluxOptions.Flux or InfluxOptions.InfluxQl, "CityOps:Influx:QueryLanguage must be flux (InfluxDB 2.x) or influxql (InfluxDB 3.x).")
             .ValidateOnStart();
         if (string.IsNullOrEmpty(builder.Configuration["CityOps:Influx:Url"]))
         {
