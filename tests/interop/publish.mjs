@@ -8,6 +8,7 @@ const client = mqtt.connect({
   host: "127.0.0.1",
   port: Number(port),
   protocolVersion: Number(version),
+  ...(Number(version) === 3 ? { protocolId: "MQIsdp" } : {}),
   // No client id, clean session: the broker assigns one (MQTT 3.1 requires an id, so MQTT.js's default is kept there).
   ...(Number(version) === 3 ? {} : { clientId: "" }),
   clean: true,
@@ -16,7 +17,7 @@ const client = mqtt.connect({
 });
 const done = (result, code) => {
   console.log(JSON.stringify(result));
-  client.end(true, () => process.exit(code));
+  client.end(false, () => process.exit(code));
 };
 client.on("error", (e) => done({ ok: false, error: String(e.message ?? e) }, 1));
 client.on("connect", () => {

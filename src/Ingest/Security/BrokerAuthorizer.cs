@@ -44,9 +44,13 @@ public sealed partial class BrokerAuthorizer(
     public async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         // MQTT allows a client to connect without an id (mosquitto_pub, many small devices do); the broker assigns one.
-        // MQTT 3.1.1 clients got theirs from GuardedChannelAdapter already; MQTTnet uses this one for MQTT 5.
-        e.AssignedClientIdentifier = GuardedChannelAdapter.NewClientId();
-        var clientId = string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId;
+        // MQTT 3.1.1 clients got theirs from GuardedChannelAdapter already; MQTTnet uses this one for MQTT 5 (and sends it
+        // in the CONNACK, which MQTT 5 allows only to a client that sent no id).
+        var clientId = e.ClientId;
+        if (string.IsNullOrEmpty(clientId))
+        {
+            clientId = e.AssignedClientIdentifier = GuardedChannelAdapter.NewClientId();
+        }
 
         ClientIdentity identity;
         if (!Enabled)
