@@ -297,7 +297,7 @@ public sealed partial class DeviceGrain(
                 _dirty = true;
                 return;
             case AlarmChangeKind.Raised:
-                var intake = ServiceProvider.GetRequiredService<CaseIntake>().Decide(Id, rule.Id, S.Grid, S.Lat, S.Lon, change.At);
+                var intake = await ServiceProvider.GetRequiredService<CaseIntake>().DecideAsync(Id, rule.Id, S.Grid, S.Lat, S.Lon, change.At);
                 if (intake.SilencedBy is not null)
                 {
                     // Silenced (maintenance window): the alarm holds and shows on the device, but raises no case.
