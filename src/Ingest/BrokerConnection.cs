@@ -14,8 +14,10 @@ public static class BrokerConnection
         {
             builder.WithCredentials(options.Username, options.Password);
         }
-        else if (options.Host is null && options.RequireAuth)
+        else if (options.Host is null)
         {
+            // On the embedded broker CityOps' own clients always identify themselves, on an open broker too: their
+            // client ids are then theirs alone, and no anonymous client can take over their sessions.
             builder.WithCredentials(internalCredentials.Username, internalCredentials.Password);
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CityOps.Ingest.Edge;
 using CityOps.Ingest.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,16 +18,20 @@ namespace CityOps.Ingest;
 /// publisher's connection waits). Telemetry is consumed, not forwarded to other subscribers; dead letters
 /// and every other topic are brokered as usual.
 /// With <c>RequireAuth</c> it admits only registered devices and service clients (<see cref="BrokerAuthorizer"/>);
-/// with <c>TlsPort</c> and a certificate it also listens for MQTT over TLS.
+/// with <c>TlsPort</c> and a certificate it also listens for MQTT over TLS. Its sockets are CityOps' own
+/// (<see cref="GuardedTcpServerAdapter"/>: bind address, connection, CONNECT-time and packet-size limits); retained
+/// messages are bounded by <see cref="RetainedQuota"/>.
 /// </summary>
 public sealed partial class EmbeddedBroker(
     IOptions<MqttOptions> options,
     BrokerAuthorizer authorizer,
     MessageIntake intake,
     DeadLetterQueue deadLetters,
+    RegisteredKinds registeredKinds,
     ILogger<EmbeddedBroker> logger) : IHostedService, IMqttEdge, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly RetainedQuota _retained = new(options.Value.MaxRetainedMessages, options.Value.MaxRetainedBytes);
     private MqttServer? _server;
     private X509Certificate2? _certificate;
     private Task _deadLetterPump = Task.CompletedTask;
@@ -34,33 +39,39 @@ public sealed partial class EmbeddedBroker(
     public bool IsConnected => _server?.IsStarted == true;
 
     public string Status => IsConnected
-        ? $"embedded MQTT broker listening on port {options.Value.EmbeddedPort}"
+        ? $"embedded MQTT broker listening on port {options.Value.EmbeddedPort} ({ListenAddresses.Effective(options.Value)})"
         : "embedded MQTT broker not started";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var builder = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(o.EmbeddedPort)
             .WithPersistentSessions()
             .WithMaxPendingMessagesPerClient(100_000);
-        if (o.TlsPort is { } tlsPort)
+        if (o.TlsPort is not null)
         {
             _certificate = X509CertificateLoader.LoadPkcs12FromFile(
                 o.CertificatePath ?? throw new InvalidOperationException("CityOps:Mqtt:TlsPort needs CityOps:Mqtt:CertificatePath (a .pfx with the private key)."),
                 o.CertificatePassword);
-            builder.WithEncryptedEndpoint().WithEncryptedEndpointPort(tlsPort).WithEncryptionCertificate(_certificate);
         }
 
-        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var bind = ListenAddresses.Effective(o);
+        if (!ListenAddresses.TryResolve(bind, out var addresses, out var error))
+        {
+            throw new InvalidOperationException($"CityOps:Mqtt:EmbeddedBind: {error}");
+        }
+
+        var listeners = new GuardedTcpServerAdapter(o, addresses, _certificate, logger);
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build(), [listeners]);
         _server.ValidatingConnectionAsync += authorizer.ValidateConnectionAsync;
+        _server.ClientConnectedAsync += authorizer.OnClientConnectedAsync;
+        _server.SessionDeletedAsync += authorizer.OnSessionDeletedAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingSubscriptionAsync += authorizer.InterceptSubscriptionAsync;
         await _server.StartAsync().ConfigureAwait(false);
         IngestMetrics.Connected.Set(1);
         _deadLetterPump = PublishDeadLettersAsync(_server, _stopping.Token);
-        LogStarted(logger, o.EmbeddedPort, o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
+        LogStarted(logger, o.EmbeddedPort, bind, o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
             o.RequireAuth ? "registered devices and service clients only" : "anyone (set CityOps:Mqtt:RequireAuth=true in production)");
     }
 
@@ -86,8 +97,21 @@ public sealed partial class EmbeddedBroker(
     private async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         await authorizer.InterceptPublishAsync(e).ConfigureAwait(false);
-        if (!e.ProcessPublish || !MessageIntake.IsTelemetry(e.ApplicationMessage.Topic))
+        if (!e.ProcessPublish)
         {
+            return;
+        }
+
+        if (!MessageIntake.IsTelemetry(e.ApplicationMessage.Topic))
+        {
+            if (e.ApplicationMessage.Retain && !_retained.TryRetain(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.Length))
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+                e.Response.ReasonString = $"retained messages are limited to {options.Value.MaxRetainedMessages} and {options.Value.MaxRetainedBytes} bytes (CityOps:Mqtt:MaxRetainedMessages, MaxRetainedBytes)";
+                IngestMetrics.MqttRefused.WithLabels("retained_quota").Inc();
+            }
+
             return;
         }
 
@@ -106,6 +130,16 @@ public sealed partial class EmbeddedBroker(
         {
             try
             {
+                // The device grain refuses a reading under another kind than the device's registered one; an MQTT 5
+                // publisher hears it here (3.1.1 has no reason codes). The reading still goes on, to be counted and
+                // dead-lettered where every refusal is.
+                var reading = readings[0];
+                if (await registeredKinds.KindOfAsync(reading.DeviceId).ConfigureAwait(false) is { } kind && kind != reading.Kind)
+                {
+                    e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+                    e.Response.ReasonString = $"device {reading.DeviceId} is registered as {kind}: publish to city/{kind}/{reading.DeviceId}/telemetry";
+                }
+
                 await intake.EnqueueAsync(readings, acknowledge: null, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -136,6 +170,6 @@ public sealed partial class EmbeddedBroker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} (TLS: {TlsPort}); admits {Who}; ingests city/+/+/telemetry in-process. Set CityOps:Mqtt:Host to use an external broker")]
-    private static partial void LogStarted(ILogger logger, int port, string tlsPort, string who);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on port {Port} at {Bind} (TLS: {TlsPort}); admits {Who}; ingests city/+/+/telemetry in-process. Set CityOps:Mqtt:Host to use an external broker")]
+    private static partial void LogStarted(ILogger logger, int port, string bind, string tlsPort, string who);
 }

@@ -1,3 +1,4 @@
+using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
 using CityOps.Ingest.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,13 @@ public static class IngestServiceCollectionExtensions
             .Validate(o => o.Kinds.Count > 0, "CityOps:Mqtt:Kinds must name at least one device kind.")
             .Validate(o => o.TlsPort is null || !string.IsNullOrEmpty(o.CertificatePath), "CityOps:Mqtt:TlsPort needs CityOps:Mqtt:CertificatePath (a .pfx with the private key).")
             .Validate(o => o.ServiceClients.All(c => c.Username.Length > 0 && c.Password.Length >= 12), "CityOps:Mqtt:ServiceClients need a username and a password of at least 12 characters.")
+            .Validate(o => ListenAddresses.TryResolve(ListenAddresses.Effective(o), out _, out _), "CityOps:Mqtt:EmbeddedBind must be loopback, any, or IP addresses separated by commas.")
+            .Validate(o => o.MaxConnections > 0 && o.MaxPendingConnections > 0, "CityOps:Mqtt:MaxConnections and MaxPendingConnections must be positive.")
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero && o.ConnectTimeout <= TimeSpan.FromMinutes(5), "CityOps:Mqtt:ConnectTimeout must be more than 0 and at most 5 minutes (e.g. 00:00:10).")
+            .Validate(o => o.MaxPacketSize >= 1024, "CityOps:Mqtt:MaxPacketSize must be at least 1024 bytes (default 73728: the 64 KiB payload of the contract plus headers).")
+            .Validate(o => o.MaxRetainedMessages >= 0 && o.MaxRetainedBytes >= 0, "CityOps:Mqtt:MaxRetainedMessages and MaxRetainedBytes must not be negative (0 retains nothing).")
+            .Validate(o => o.MaxConcurrentPasswordChecks > 0 && o.MaxQueuedPasswordChecks >= 0, "CityOps:Mqtt:MaxConcurrentPasswordChecks must be positive and MaxQueuedPasswordChecks not negative.")
+            .Validate(o => o.FreeLoginFailures >= 0 && o.LoginBackoff >= TimeSpan.Zero && o.MaxLoginBackoff >= o.LoginBackoff, "CityOps:Mqtt:FreeLoginFailures and LoginBackoff must not be negative, and MaxLoginBackoff must be at least LoginBackoff.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new IngestChannel(sp.GetRequiredService<IOptions<MqttOptions>>().Value.ChannelCapacity));
         builder.Services.AddSingleton<DeadLetterQueue>();
@@ -28,6 +36,7 @@ public static class IngestServiceCollectionExtensions
         if (string.IsNullOrEmpty(builder.Configuration["CityOps:Mqtt:Host"]))
         {
             // The embedded broker is the edge itself: readings are taken in-process.
+            builder.Services.AddSingleton<RegisteredKinds>();
             builder.Services.AddSingleton<EmbeddedBroker>();
             builder.Services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<EmbeddedBroker>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());

@@ -114,7 +114,10 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
 
         // Resubscribe on every connect: a broker that lost our session (restart without persistence) needs it.
         var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(_options.TelemetryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                // A retained reading was judged when it was published (the persistent session had it queued if we were
+                // away); resubscribing after a reconnect must not replay it to be judged again.
+                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
             .Build();
         var subscribed = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         foreach (var item in subscribed.Items)

@@ -17,8 +17,50 @@ public sealed class MqttOptions
     /// <summary>Subscribe as <c>$share/{group}/city/+/+/telemetry</c> so several nodes split the load.</summary>
     public string? SharedGroup { get; set; }
 
-    /// <summary>Port of the embedded broker (all interfaces).</summary>
+    /// <summary>Port of the embedded broker.</summary>
     public int EmbeddedPort { get; set; } = 1883;
+
+    /// <summary>
+    /// Where the embedded broker listens: <c>loopback</c> (127.0.0.1 and ::1), <c>any</c> (every interface, IPv4 and
+    /// IPv6), or comma-separated IP addresses. Unset: loopback while anyone may connect (<see cref="RequireAuth"/> off),
+    /// every interface once only registered devices may.
+    /// </summary>
+    public string? EmbeddedBind { get; set; }
+
+    /// <summary>Most TCP connections the embedded broker holds at once (each is a file handle; keep well below <c>ulimit -n</c>).</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most connections that have not yet completed CONNECT. A new socket beyond this closes the oldest such one, so a flood
+    /// of idle sockets cannot lock real devices out.
+    /// </summary>
+    public int MaxPendingConnections { get; set; } = 1_000;
+
+    /// <summary>How long a socket may take to send CONNECT (and finish its TLS handshake) before it is closed.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest MQTT packet (bytes, fixed header included) the embedded broker reads; a larger one closes the connection.</summary>
+    public int MaxPacketSize { get; set; } = DefaultMaxPacketSize;
+
+    /// <summary>Most retained messages the embedded broker keeps (telemetry is never retained: it is consumed).</summary>
+    public int MaxRetainedMessages { get; set; } = 10_000;
+
+    /// <summary>Most bytes of retained payload the embedded broker keeps.</summary>
+    public long MaxRetainedBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Device password checks (PBKDF2) running at once; the rest wait in line, so guessing cannot take every core.</summary>
+    public int MaxConcurrentPasswordChecks { get; set; } = 1;
+
+    /// <summary>Password checks that may wait in line; beyond that a connection is refused as "server busy" at once.</summary>
+    public int MaxQueuedPasswordChecks { get; set; } = 64;
+
+    /// <summary>Wrong passwords an identity (username) or a client address may try before it must wait (<see cref="LoginBackoff"/>).</summary>
+    public int FreeLoginFailures { get; set; } = 3;
+
+    /// <summary>The first wait after <see cref="FreeLoginFailures"/>; doubled with every further failure up to <see cref="MaxLoginBackoff"/>.</summary>
+    public TimeSpan LoginBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxLoginBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The embedded broker accepts only registered devices (username = device id, password = its secret),
@@ -58,4 +100,7 @@ public sealed class MqttOptions
     public string TelemetryFilter => SharedGroup is { Length: > 0 } group ? $"$share/{group}/city/+/+/telemetry" : "city/+/+/telemetry";
 
     public const string DeadLetterTopic = "cityops/deadletter";
+
+    /// <summary>The contract's 64 KiB payload plus room for the topic, properties and headers.</summary>
+    public const int DefaultMaxPacketSize = 72 * 1024;
 }

@@ -97,18 +97,27 @@ public sealed partial class DemoCity(
                 LogPublishing(logger, model.DeviceCount, BrokerConnection.Endpoint(o));
             }
 
-            // Catch up on every whole second that passed, so a slow tick skips no device's report.
-            for (var now = (long)clock.Elapsed.TotalSeconds; next <= now && client.IsConnected; next++)
+            try
             {
-                foreach (var reading in model.Tick(next, DateTimeOffset.UtcNow))
+                // Catch up on every whole second that passed, so a slow tick skips no device's report.
+                for (var now = (long)clock.Elapsed.TotalSeconds; next <= now && client.IsConnected; next++)
                 {
-                    var message = new MqttApplicationMessageBuilder()
-                        .WithTopic(reading.Topic)
-                        .WithPayload(reading.ToPayload())
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build();
-                    await client.PublishAsync(message, stoppingToken).ConfigureAwait(false);
+                    foreach (var reading in model.Tick(next, DateTimeOffset.UtcNow))
+                    {
+                        var message = new MqttApplicationMessageBuilder()
+                            .WithTopic(reading.Topic)
+                            .WithPayload(reading.ToPayload())
+                            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                            .Build();
+                        await client.PublishAsync(message, stoppingToken).ConfigureAwait(false);
+                    }
                 }
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                // The broker went away or someone took the session over: the simulator reconnects on the next tick;
+                // it never takes the host down with it.
+                LogConnectionLost(logger, e.Message);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -133,6 +142,9 @@ public sealed partial class DemoCity(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo simulator publishing the readings of {Devices} devices to {Broker}")]
     private static partial void LogPublishing(ILogger logger, int devices, string broker);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulator lost the broker, reconnecting: {Reason}")]
+    private static partial void LogConnectionLost(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulator cannot reach the broker, retrying: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string reason);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using CityOps.Grains;
+using CityOps.Ingest.Edge;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
@@ -13,8 +15,11 @@ namespace CityOps.Ingest.Security;
 /// Who may connect to the embedded broker, and what they may do (<c>CityOps:Mqtt:RequireAuth</c>):
 /// a device connects with username = its id and password = its secret (checked against the salted
 /// hash its grain keeps) and may publish and subscribe only under <c>city/{kind}/{its id}/</c>;
-/// service clients from configuration may do anything. Everything refused is counted in
-/// <c>cityops_mqtt_refused_total{reason}</c> and logged.
+/// service clients from configuration may do anything. Permissions are those of the credentials of each
+/// connection, and a client id is served only to the identity that holds its session (<see cref="ClientIdOwners"/>),
+/// on an open broker too (there everyone but CityOps' own clients is one anonymous identity).
+/// Password checks wait in a short line (<c>MaxConcurrentPasswordChecks</c>) behind a per-identity and per-address
+/// backoff (<see cref="LoginThrottle"/>). Everything refused is counted in <c>cityops_mqtt_refused_total{reason}</c> and logged.
 /// </summary>
 public sealed partial class BrokerAuthorizer(
     IGrainFactory grains,
@@ -24,35 +29,78 @@ public sealed partial class BrokerAuthorizer(
     ILogger<BrokerAuthorizer> logger)
 {
     private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(10);
+    private static readonly ClientIdentity Anonymous = new("anonymous", null);
 
-    // A device that reconnects within minutes is not made to pay for PBKDF2 again (reconnect storms).
+    // A device that reconnects within minutes is not made to pay for PBKDF2 again (reconnect storms), and is not
+    // held back by a backoff that someone guessing its password caused.
     private readonly ConcurrentDictionary<string, (byte[] PasswordHash, string Kind, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
+    private readonly ClientIdOwners _owners = new();
+    private readonly LoginThrottle _throttle = new(options.Value, time);
+    private readonly SemaphoreSlim _passwordChecks = new(options.Value.MaxConcurrentPasswordChecks);
+    private int _waitingChecks;
 
     public bool Enabled => options.Value.RequireAuth;
 
     public async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         // MQTT allows a client to connect without an id (mosquitto_pub, many small devices do); the broker assigns one.
-        if (string.IsNullOrEmpty(e.ClientId))
+        // MQTT 3.1.1 clients got theirs from GuardedChannelAdapter already; MQTTnet uses this one for MQTT 5 (and sends it
+        // in the CONNACK, which MQTT 5 allows only to a client that sent no id).
+        var clientId = e.ClientId;
+        if (string.IsNullOrEmpty(clientId))
         {
-            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+            clientId = e.AssignedClientIdentifier = GuardedChannelAdapter.NewClientId();
         }
 
+        ClientIdentity identity;
         if (!Enabled)
         {
-            return;
+            identity = IsInternal(e.UserName, e.Password) ? new ClientIdentity(internalCredentials.Username, null) : Anonymous;
+        }
+        else
+        {
+            var (authenticated, refusal) = await AuthenticateAsync(e.UserName, e.Password, e.RemoteEndPoint).ConfigureAwait(false);
+            if (authenticated is null)
+            {
+                e.ReasonCode = refusal == "password_check_busy" ? MqttConnectReasonCode.ServerBusy : MqttConnectReasonCode.BadUserNameOrPassword;
+                IngestMetrics.MqttRefused.WithLabels(refusal).Inc();
+                LogRefusedConnection(logger, e.UserName ?? "(none)", e.ClientId ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?", refusal);
+                return;
+            }
+
+            identity = authenticated;
         }
 
-        var identity = await AuthenticateAsync(e.UserName, e.Password).ConfigureAwait(false);
-        if (identity is null)
+        if (!_owners.TryClaim(clientId, identity))
         {
-            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            IngestMetrics.MqttRefused.WithLabels("bad_credentials").Inc();
-            LogRefusedConnection(logger, e.UserName ?? "(none)", e.ClientId ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?");
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            e.ReasonString = "this client id belongs to another identity's session";
+            IngestMetrics.MqttRefused.WithLabels("client_id_taken").Inc();
+            LogRefusedTakeover(logger, identity.Name, clientId, e.RemoteEndPoint?.ToString() ?? "?");
             return;
         }
 
         e.SessionItems[ClientIdentity.SessionKey] = identity;
+    }
+
+    /// <summary>
+    /// A client that resumes a session gets that session's items: its identity is replaced by the one this connection
+    /// authenticated as, so permissions never come from a session found by id.
+    /// </summary>
+    public Task OnClientConnectedAsync(ClientConnectedEventArgs e)
+    {
+        if (_owners.OwnerOf(e.ClientId) is { } identity)
+        {
+            e.SessionItems[ClientIdentity.SessionKey] = identity;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
+    {
+        _owners.Release(e.Id);
+        return Task.CompletedTask;
     }
 
     public Task InterceptPublishAsync(InterceptingPublishEventArgs e)
@@ -90,52 +138,107 @@ public sealed partial class BrokerAuthorizer(
     // A device may subscribe to "city/{kind}/{id}/#" but not to a wildcard that reaches beyond it.
     private static bool HasMultiLevelWildcardOutside(string topic, string prefix) => topic.IndexOf('#') is var i && i >= 0 && i < prefix.Length;
 
-    private async Task<ClientIdentity?> AuthenticateAsync(string? username, string? password)
+    private bool IsInternal(string? username, string? password) =>
+        !string.IsNullOrEmpty(username) && password is not null && Same(username, internalCredentials.Username) && Same(password, internalCredentials.Password);
+
+    private async Task<(ClientIdentity? Identity, string Refusal)> AuthenticateAsync(string? username, string? password, EndPoint? remote)
     {
+        const string bad = "bad_credentials";
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
-            return null;
+            return (null, bad);
         }
 
-        if (Same(username, internalCredentials.Username) && Same(password, internalCredentials.Password))
+        if (IsInternal(username, password))
         {
-            return new ClientIdentity(username, null);
+            return (new ClientIdentity(username, null), "");
         }
 
+        var userKey = "user:" + username;
+        var addressKey = "address:" + ((remote as IPEndPoint)?.Address.ToString() ?? "?");
         foreach (var service in options.Value.ServiceClients)
         {
-            if (service.Username.Length > 0 && Same(username, service.Username) && Same(password, service.Password))
+            if (service.Username.Length > 0 && Same(username, service.Username))
             {
-                return new ClientIdentity(username, null);
+                if (_throttle.Wait(userKey) > TimeSpan.Zero || _throttle.Wait(addressKey) > TimeSpan.Zero)
+                {
+                    return (null, "login_backoff");
+                }
+
+                if (Same(password, service.Password))
+                {
+                    _throttle.Succeeded(userKey);
+                    return (new ClientIdentity(username, null), "");
+                }
+
+                Failed(userKey, addressKey);
+                return (null, bad);
             }
         }
 
         if (!Parsing.TopicParser.IsValidDeviceId(username))
         {
-            return null;
+            return (null, bad);
         }
 
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(password));
         if (_verified.TryGetValue(username, out var cached) && cached.Until > time.GetUtcNow() && CryptographicOperations.FixedTimeEquals(cached.PasswordHash, presented))
         {
-            return new ClientIdentity(username, cached.Kind);
+            return (new ClientIdentity(username, cached.Kind), "");
         }
 
-        var grain = grains.GetGrain<IDeviceGrain>(username);
-        if (!await grain.VerifySecret(password).ConfigureAwait(false) || await grain.Get().ConfigureAwait(false) is not { } device)
+        if (_throttle.Wait(userKey) > TimeSpan.Zero || _throttle.Wait(addressKey) > TimeSpan.Zero)
         {
-            return null;
+            return (null, "login_backoff");
         }
 
+        // PBKDF2 is meant to be slow: never more than MaxConcurrentPasswordChecks at once, so guessers cannot take
+        // the cores that judge readings, and a long line is refused rather than waited on.
+        if (Interlocked.Increment(ref _waitingChecks) > options.Value.MaxQueuedPasswordChecks + options.Value.MaxConcurrentPasswordChecks)
+        {
+            Interlocked.Decrement(ref _waitingChecks);
+            return (null, "password_check_busy");
+        }
+
+        DeviceSnapshot? device = null;
+        bool verified;
+        await _passwordChecks.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var grain = grains.GetGrain<IDeviceGrain>(username);
+            verified = await grain.VerifySecret(password).ConfigureAwait(false) && (device = await grain.Get().ConfigureAwait(false)) is not null;
+        }
+        finally
+        {
+            _passwordChecks.Release();
+            Interlocked.Decrement(ref _waitingChecks);
+        }
+
+        if (!verified || device is null)
+        {
+            Failed(userKey, addressKey);
+            return (null, bad);
+        }
+
+        _throttle.Succeeded(userKey);
         _verified[username] = (presented, device.Kind, time.GetUtcNow() + VerifiedFor);
-        return new ClientIdentity(username, device.Kind);
+        return (new ClientIdentity(username, device.Kind), "");
+    }
+
+    private void Failed(string userKey, string addressKey)
+    {
+        _throttle.Failed(userKey, options.Value.FreeLoginFailures);
+        _throttle.Failed(addressKey, options.Value.FreeLoginFailures * LoginThrottle.AddressShare);
     }
 
     private static bool Same(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused: bad credentials for user {User} (client {ClientId}, from {Endpoint})")]
-    private static partial void LogRefusedConnection(ILogger logger, string user, string clientId, string endpoint);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused ({Reason}) for user {User} (client {ClientId}, from {Endpoint})")]
+    private static partial void LogRefusedConnection(ILogger logger, string user, string clientId, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused: {User} may not use client id {ClientId}, whose session belongs to another identity (from {Endpoint})")]
+    private static partial void LogRefusedTakeover(ILogger logger, string user, string clientId, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish refused: {User} may not publish to {Topic}")]
     private static partial void LogRefusedPublish(ILogger logger, string user, string topic);

@@ -36,6 +36,9 @@ public sealed class CityOpsProcess : IAsyncDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>The OS process id (the demo simulator's MQTT client id carries it).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public HttpClient Http { get; }
 
     public string Log

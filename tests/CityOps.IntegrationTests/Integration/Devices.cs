@@ -84,6 +84,24 @@ public sealed class Devices : IAsyncDisposable
         return total;
     }
 
+    /// <summary>Waits until the device's last value of the metric is the given one (its reading was judged).</summary>
+    public static async Task WaitForLastAsync(HttpClient http, string deviceId, string metric, double value, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync($"/api/v1/devices/{deviceId}");
+            if (response.IsSuccessStatusCode && (double?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["last"]?[metric] == value)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{deviceId} never reported {metric} {value}");
+    }
+
     public static async Task WaitForMetricAsync(HttpClient http, string name, double atLeast, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

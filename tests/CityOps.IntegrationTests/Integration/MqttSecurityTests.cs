@@ -165,20 +165,5 @@ public sealed class MqttSecurityTests(MqttSecurityFixture fixture) : IClassFixtu
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
 
-    private async Task WaitForLastDepthAsync(string deviceId, double depth)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await App.Http.GetAsync($"/api/v1/devices/{deviceId}");
-            if (response.IsSuccessStatusCode && (double?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["last"]?["depth_cm"] == depth)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{deviceId} never reported depth_cm {depth}");
-    }
+    private Task WaitForLastDepthAsync(string deviceId, double depth) => Devices.WaitForLastAsync(App.Http, deviceId, "depth_cm", depth, TimeSpan.FromSeconds(10));
 }
