@@ -17,6 +17,8 @@ command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || need+=(influxdb
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+# MQTT.js, the second independent client of the MQTT interop tests, runs on node (pinned by tests/interop/package-lock.json).
+{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (Debian packages) ..."
   sudo_cmd=""
@@ -26,14 +28,6 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# MQTT.js, the second independent client of the MQTT interop tests, pinned by tests/interop/package-lock.json.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "Installing nodejs and npm (Debian packages) ..."
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
 if ! (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
   echo "npm ci in tests/interop failed"
   echo "0 passed, 1 failed"
