@@ -9,7 +9,9 @@ using CityOps.Grains;
 using CityOps.Grains.Hosting;
 using CityOps.Grains.RuleSets;
 using CityOps.Ingest;
+using CityOps.Ingest.Influx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace CityOps.Api;
@@ -26,24 +28,12 @@ public static partial class CityOpsApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
-        builder.Services.ConfigureHttpJsonOptions(o => CityOpsJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks()
-            .AddCheck<MqttHealthCheck>("mqtt")
-            .AddCheck<StorageHealthCheck>("storage")
-            .AddCheck<TelemetryHealthCheck>("telemetry");
-
+        builder.AddCityOpsApi();
         builder.AddCityOpsSecurity();
         builder.AddCityOpsGrains();
         builder.AddCityOpsIngest();
-        builder.Services.AddHostedService<DeviceWaker>();
-        builder.Services.AddHostedService<CaseConsoleReporter>();
-        builder.Services.AddHostedService<CaseTelemetryWriter>();
-        builder.Services.AddHostedService<EngineTelemetryReporter>();
-        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.AddCityOpsDispatch();
+        builder.AddCityOpsHostedServices();
         if (demo)
         {
             builder.AddCityOpsDemo();
@@ -71,7 +61,7 @@ public static partial class CityOpsApp
         // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
         app.Services.GetRequiredService<RuleCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps");
-        if (string.IsNullOrEmpty(app.Configuration["CityOps:Influx:Url"]))
+        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<InfluxOptions>>().Value.Url))
         {
             LogNoInflux(logger);
         }
