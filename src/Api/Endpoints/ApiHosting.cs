@@ -13,12 +13,21 @@ public static class ApiHosting
     {
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(o => CityOpsJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails += SayWhy);
 
         // Refusals before a handler runs become exceptions, so BadRequestProblems can say which field and why.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddOpenApi();
         return builder;
+    }
+
+    // Routing answers a body of a media type the endpoint does not declare itself (no exception to explain); say so.
+    private static void SayWhy(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+        {
+            context.ProblemDetails.Detail = $"Content-Type: '{context.HttpContext.Request.ContentType}' is not a media type this endpoint takes; JSON endpoints take application/json (all of them: /openapi/v1.json).";
+        }
     }
 }

@@ -18,19 +18,19 @@ public static class CaseEndpoints
 
         group.MapGet("/", async Task<Results<Ok<Page<CaseSnapshot>>, ValidationProblem>> (
             ICaseStore store, string? status, string? code, string? unit, string? grid, string? deviceId,
-            DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize) =>
+            DateTimeOffset? from, DateTimeOffset? to, [AsParameters] Paging paging) =>
         {
             if (status is not null && !CaseStatus.All.Contains(status))
             {
                 return Problems.Invalid("status", $"status is one of {string.Join(", ", CaseStatus.All)}");
             }
 
-            if (page is < 1 || pageSize is < 1 or > 500)
+            if (paging.Problem(50) is { } problem)
             {
-                return Problems.Invalid("page", "page starts at 1; pageSize is 1-500");
+                return problem;
             }
 
-            return TypedResults.Ok(await store.QueryAsync(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
+            return TypedResults.Ok(await store.QueryAsync(new CaseQuery(status, code, unit, grid, deviceId, from, to, paging.PageOrFirst, paging.SizeOr(50))));
         });
 
         group.MapGet("/stream", CaseStream.Handle)
