@@ -2,13 +2,18 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using InfluxDB.Client;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Core.Exceptions;
 using Microsoft.Extensions.Logging;
 
 namespace CityOps.Ingest.Influx;
 
 /// <summary>
-/// Sends line protocol to InfluxDB over HTTP: the 1.x API (<c>/write?db=</c>, database created when
-/// missing) or the 2.x/3.x API (<c>/api/v2/write?org=&amp;bucket=</c>, <c>Authorization: Token</c>).
+/// Sends line protocol (nanosecond timestamps) to InfluxDB: the 1.x API over plain HTTP (<c>/write?db=</c>, database
+/// created when missing), or the 2.x/3.x API (<c>/api/v2/write?org=&amp;bucket=</c>, <c>Authorization: Token</c>)
+/// through InfluxDB.Client's async write API, one request per batch: batching, retries and spilling stay
+/// CityOps' own (<see cref="InfluxWriter"/>), so a batch is acknowledged only once it is stored or spilled.
 /// A batch InfluxDB refuses as bad (400/413/422) is halved until the bad lines are found; only those
 /// are dropped and counted. Anything else (down, slow, 5xx, 401) means "unavailable": try again later.
 /// </summary>
@@ -18,6 +23,8 @@ public sealed partial class InfluxClient : IDisposable
     private readonly InfluxOptions _options;
     private readonly ILogger _logger;
     private readonly string _writePath;
+    private readonly InfluxDBClient? _v2;
+    private readonly IWriteApiAsync? _v2Write;
 
     public InfluxClient(InfluxOptions options, ILogger logger, HttpMessageHandler? handler = null)
     {
@@ -30,15 +37,13 @@ public sealed partial class InfluxClient : IDisposable
         };
         if (options.IsV2)
         {
-            _writePath = $"api/v2/write?org={Uri.EscapeDataString(options.Org ?? "")}&bucket={Uri.EscapeDataString(options.Bucket!)}&precision=ms";
-            if (!string.IsNullOrEmpty(options.Token))
-            {
-                _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", options.Token);
-            }
+            _writePath = "";
+            _v2 = V2Client(options);
+            _v2Write = _v2.GetWriteApiAsync();
         }
         else
         {
-            _writePath = $"write?db={Uri.EscapeDataString(options.Database)}&precision=ms";
+            _writePath = $"write?db={Uri.EscapeDataString(options.Database)}&precision=ns";
             if (!string.IsNullOrEmpty(options.Username))
             {
                 _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
@@ -112,11 +117,40 @@ public sealed partial class InfluxClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>The InfluxDB.Client for a 2.x/3.x target (URL, token, org, bucket, timeout and gzip from the options).</summary>
+    public static InfluxDBClient V2Client(InfluxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new InfluxDBClientOptions(options.Url!) { Org = options.Org ?? "", Bucket = options.Bucket, Timeout = options.Timeout };
+        if (!string.IsNullOrEmpty(options.Token))
+        {
+            clientOptions.Token = options.Token;
+        }
+
+        var client = new InfluxDBClient(clientOptions);
+        if (options.GzipMinBytes < int.MaxValue)
+        {
+            // The client gzips every write or none; batches are mostly large, so all.
+            client.EnableGzip();
+        }
+
+        return client;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _v2?.Dispose();
+    }
 
     private async Task<(HttpStatusCode? Status, string? Error)> SendAsync(LineChunk batch, CancellationToken cancellationToken)
     {
         InfluxMetrics.Requests.Inc();
+        if (_v2Write is not null)
+        {
+            return await SendV2Async(batch, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             using var content = Body(batch);
@@ -132,6 +166,25 @@ public sealed partial class InfluxClient : IDisposable
             return (response.StatusCode, error.Length > 500 ? error[..500] : error);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    private async Task<(HttpStatusCode? Status, string? Error)> SendV2Async(LineChunk batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The whole batch as one record: the client sends it as the request body unchanged.
+            var body = Encoding.UTF8.GetString(batch.Bytes.AsSpan(0, batch.Length - 1));
+            await _v2Write!.WriteRecordAsync(body, WritePrecision.Ns, _options.Bucket, _options.Org ?? "", cancellationToken).ConfigureAwait(false);
+            return (HttpStatusCode.NoContent, null);
+        }
+        catch (HttpException ex) when (ex.Status > 0)
+        {
+            return ((HttpStatusCode)ex.Status, ex.Message);
+        }
+        catch (Exception ex) when (ex is InfluxException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return (null, ex.Message);
         }

@@ -14,12 +14,18 @@ public sealed class InfluxOptions
 
     public string? Password { get; set; }
 
-    /// <summary>InfluxDB 2.x/3.x: when Bucket is set, points go to <c>/api/v2/write?org=&amp;bucket=</c> with <c>Authorization: Token</c>.</summary>
+    /// <summary>InfluxDB 2.x/3.x: when Bucket is set, points go through InfluxDB.Client to <c>/api/v2/write?org=&amp;bucket=</c> with <c>Authorization: Token</c>.</summary>
     public string? Org { get; set; }
 
     public string? Bucket { get; set; }
 
     public string? Token { get; set; }
+
+    /// <summary>
+    /// How backtests read a 2.x/3.x target: <c>flux</c> (InfluxDB.Client's query API; InfluxDB 2.x) or <c>influxql</c>
+    /// (the v1-compatible <c>/query</c>, with the bucket as database: InfluxDB 3, which has no Flux, or a 2.x DBRP mapping).
+    /// </summary>
+    public string QueryLanguage { get; set; } = Flux;
 
     /// <summary>Most lines in one write request.</summary>
     public int BatchSize { get; set; } = 5_000;
@@ -41,6 +47,10 @@ public sealed class InfluxOptions
 
     /// <summary>Request bodies at least this large are gzipped.</summary>
     public int GzipMinBytes { get; set; } = 4096;
+
+    public const string Flux = "flux";
+
+    public const string InfluxQl = "influxql";
 
     public bool IsV2 => !string.IsNullOrEmpty(Bucket);
 }

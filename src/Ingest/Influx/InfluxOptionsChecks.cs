@@ -19,5 +19,8 @@ public static class InfluxOptionsChecks
         problems.Require(o.Retries >= 0, nameof(o.Retries), o.Retries, "must not be negative");
         problems.Require(o.MaxSpillBytes > 0, nameof(o.MaxSpillBytes), o.MaxSpillBytes, "must be positive");
         problems.Require(o.GzipMinBytes >= 0, nameof(o.GzipMinBytes), o.GzipMinBytes, "must not be negative");
+        problems.Require(
+            o.QueryLanguage is InfluxOptions.Flux or InfluxOptions.InfluxQl,
+            nameof(o.QueryLanguage), o.QueryLanguage, "must be flux (InfluxDB 2.x) or influxql (InfluxDB 3.x)");
     }
 }

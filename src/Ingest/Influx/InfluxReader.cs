@@ -9,9 +9,10 @@ using CityOps.Grains;
 namespace CityOps.Ingest.Influx;
 
 /// <summary>
-/// Reads stored readings back from InfluxDB (InfluxQL over <c>/query</c>, the 1.x API that 2.x also answers for a
-/// DBRP-mapped bucket), as the schema of docs/telemetry.md writes them: one measurement per kind, tag
+/// Reads stored readings back from InfluxDB (InfluxQL over <c>/query</c>: the 1.x API, which 2.x answers for a
+/// DBRP-mapped bucket and 3.x for its databases), as the schema of docs/telemetry.md writes them: one measurement per kind, tag
 /// <c>device</c>, metric fields, <c>lat</c>/<c>lon</c>. Results are streamed in chunks, oldest first per kind.
+/// A 2.x target (<c>Bucket</c> set, <c>QueryLanguage</c> <c>flux</c>) is read with InfluxDB.Client instead (<see cref="FluxReader"/>).
 /// </summary>
 public sealed class InfluxReader : IDisposable
 {
@@ -19,11 +20,13 @@ public sealed class InfluxReader : IDisposable
 
     private readonly HttpClient _http;
     private readonly string _database;
+    private readonly FluxReader? _flux;
 
     public InfluxReader(InfluxOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = options.IsV2 ? options.Bucket! : options.Database;
+        _flux = options.IsV2 && options.QueryLanguage == InfluxOptions.Flux ? new FluxReader(options) : null;
         _http = new HttpClient { BaseAddress = new Uri(options.Url!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
         if (options.IsV2 && !string.IsNullOrEmpty(options.Token))
         {
@@ -40,6 +43,16 @@ public sealed class InfluxReader : IDisposable
     public async IAsyncEnumerable<Reading> ReadAsync(
         string kind, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? devices, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (_flux is not null)
+        {
+            foreach (var reading in await _flux.ReadAsync(kind, from, to, devices, cancellationToken).ConfigureAwait(false))
+            {
+                yield return reading;
+            }
+
+            yield break;
+        }
+
         var query = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SELECT * FROM \"{kind.Replace("\"", "", StringComparison.Ordinal)}\" WHERE time >= {from.ToUnixTimeMilliseconds()}ms AND time < {to.ToUnixTimeMilliseconds()}ms");
         if (devices is { Count: > 0 })
         {
@@ -69,7 +82,11 @@ public sealed class InfluxReader : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _flux?.Dispose();
+    }
 
     // One chunk: {"results":[{"statement_id":0,"series":[{"name":..,"columns":[..],"values":[[..],..]}],"partial":true}]}
     private static List<Reading> Parse(string kind, string chunk)

@@ -6,7 +6,7 @@ namespace CityOps.Ingest.Influx;
 
 /// <summary>
 /// Writes InfluxDB line protocol (UTF-8) into a growable buffer, one point at a time:
-/// <c>Measurement(...).Tag(...).Field(...).End(ms)</c>. Escaping follows the protocol: commas and
+/// <c>Measurement(...).Tag(...).Field(...).End(ms, nanos)</c>, timestamps in nanoseconds. Escaping follows the protocol: commas and
 /// spaces in measurements; commas, equals signs and spaces in tag keys, tag values and field keys;
 /// double quotes and backslashes in string field values. What line protocol cannot carry is
 /// replaced, never sent broken: an empty tag value leaves the tag out, a non-finite float leaves
@@ -20,10 +20,18 @@ public sealed class LineBuilder
     private static readonly SearchValues<char> TagSpecial = SearchValues.Create(",= \\\n\r\t");
     private static readonly SearchValues<char> StringSpecial = SearchValues.Create("\"\\\n\r");
 
+    // Milliseconds whose nanosecond timestamps fit a long, as InfluxDB stores them.
+    private const long MinMs = (long.MinValue / 1_000_000) + 1;
+    private const long MaxMs = (long.MaxValue - 999_999) / 1_000_000;
+
     private byte[] _bytes;
     private int _length;
     private int _lineStart;
+    private int _seriesEnd;
     private bool _hasField;
+
+    // The points of this builder by (time in ns, series hash): where each line's series and fields are.
+    private Dictionary<(long At, long Series), (int Start, int SeriesEnd, int FieldsEnd)>? _taken;
 
     public LineBuilder(int capacity = 4096) => _bytes = new byte[Math.Max(capacity, 256)];
 
@@ -134,8 +142,13 @@ public sealed class LineBuilder
         return this;
     }
 
-    /// <summary>Ends the point with its timestamp in milliseconds; a point without fields is dropped.</summary>
-    public void End(long timestampMs)
+    /// <summary>
+    /// Ends the point with its timestamp: milliseconds plus <paramref name="nanos"/> (0–999,999) within that millisecond,
+    /// written in nanoseconds (the writer sends <c>precision=ns</c>). A point without fields is dropped. When this
+    /// builder already holds a different point of the same series at that instant, the point moves to the next free
+    /// nanosecond of the same millisecond, so InfluxDB keeps both; an identical point (a redelivery) stays where it is.
+    /// </summary>
+    public void End(long timestampMs, int nanos = 0)
     {
         if (!_hasField)
         {
@@ -143,10 +156,23 @@ public sealed class LineBuilder
             return;
         }
 
+        var fieldsEnd = _length;
         WriteByte((byte)' ');
-        Ensure(24);
-        timestampMs.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
-        _length += written;
+        Ensure(32);
+        if (timestampMs is >= MinMs and <= MaxMs)
+        {
+            var at = (timestampMs * 1_000_000) + Free(timestampMs * 1_000_000, Math.Clamp(nanos, 0, 999_999), fieldsEnd);
+            at.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+            _length += written;
+        }
+        else
+        {
+            // Beyond what InfluxDB can store (1677–2262): sent as written, so InfluxDB refuses it and it is counted as dropped.
+            timestampMs.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+            _length += written;
+            WriteAscii("000000");
+        }
+
         WriteByte((byte)'\n');
         _lineStart = _length;
         Lines++;
@@ -162,18 +188,62 @@ public sealed class LineBuilder
 
     public void Clear()
     {
-        _length = _lineStart = 0;
+        _taken?.Clear();
+        _length = _lineStart = _seriesEnd = 0;
         Lines = 0;
         _hasField = false;
     }
 
     public override string ToString() => Encoding.UTF8.GetString(Written);
 
+    // The first nanosecond from `nanos` on (wrapping within the millisecond) where this builder holds no other point
+    // of the series; the same point again (same series and fields) keeps its place, so a redelivery overwrites itself.
+    private int Free(long msAsNs, int nanos, int fieldsEnd)
+    {
+        var series = _bytes.AsSpan(_lineStart, _seriesEnd - _lineStart);
+        var fields = _bytes.AsSpan(_seriesEnd, fieldsEnd - _seriesEnd);
+        var seriesHash = Hash(series);
+        _taken ??= [];
+        for (var probe = 0; probe < 1_000_000; probe++)
+        {
+            var candidate = (nanos + probe) % 1_000_000;
+            var key = (msAsNs + candidate, seriesHash);
+            if (!_taken.TryGetValue(key, out var other))
+            {
+                _taken[key] = (_lineStart, _seriesEnd, fieldsEnd);
+                return candidate;
+            }
+
+            if (series.SequenceEqual(_bytes.AsSpan(other.Start, other.SeriesEnd - other.Start))
+                && fields.SequenceEqual(_bytes.AsSpan(other.SeriesEnd, other.FieldsEnd - other.SeriesEnd)))
+            {
+                return candidate;
+            }
+        }
+
+        return nanos;
+    }
+
+    private static long Hash(ReadOnlySpan<byte> bytes)
+    {
+        var low = default(HashCode);
+        low.AddBytes(bytes);
+        var high = default(HashCode);
+        high.Add(0x5bd1e995);
+        high.AddBytes(bytes);
+        return ((long)high.ToHashCode() << 32) | (uint)low.ToHashCode();
+    }
+
     private bool BeginField(string key)
     {
         if (key.Length == 0)
         {
             return false;
+        }
+
+        if (!_hasField)
+        {
+            _seriesEnd = _length;
         }
 
         WriteByte(_hasField ? (byte)',' : (byte)' ');

@@ -1,10 +1,8 @@
-using System.Globalization;
-
 namespace CityOps.Ingest.Influx;
 
 /// <summary>
 /// Line protocol kept on disk while InfluxDB is unavailable: append-only segment files
-/// (<c>spill-00000001.lp</c>, …) under the data folder, each append flushed to disk before it
+/// (<c>spill-00000001.ns.lp</c>, …) under the data folder, each append flushed to disk before it
 /// counts as durable. Segments are replayed oldest first and deleted once InfluxDB has them; a
 /// torn last line (a crash mid-append, never acknowledged) is skipped. While anything is spilled,
 /// new batches are appended behind it, so InfluxDB receives everything in order.
@@ -26,9 +24,8 @@ public sealed class SpillFolder : IDisposable
         _path = path;
         _maxBytes = maxBytes;
         Directory.CreateDirectory(path);
-        foreach (var file in Directory.GetFiles(path, "spill-*.lp").Order(StringComparer.Ordinal))
+        foreach (var segment in Directory.GetFiles(path, "spill-*.lp").Select(SpillSegment.Open).OrderBy(s => s.Number))
         {
-            var segment = SpillSegment.Open(file);
             _closed.Enqueue(segment);
             Lines += segment.Lines;
             Bytes += segment.Bytes;
@@ -68,7 +65,7 @@ public sealed class SpillFolder : IDisposable
             {
                 CloseOpen();
                 var number = _nextNumber++;
-                var file = Path.Combine(_path, $"spill-{number.ToString("D8", CultureInfo.InvariantCulture)}.lp");
+                var file = Path.Combine(_path, SpillSegment.NameOf(number));
                 _open = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
                 _openSegment = new SpillSegment(file, number, 0, 0);
             }

@@ -5,7 +5,10 @@ namespace CityOps.Ingest.Influx;
 /// <summary>The schema of docs/telemetry.md (CONTRACT §6): what each reading and case change becomes.</summary>
 public static class TelemetryLines
 {
-    /// <summary>One point in the measurement of the device's kind: tags device, grid, unit; every metric a float field.</summary>
+    /// <summary>
+    /// One point in the measurement of the device's kind: tags device, grid, unit; every metric a float field. Its time
+    /// is the reading's millisecond plus <see cref="NanosOf"/>, so readings sharing a millisecond are separate points.
+    /// </summary>
     public static void AppendReading(LineBuilder lines, TelemetryPoint point)
     {
         var reading = point.Reading;
@@ -18,10 +21,32 @@ public static class TelemetryLines
             lines.Field(metric.Name, metric.Value);
         }
 
-        lines.Field("lat", reading.Lat).Field("lon", reading.Lon).End(reading.TimestampMs);
+        lines.Field("lat", reading.Lat).Field("lon", reading.Lon).End(reading.TimestampMs, NanosOf(reading));
     }
 
-    /// <summary>One point in <c>cases</c> per case change.</summary>
+    /// <summary>
+    /// Where in its millisecond a reading is stored (0–999,999 ns), from what identifies it, never from when it arrived:
+    /// its <c>seq</c> when it has one (a redelivery, same <c>seq</c> and <c>ts</c>, lands on the same point; a million
+    /// consecutive <c>seq</c> never share one), otherwise its metrics (a reading sent again unchanged lands on itself).
+    /// </summary>
+    public static int NanosOf(Reading reading)
+    {
+        if (reading.Seq is { } seq)
+        {
+            return (int)(((seq % 1_000_000) + 1_000_000) % 1_000_000);
+        }
+
+        // FNV-1a over names and values: the same in every process, unlike string.GetHashCode, so it holds across restarts.
+        var hash = Fnv.Offset;
+        foreach (var metric in reading.Metrics)
+        {
+            hash = Fnv.Add(Fnv.Add(hash, metric.Name), BitConverter.DoubleToInt64Bits(metric.Value));
+        }
+
+        return (int)(hash % 1_000_000);
+    }
+
+    /// <summary>One point in <c>cases</c> per case change; changes of different cases in one millisecond stay apart (placed by case id).</summary>
     public static void AppendCase(LineBuilder lines, string eventName, CaseSnapshot c)
     {
         lines.Measurement("cases")
@@ -38,6 +63,6 @@ public static class TelemetryLines
             .Field("grid", c.Grid)
             .Field("rule", c.RuleId)
             .Field("alarm_active", c.AlarmActive)
-            .End(c.UpdatedAt.ToUnixTimeMilliseconds());
+            .End(c.UpdatedAt.ToUnixTimeMilliseconds(), (int)(Fnv.Add(Fnv.Offset, c.Id) % 1_000_000));
     }
 }

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Ingest.Influx;
 using CityOps.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CityOps.Tests.Telemetry;
 
 /// <summary>The InfluxDB writer against a real influxd: exact read-back, bad points, outages, spill and back-pressure.</summary>
+[Collection(InfluxMetricsCollection.Name)]
 public sealed class InfluxWriterTests(InfluxFixture fixture) : IClassFixture<InfluxFixture>, IDisposable
 {
     private readonly TempFolder _spill = new("spill");
@@ -38,6 +40,70 @@ public sealed class InfluxWriterTests(InfluxFixture fixture) : IClassFixture<Inf
         Assert.True((bool)odd[3]!);
         Assert.Equal("va,l u=e", (string?)odd[4]);
         Assert.Equal(0, writer.Writer.SpilledLines);
+    }
+
+    [Fact]
+    public async Task Readings_sharing_a_timestamp_are_all_stored_and_points_written_equals_the_count_query()
+    {
+        var db = NewDatabase();
+        await using var writer = await StartAsync(db);
+        var writtenBefore = InfluxMetrics.PointsWritten.Value;
+
+        // 300 devices whose clocks are stuck: 100 readings each (seq 0..99), all stamped with the same millisecond,
+        // in dispatcher-sized rounds; and one gateway batch of 33 readings without ts or seq (one millisecond of receipt).
+        var readings = new List<Reading>();
+        for (var seq = 0; seq < 100; seq++)
+        {
+            for (var device = 0; device < 300; device++)
+            {
+                readings.Add(new Reading("WL-" + device, "waterlog", 1_784_535_300_000, seq, [new Metric("depth_cm", seq), new Metric("battery_pct", 80)]));
+            }
+        }
+
+        for (var i = 0; i < 33; i++)
+        {
+            readings.Add(new Reading("GW-1", "waterlog", 1_784_535_300_123, null, [new Metric("depth_cm", i), new Metric("battery_pct", 80)]));
+        }
+
+        await WriteReadingsAsync(writer.Writer, readings, roundSize: 2_000);
+        await writer.Writer.WhenDurable().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var written = InfluxMetrics.PointsWritten.Value - writtenBefore;
+        var count = await Influx.RowsAsync(db, "SELECT count(*) FROM waterlog");
+        Assert.Equal(30_033, (long)count[0][1]!); // count_battery_pct
+        Assert.Equal(30_033, (long)count[0][2]!); // count_depth_cm
+        Assert.Equal(30_033, written);
+        var perDevice = await Influx.RowsAsync(db, "SELECT count(depth_cm), sum(depth_cm) FROM waterlog WHERE device = 'WL-7'");
+        Assert.Equal(100, (long)perDevice[0][1]!);
+        Assert.Equal(Enumerable.Range(0, 100).Sum(), (double)perDevice[0][2]!);
+
+        // Read back at ms precision, as Grafana and the backtest read: every reading keeps its own millisecond.
+        var times = await Influx.RowsAsync(db, "SELECT depth_cm FROM waterlog WHERE device = 'GW-1'");
+        Assert.Equal(33, times.Count);
+        Assert.All(times, row => Assert.Equal(1_784_535_300_123, (long)row[0]!));
+        Assert.Equal(Enumerable.Range(0, 33).Select(i => (double)i), times.Select(row => (double)row[1]!).Order());
+    }
+
+    [Fact]
+    public async Task Redelivered_readings_overwrite_their_own_points_and_are_counted_as_written_again()
+    {
+        var db = NewDatabase();
+        await using var writer = await StartAsync(db);
+        var readings = Enumerable.Range(0, 500)
+            .Select(i => new Reading("MH-" + (i % 5), "manhole", 1_784_535_300_000 + (i % 3), i % 2 == 0 ? i : null, [new Metric("tilt_deg", i)]))
+            .ToList();
+        await WriteReadingsAsync(writer.Writer, readings, roundSize: 200);
+        await writer.Writer.WhenDurable().WaitAsync(TimeSpan.FromSeconds(30));
+        var writtenBefore = InfluxMetrics.PointsWritten.Value;
+
+        // The broker redelivers every message, in other rounds than the first time: the same 500 points again.
+        await WriteReadingsAsync(writer.Writer, readings.AsEnumerable().Reverse().ToList(), roundSize: 77);
+        await writer.Writer.WhenDurable().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var rows = await Influx.RowsAsync(db, "SELECT count(tilt_deg), sum(tilt_deg) FROM manhole");
+        Assert.Equal(500, (long)rows[0][1]!);
+        Assert.Equal(Enumerable.Range(0, 500).Sum(), (double)rows[0][2]!);
+        Assert.Equal(500, InfluxMetrics.PointsWritten.Value - writtenBefore);
     }
 
     [Fact]
@@ -180,6 +246,21 @@ public sealed class InfluxWriterTests(InfluxFixture fixture) : IClassFixture<Inf
         }
 
         await writer.WriteAsync(lines.Take());
+    }
+
+    // As the dispatcher does: one builder per round, every accepted reading appended as a point.
+    private static async Task WriteReadingsAsync(InfluxWriter writer, IReadOnlyList<Reading> readings, int roundSize)
+    {
+        var lines = new LineBuilder();
+        foreach (var round in readings.Chunk(roundSize))
+        {
+            foreach (var reading in round)
+            {
+                TelemetryLines.AppendReading(lines, new TelemetryPoint(reading, "410702001001001", "water-east"));
+            }
+
+            await writer.WriteAsync(lines.Take());
+        }
     }
 
     private async Task WaitForCountAsync(string db, long expected)

@@ -11,7 +11,7 @@ public sealed class LineBuilderTests
     {
         var lines = new LineBuilder();
         lines.Measurement("my meas,x=1").Field("v", 1.0).End(1);
-        Assert.Equal("my\\ meas\\,x=1 v=1 1\n", lines.ToString());
+        Assert.Equal("my\\ meas\\,x=1 v=1 1000000\n", lines.ToString());
     }
 
     [Fact]
@@ -19,7 +19,7 @@ public sealed class LineBuilderTests
     {
         var lines = new LineBuilder();
         lines.Measurement("m").Tag("tag k=1", "va,l u=e").Field("f k=,1", 1.5).End(1700000000000);
-        Assert.Equal("m,tag\\ k\\=1=va\\,l\\ u\\=e f\\ k\\=\\,1=1.5 1700000000000\n", lines.ToString());
+        Assert.Equal("m,tag\\ k\\=1=va\\,l\\ u\\=e f\\ k\\=\\,1=1.5 1700000000000000000\n", lines.ToString());
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class LineBuilderTests
     {
         var lines = new LineBuilder();
         lines.Measurement("cases").Tag("unit", "西街 中队").Field("title", "井盖 \"倾斜\" a\\b").End(5);
-        Assert.Equal("cases,unit=西街\\ 中队 title=\"井盖 \\\"倾斜\\\" a\\\\b\" 5\n", lines.ToString());
+        Assert.Equal("cases,unit=西街\\ 中队 title=\"井盖 \\\"倾斜\\\" a\\\\b\" 5000000\n", lines.ToString());
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class LineBuilderTests
     {
         var lines = new LineBuilder();
         lines.Measurement("m").Field("f", 23.5).Field("e", 1e-5).Field("z", -0.0).Field("i", 42L).Field("b", true).Field("s", "x").End(7);
-        Assert.Equal("m f=23.5,e=1E-05,z=-0,i=42i,b=true,s=\"x\" 7\n", lines.ToString());
+        Assert.Equal("m f=23.5,e=1E-05,z=-0,i=42i,b=true,s=\"x\" 7000000\n", lines.ToString());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LineBuilderTests
         lines.Measurement("m").Tag("grid", null).Tag("unit", "").Tag("k", "end\\").Field("nan", double.NaN).Field("inf", double.PositiveInfinity)
             .Field("s", "two\nlines").Field("v", 1.0).End(1);
         lines.Measurement("nofields").Tag("device", "d").Field("nan", double.NaN).End(2);
-        Assert.Equal("m,k=end/ s=\"two lines\",v=1 1\n", lines.ToString());
+        Assert.Equal("m,k=end/ s=\"two lines\",v=1 1000000\n", lines.ToString());
         Assert.Equal(1, lines.Lines);
     }
 
@@ -55,7 +55,7 @@ public sealed class LineBuilderTests
         var lines = new LineBuilder();
         var reading = new Reading("WL-1", "waterlog", 1784535300000, 3, [new Metric("depth_cm", 23.5), new Metric("battery_pct", 81)], 35.3031, 113.9264);
         TelemetryLines.AppendReading(lines, new TelemetryPoint(reading, "410702001001001", "water-east"));
-        Assert.Equal("waterlog,device=WL-1,grid=410702001001001,unit=water-east depth_cm=23.5,battery_pct=81,lat=35.3031,lon=113.9264 1784535300000\n", lines.ToString());
+        Assert.Equal("waterlog,device=WL-1,grid=410702001001001,unit=water-east depth_cm=23.5,battery_pct=81,lat=35.3031,lon=113.9264 1784535300000000003\n", lines.ToString());
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class LineBuilderTests
         TelemetryLines.AppendCase(lines, "case.filed", snapshot);
         Assert.Equal(
             "cases,code=0406,device=WL-1,severity=red,status=filed,unit=water-east id=\"20260720-081500-abc123\",event=\"case.filed\",value=55.5,peak=55.5,"
-            + "title=\"道路积水 55.5 cm\",grid=\"410702001001001\",rule=\"waterlog-depth\",alarm_active=true 1784535300000\n",
+            + "title=\"道路积水 55.5 cm\",grid=\"410702001001001\",rule=\"waterlog-depth\",alarm_active=true 1784535300000655815\n",
             lines.ToString());
     }
 
