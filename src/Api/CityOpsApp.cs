@@ -7,9 +7,10 @@ using CityOps.Api.OperatorConsole;
 using CityOps.Api.Security;
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
-using CityOps.Grains.RuleSets;
 using CityOps.Ingest;
+using CityOps.Ingest.Influx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace CityOps.Api;
@@ -26,24 +27,12 @@ public static partial class CityOpsApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
-        builder.Services.ConfigureHttpJsonOptions(o => CityOpsJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks()
-            .AddCheck<MqttHealthCheck>("mqtt")
-            .AddCheck<StorageHealthCheck>("storage")
-            .AddCheck<TelemetryHealthCheck>("telemetry");
-
+        builder.AddCityOpsApi();
         builder.AddCityOpsSecurity();
         builder.AddCityOpsGrains();
         builder.AddCityOpsIngest();
-        builder.Services.AddHostedService<DeviceWaker>();
-        builder.Services.AddHostedService<CaseConsoleReporter>();
-        builder.Services.AddHostedService<CaseTelemetryWriter>();
-        builder.Services.AddHostedService<EngineTelemetryReporter>();
-        builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.AddCityOpsDispatch();
+        builder.AddCityOpsHostedServices();
         if (demo)
         {
             builder.AddCityOpsDemo();
@@ -68,10 +57,8 @@ public static partial class CityOpsApp
         app.MapRoutingEndpoints();
         app.MapAuditEndpoints();
 
-        // Load the rules now, so a broken rule folder is reported at start-up rather than on the first reading.
-        app.Services.GetRequiredService<RuleCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps");
-        if (string.IsNullOrEmpty(app.Configuration["CityOps:Influx:Url"]))
+        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<InfluxOptions>>().Value.Url))
         {
             LogNoInflux(logger);
         }

@@ -10,28 +10,15 @@ namespace CityOps.Api.Endpoints;
 /// <summary><c>/api/v1/cases</c>: cases (案件) and their workflow.</summary>
 public static class CaseEndpoints
 {
+    private const int DefaultPageSize = 50;
+
     private static readonly string[] Severities = ["blue", "yellow", "orange", "red"];
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
 
-        group.MapGet("/", async Task<Results<Ok<Page<CaseSnapshot>>, ValidationProblem>> (
-            ICaseStore store, string? status, string? code, string? unit, string? grid, string? deviceId,
-            DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize) =>
-        {
-            if (status is not null && !CaseStatus.All.Contains(status))
-            {
-                return Problems.Invalid("status", $"status is one of {string.Join(", ", CaseStatus.All)}");
-            }
-
-            if (page is < 1 || pageSize is < 1 or > 500)
-            {
-                return Problems.Invalid("page", "page starts at 1; pageSize is 1-500");
-            }
-
-            return TypedResults.Ok(await store.QueryAsync(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
-        });
+        group.MapGet("/", ListCases).WithName("ListCases").WithSummary("Cases by status, code, unit, grid, device and time, newest first, paged");
 
         group.MapGet("/stream", CaseStream.Handle)
             .WithSummary("Server-sent events of every case change; resume with Last-Event-ID")
@@ -115,6 +102,23 @@ public static class CaseEndpoints
         });
 
         return app;
+    }
+
+    private static async Task<Results<Ok<Page<CaseSnapshot>>, ValidationProblem>> ListCases(
+        ICaseStore store, string? status, string? code, string? unit, string? grid, string? deviceId,
+        DateTimeOffset? from, DateTimeOffset? to, [AsParameters] Paging paging)
+    {
+        if (status is not null && !CaseStatus.All.Contains(status))
+        {
+            return Problems.Invalid("status", $"status is one of {string.Join(", ", CaseStatus.All)}");
+        }
+
+        if (paging.Problem(DefaultPageSize) is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await store.QueryAsync(new CaseQuery(status, code, unit, grid, deviceId, from, to, paging.PageOrFirst, paging.SizeOr(DefaultPageSize))));
     }
 
     private static bool IsCaseId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

@@ -8,7 +8,8 @@ namespace CityOps.Api.Endpoints;
 /// <summary>
 /// <c>GET /api/v1/cases/stream</c>: every case change as a server-sent event, <c>id</c> = its sequence in the
 /// durable event log. A client that reconnects with <c>Last-Event-ID</c> (or <c>?lastEventId=</c>) first gets
-/// everything it missed from the log, also across a restart of CityOps; without it, the stream starts now.
+/// everything it missed from the log, also across a restart of CityOps; without it, the stream starts now. An id
+/// ahead of the log is answered with a <c>reset</c> event and the whole retained log (see docs).
 /// </summary>
 internal static class CaseStream
 {
@@ -18,14 +19,19 @@ internal static class CaseStream
     public static async Task Handle(HttpContext context, ICaseStore store, CaseEventHub hub, long? lastEventId)
     {
         var cancel = context.RequestAborted;
-        long after;
-        if (long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var header))
+        long? resume = long.TryParse(context.Request.Headers["Last-Event-ID"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var header)
+            ? header
+            : lastEventId;
+        var last = await store.LastSequenceAsync();
+        var after = resume ?? last;
+        string? reset = null;
+        if (resume > last)
         {
-            after = header;
-        }
-        else
-        {
-            after = lastEventId ?? await store.LastSequenceAsync();
+            // An id the log has not reached belongs to another numbering (a restored or replaced database): waiting for
+            // it would keep the client silent until the log catches up. Treated as a restart instead: a `reset` event,
+            // then everything the log still holds, so the client can drop what it had and rebuild from what follows.
+            reset = $"{{\"lastEventId\":{resume.Value.ToString(CultureInfo.InvariantCulture)},\"logSequence\":{last.ToString(CultureInfo.InvariantCulture)},\"reason\":\"Last-Event-ID is ahead of the event log; replaying the log from its start\"}}";
+            after = 0;
         }
 
         // Subscribe before reading the log, so nothing announced in between is missed (the log is re-read on every signal).
@@ -34,7 +40,7 @@ internal static class CaseStream
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        await response.WriteAsync("retry: 3000\n\n", cancel);
+        await response.WriteAsync("retry: 3000\n\n" + (reset is null ? "" : $"event: reset\ndata: {reset}\n\n"), cancel);
         await response.Body.FlushAsync(cancel);
 
         try

@@ -9,22 +9,13 @@ namespace CityOps.Api.Endpoints;
 /// <summary><c>/api/v1/devices</c>: the device registry.</summary>
 public static class DeviceEndpoints
 {
+    private const int DefaultPageSize = 100;
+
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/devices").WithTags("Devices");
 
-        group.MapPut("/{id}", async Task<Results<Ok<DeviceSnapshot>, ValidationProblem>> (
-            string id, DeviceRequest request, IGrainFactory grains, IOptions<MqttOptions> mqtt) =>
-        {
-            var errors = new Dictionary<string, string[]>();
-            var registration = DeviceValidation.Validate(id, request, mqtt.Value.Kinds, errors);
-            if (registration is null)
-            {
-                return Problems.Invalid(errors);
-            }
-
-            return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(id).Register(registration));
-        });
+        group.MapPut("/{id}", RegisterDevice).WithName("RegisterDevice").WithSummary("Register or update a device; attribute values may be strings, numbers or booleans");
 
         group.MapPost("/import", async Task<Results<Ok<ImportResult>, ValidationProblem>> (
             HttpRequest http, IGrainFactory grains, IOptions<MqttOptions> mqtt) =>
@@ -45,24 +36,35 @@ public static class DeviceEndpoints
             return TypedResults.Ok(new ImportResult(registrations.Count));
         }).Accepts<string>("text/csv", "application/geo+json", "application/json");
 
-        group.MapGet("/{id}", async Task<Results<Ok<DeviceSnapshot>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
-            DeviceValidation.DeviceId().IsMatch(id) && await grains.GetGrain<IDeviceGrain>(id).Get() is { } device
-                ? TypedResults.Ok(device)
-                : Problems.NotFound($"No device '{id}'."));
-
-        group.MapGet("/", async Task<Results<Ok<Page<DeviceSnapshot>>, ValidationProblem>> (
-            IDeviceDirectory directory, string? kind, string? grid, bool? online, int? page, int? pageSize) =>
-        {
-            if (page is < 1 || pageSize is < 1 or > 1000)
-            {
-                return Problems.Invalid("page", "page starts at 1; pageSize is 1-1000");
-            }
-
-            return TypedResults.Ok(await directory.QueryAsync(new DeviceQuery(kind, grid, online, page ?? 1, pageSize ?? 100)));
-        });
+        group.MapGet("/{id}", GetDevice).WithName("GetDevice").WithSummary("A device: registry data, grid, unit, online, last metrics, active alarms");
+        group.MapGet("/", ListDevices).WithName("ListDevices").WithSummary("Devices by kind, grid and online state, paged");
 
         return app;
     }
+
+    private static async Task<Results<Ok<DeviceSnapshot>, ValidationProblem>> RegisterDevice(
+        string id, DeviceRequest request, IGrainFactory grains, IOptions<MqttOptions> mqtt)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var registration = DeviceValidation.Validate(id, request, mqtt.Value.Kinds, errors);
+        if (registration is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(id).Register(registration));
+    }
+
+    private static async Task<Results<Ok<DeviceSnapshot>, ProblemHttpResult>> GetDevice(string id, IGrainFactory grains) =>
+        DeviceValidation.IsDeviceId(id) && await grains.GetGrain<IDeviceGrain>(id).Get() is { } device
+            ? TypedResults.Ok(device)
+            : Problems.NotFound($"No device '{id}'.");
+
+    private static async Task<Results<Ok<Page<DeviceSnapshot>>, ValidationProblem>> ListDevices(
+        IDeviceDirectory directory, string? kind, string? grid, bool? online, [AsParameters] Paging paging) =>
+        paging.Problem(DefaultPageSize) is { } problem
+            ? problem
+            : TypedResults.Ok(await directory.QueryAsync(new DeviceQuery(kind, grid, online, paging.PageOrFirst, paging.SizeOr(DefaultPageSize))));
 
     public sealed record ImportResult(int Imported);
 }

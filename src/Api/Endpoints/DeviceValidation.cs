@@ -1,22 +1,26 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using CityOps.Grains;
 using CityOps.Grains.Devices;
+using CityOps.Ingest.Parsing;
 
 namespace CityOps.Api.Endpoints;
 
 /// <summary>The checks a device registration must pass, shared by the single and the bulk endpoint.</summary>
-public static partial class DeviceValidation
+public static class DeviceValidation
 {
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
-    public static partial Regex DeviceId();
+    /// <summary>
+    /// The one device id check, shared with MQTT topics: <c>[A-Za-z0-9_.-]{1,64}</c>, not <c>.</c> or <c>..</c>, and
+    /// nothing after it (a regex ending in <c>$</c> would also accept a trailing newline).
+    /// </summary>
+    public static bool IsDeviceId(string id) => TopicParser.IsValidDeviceId(id);
 
     /// <summary>Returns the registration, or the problems found (field → message).</summary>
     public static DeviceRegistration? Validate(string id, DeviceRequest request, IReadOnlyCollection<string> kinds, Dictionary<string, string[]> errors, string prefix = "")
     {
-        if (!DeviceId().IsMatch(id))
+        if (!IsDeviceId(id))
         {
-            errors[prefix + "id"] = ["Device ids are 1-64 characters of A-Z a-z 0-9 _ . -"];
+            errors[prefix + "id"] = ["Device ids are 1-64 characters of A-Z a-z 0-9 _ . - (not . or ..)"];
         }
 
         if (string.IsNullOrWhiteSpace(request.Kind) || !kinds.Contains(request.Kind))
@@ -59,6 +63,19 @@ public static partial class DeviceValidation
             errors[prefix + "attributes"] = ["at most 100 attributes"];
         }
 
+        var attributes = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.Attributes ?? [])
+        {
+            if (AttributeText(value) is { } text)
+            {
+                attributes[name] = text;
+            }
+            else
+            {
+                errors[$"{prefix}attributes.{name}"] = [$"expected a string, a number or true/false, not {value.ValueKind.ToString().ToLowerInvariant()}"];
+            }
+        }
+
         if (errors.Count > 0)
         {
             return null;
@@ -66,7 +83,18 @@ public static partial class DeviceValidation
 
         return new DeviceRegistration(
             request.Kind!, request.Name, request.Lat, request.Lon, string.IsNullOrEmpty(request.Code) ? null : request.Code,
-            (request.Attributes ?? []).ToImmutableDictionary(StringComparer.Ordinal),
+            attributes.ToImmutable(),
             request.Secret is null ? null : DeviceSecrets.Hash(request.Secret));
     }
+
+    // Attributes are text to the rules (device.* and threshold overrides parse what they need), so a number or a
+    // boolean is kept as JSON wrote it: {"threshold.waterlog-depth.red": 12} and {"...": "12"} mean the same.
+    private static string? AttributeText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
 }

@@ -74,13 +74,13 @@ internal static class Open311Writer
                 xml.WriteStartElement(element);
                 foreach (var (name, value) in item)
                 {
-                    xml.WriteElementString(name, value switch
+                    xml.WriteElementString(name, XmlSafe(value switch
                     {
                         null => "",
                         bool b => b ? "true" : "false",
                         double d => d.ToString("R", CultureInfo.InvariantCulture),
                         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-                    });
+                    }));
                 }
 
                 xml.WriteEndElement();
@@ -92,5 +92,39 @@ internal static class Open311Writer
 
         // StringBuilder output declares utf-16; the body is sent as UTF-8.
         return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// XML 1.0 cannot carry most control characters, even escaped; one in a case title made the whole list fail.
+    /// Each is replaced by U+FFFD (what a decoder shows for an unreadable character), the rest of the text kept.
+    /// </summary>
+    public static string XmlSafe(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        StringBuilder? safe = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (pair || XmlConvert.IsXmlChar(c))
+            {
+                safe?.Append(c);
+                if (pair)
+                {
+                    safe?.Append(text[++i]);
+                }
+
+                continue;
+            }
+
+            safe ??= new StringBuilder(text, 0, i, text.Length);
+            safe.Append('\uFFFD');
+        }
+
+        return safe?.ToString() ?? text;
     }
 }

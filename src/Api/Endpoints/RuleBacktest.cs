@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using CityOps.Grains;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
@@ -12,28 +14,156 @@ namespace CityOps.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/v1/rules/backtest</c>: the cases a rule set would have raised from the telemetry stored in InfluxDB, or uploaded (CSV or line
-/// protocol), replayed through the same compiled evaluator as live ingestion. Form fields (multipart/form-data or
-/// urlencoded): <c>data</c> (file or text; without it, InfluxDB with from and to), <c>rules</c> (YAML file or text; default the rules in force),
+/// protocol), replayed through the same compiled evaluator as live ingestion. A JSON body (<see cref="BacktestRequest"/>) or form
+/// fields (multipart/form-data or urlencoded) of the same names: <c>data</c> (file or text; without it, InfluxDB with from and to),
+/// <c>rules</c> (YAML file or text; default the rules in force),
 /// <c>format</c> (<c>csv</c> | <c>lp</c>; default by file name or content), <c>from</c>, <c>to</c> (RFC 3339),
 /// <c>device</c> (ids, comma-separated), <c>kind</c>; the last four may also come in the query string.
 /// </summary>
-public static class RuleBacktest
+public static partial class RuleBacktest
 {
     private const int ProfilePage = 5000;
     private const int MaxStoredReadings = 5_000_000;
 
+    /// <summary>The longest range replayed from InfluxDB in one request (a year and a day, for a year-on-year look).</summary>
+    public static readonly TimeSpan MaxStoredRange = TimeSpan.FromDays(366);
+
+    // InfluxDB stores int64 nanoseconds since 1970: 1677-09-21 to 2262-04-11; a day's margin each side.
+    private static readonly DateTimeOffset EarliestStorable = new(1677, 9, 22, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestStorable = new(2262, 4, 10, 0, 0, 0, TimeSpan.Zero);
+
     public static RouteGroupBuilder MapRuleBacktest(this RouteGroupBuilder group)
     {
-        group.MapPost("/backtest", async Task<Results<Ok<BacktestView>, ValidationProblem>> (
-            HttpRequest http, RuleCatalog catalog, ZoneMap zones, IDeviceDirectory directory, IOptions<InfluxOptions> influx) =>
+        group.MapPost("/backtest", Backtest)
+            .WithName("BacktestRules")
+            .WithSummary("The cases rules would have raised from stored or uploaded telemetry, compared with the rules in force")
+            .Accepts<BacktestRequest>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+            .DisableAntiforgery();
+        return group;
+    }
+
+    private static async Task<Results<Ok<BacktestView>, ValidationProblem, ProblemHttpResult>> Backtest(
+        HttpRequest http, RuleCatalog catalog, ZoneMap zones, IDeviceDirectory directory, IOptions<InfluxOptions> influx, ILoggerFactory logs)
+    {
+        var request = await ReadRequest(http);
+        if (request is null)
         {
-            if (!http.HasFormContentType)
+            return Problems.Invalid("body", "send JSON (rules, from, to, device, kind, data) or a form with the same fields; data (CSV or line protocol) unless InfluxDB is configured");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var data = request.Data is { Length: > 0 } ? request.Data : null;
+        var fromInflux = data is null && !string.IsNullOrEmpty(influx.Value.Url);
+        if (data is null && !fromInflux)
+        {
+            errors["data"] = ["data is required when InfluxDB is not configured (CityOps:Influx:Url): a CSV (time,device,kind,metrics...) or line-protocol file"];
+        }
+
+        var from = Time(request.From, "from", errors);
+        var to = Time(request.To, "to", errors);
+        if (fromInflux && (from is null || to is null) && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
+        {
+            errors["from"] = ["a backtest over the telemetry stored in InfluxDB needs from and to (RFC 3339)"];
+        }
+
+        CheckRange(from, to, fromInflux, errors);
+        var kind = request.Kind is { Length: > 0 } ? request.Kind : null;
+        if (kind is not null && !KindCatalog.IsKnownKind(kind))
+        {
+            errors["kind"] = [$"unknown kind '{kind}'; known kinds: {string.Join(", ", KindCatalog.Kinds)}"];
+        }
+
+        var rules = catalog.Current;
+        var yaml = request.Rules is { Length: > 0 } ? request.Rules : null;
+        if (yaml is not null)
+        {
+            var parsed = RuleParser.Parse([new(request.RulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones });
+            RuleProblems.AddTo(errors, parsed.Errors);
+            rules = parsed.RuleSet ?? rules;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors, "Nothing was replayed.");
+        }
+
+        var problems = new List<string>();
+        var devices = request.Device?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var filter = new BacktestFilter(from, to, devices, kind);
+        List<BacktestReading> readings;
+        if (fromInflux)
+        {
+            try
             {
-                return Problems.Invalid("data", "send multipart/form-data or a form with rules (YAML), from, to, device, kind, and a data file (CSV or line protocol) unless InfluxDB is configured");
+                readings = await StoredAsync(influx.Value, filter, http.HttpContext.RequestAborted);
+            }
+            catch (TooManyReadingsException e)
+            {
+                return Problems.Invalid("from", e.Message);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !http.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                // InfluxDB's own words stay in the log: they describe its internals, not what the client can change.
+                LogStoredFailed(logs.CreateLogger(typeof(RuleBacktest).FullName!), e);
+                return TypedResults.Problem(
+                    title: "The stored telemetry could not be read",
+                    detail: "InfluxDB did not answer the query; the failure was logged on the server. Try again, or narrow the range.",
+                    statusCode: StatusCodes.Status502BadGateway);
+            }
+        }
+        else
+        {
+            var format = request.Format switch
+            {
+                "csv" => TelemetryFormat.Csv,
+                "lp" or "line" or "line-protocol" => TelemetryFormat.LineProtocol,
+                _ => TelemetryFile.Detect(data!, request.DataName),
+            };
+            readings = TelemetryFile.Parse(data!, format, problems);
+        }
+
+        var profiles = await ProfilesAsync(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
+        var result = Backtester.Run(rules, readings, filter, zones, id => profiles.GetValueOrDefault(id));
+        ComparisonView? comparison = null;
+        if (yaml is not null)
+        {
+            // The same readings through the rules in force: what the candidate would change.
+            var inForce = Backtester.Run(catalog.Current, readings, filter, zones, id => profiles.GetValueOrDefault(id));
+            var diff = BacktestComparison.Of(inForce.Cases, result.Cases);
+            comparison = new ComparisonView(
+                catalog.Current.Version, [.. diff.Added.Select(View)], [.. diff.Removed.Select(View)],
+                [.. diff.Changed.Select(c => new ChangedCaseView(View(c.InForce), View(c.Candidate)))], diff.Unchanged);
+        }
+
+        return TypedResults.Ok(new BacktestView(
+            rules.Rules.Length, rules.Version, fromInflux ? "influxdb" : "upload", result.Readings, result.Devices,
+            [.. result.Cases.Select(View)], comparison, [.. problems, .. result.Problems]));
+    }
+
+    /// <summary>
+    /// The request from a JSON body or a form (files or text), fields missing there taken from the query string; null
+    /// when the body is neither. JSON that does not parse is refused like any other body (field, position).
+    /// </summary>
+    private static async Task<BacktestRequest?> ReadRequest(HttpRequest http)
+    {
+        string? Query(string name) => http.Query[name].ToString() is { Length: > 0 } value ? value : null;
+        BacktestRequest? request;
+        if (http.HasJsonContentType())
+        {
+            try
+            {
+                request = await http.ReadFromJsonAsync<BacktestRequest>(CityOpsJson.Options, http.HttpContext.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                throw new BadHttpRequestException("The backtest request is not valid JSON.", StatusCodes.Status400BadRequest, e);
             }
 
+            request ??= new BacktestRequest();
+        }
+        else if (http.HasFormContentType)
+        {
             var form = await http.ReadFormAsync(http.HttpContext.RequestAborted);
-            string? Field(string name) => form[name].ToString() is { Length: > 0 } value ? value : http.Query[name].ToString() is { Length: > 0 } query ? query : null;
             async Task<(string? Text, string? Name)> Text(string name)
             {
                 if (form.Files.GetFile(name) is { } file)
@@ -42,92 +172,52 @@ public static class RuleBacktest
                     return (await reader.ReadToEndAsync(http.HttpContext.RequestAborted), file.FileName);
                 }
 
-                return (Field(name), null);
+                return (form[name].ToString() is { Length: > 0 } value ? value : null, null);
             }
 
-            var errors = new Dictionary<string, string[]>();
+            var (rules, rulesName) = await Text("rules");
             var (data, dataName) = await Text("data");
-            var fromInflux = data is null && !string.IsNullOrEmpty(influx.Value.Url);
-            if (data is null && !fromInflux)
+            request = new BacktestRequest(rules, (await Text("from")).Text, (await Text("to")).Text, (await Text("device")).Text, (await Text("kind")).Text, data, (await Text("format")).Text)
             {
-                errors["data"] = ["data is required when InfluxDB is not configured (CityOps:Influx:Url): a CSV (time,device,kind,metrics...) or line-protocol file"];
-            }
+                RulesName = rulesName,
+                DataName = dataName,
+            };
+        }
+        else
+        {
+            return null;
+        }
 
-            var from = Time(Field("from"), "from", errors);
-            var to = Time(Field("to"), "to", errors);
-            if (fromInflux && (from is null || to is null))
+        return request with
+        {
+            From = request.From ?? Query("from"),
+            To = request.To ?? Query("to"),
+            Device = request.Device ?? Query("device"),
+            Kind = request.Kind ?? Query("kind"),
+            Format = request.Format ?? Query("format"),
+        };
+    }
+
+    // A range the telemetry store can answer: in order, inside what InfluxDB can hold (int64 nanoseconds since 1970),
+    // and for a replay of stored telemetry at most MaxStoredRange long, so the answer is a clear 400, never InfluxDB's.
+    private static void CheckRange(DateTimeOffset? from, DateTimeOffset? to, bool stored, Dictionary<string, string[]> errors)
+    {
+        foreach (var (name, at) in new[] { ("from", from), ("to", to) })
+        {
+            if (at is { } t && (t < EarliestStorable || t > LatestStorable))
             {
-                errors["from"] = ["a backtest over the telemetry stored in InfluxDB needs from and to (RFC 3339)"];
+                errors[name] = [$"{name} must be between {EarliestStorable:yyyy-MM-dd} and {LatestStorable:yyyy-MM-dd} (the times telemetry can be stored at)"];
             }
-            var kind = Field("kind");
-            if (kind is not null && !KindCatalog.IsKnownKind(kind))
-            {
-                errors["kind"] = [$"unknown kind '{kind}'; known kinds: {string.Join(", ", KindCatalog.Kinds)}"];
-            }
+        }
 
-            var rules = catalog.Current;
-            var (yaml, rulesName) = await Text("rules");
-            if (yaml is not null)
-            {
-                var parsed = RuleParser.Parse([new(rulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones });
-                foreach (var error in parsed.Errors)
-                {
-                    errors[$"{error.File}:{error.Line}:{error.Column} {error.Field}"] = [error.Message];
-                }
-
-                rules = parsed.RuleSet ?? rules;
-            }
-
-            if (errors.Count > 0)
-            {
-                return Problems.Invalid(errors, "Nothing was replayed.");
-            }
-
-            var problems = new List<string>();
-            var devices = Field("device")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-            var filter = new BacktestFilter(from, to, devices, kind);
-            List<BacktestReading> readings;
-            if (fromInflux)
-            {
-                try
-                {
-                    readings = await StoredAsync(influx.Value, filter, http.HttpContext.RequestAborted);
-                }
-                catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !http.HttpContext.RequestAborted.IsCancellationRequested)
-                {
-                    return Problems.Invalid("data", "reading the stored telemetry failed: " + e.Message);
-                }
-            }
-            else
-            {
-                var format = Field("format") switch
-                {
-                    "csv" => TelemetryFormat.Csv,
-                    "lp" or "line" or "line-protocol" => TelemetryFormat.LineProtocol,
-                    _ => TelemetryFile.Detect(data!, dataName),
-                };
-                readings = TelemetryFile.Parse(data!, format, problems);
-            }
-
-            var profiles = await ProfilesAsync(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
-            var result = Backtester.Run(rules, readings, filter, zones, id => profiles.GetValueOrDefault(id));
-            ComparisonView? comparison = null;
-            if (yaml is not null)
-            {
-                // The same readings through the rules in force: what the candidate would change.
-                var inForce = Backtester.Run(catalog.Current, readings, filter, zones, id => profiles.GetValueOrDefault(id));
-                var diff = BacktestComparison.Of(inForce.Cases, result.Cases);
-                comparison = new ComparisonView(
-                    catalog.Current.Version, [.. diff.Added.Select(View)], [.. diff.Removed.Select(View)],
-                    [.. diff.Changed.Select(c => new ChangedCaseView(View(c.InForce), View(c.Candidate)))], diff.Unchanged);
-            }
-
-            return TypedResults.Ok(new BacktestView(
-                rules.Rules.Length, rules.Version, fromInflux ? "influxdb" : "upload", result.Readings, result.Devices,
-                [.. result.Cases.Select(View)], comparison, [.. problems, .. result.Problems]));
-        }).DisableAntiforgery();
-
-        return group;
+        if (from is { } f && to is { } t2 && f >= t2)
+        {
+            errors["to"] = [$"to ({t2:O}) must be after from ({f:O})"];
+        }
+        else if (stored && from is { } sf && to is { } st && st - sf > MaxStoredRange && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
+        {
+            errors["to"] = [$"a backtest over stored telemetry covers at most {MaxStoredRange.TotalDays:0} days; this range is {(st - sf).TotalDays:N0} days"];
+        }
     }
 
     private static BacktestCaseView View(BacktestCase c) => new(
@@ -145,7 +235,7 @@ public static class RuleBacktest
             {
                 if (readings.Count == MaxStoredReadings)
                 {
-                    throw new InvalidOperationException($"more than {MaxStoredReadings:N0} readings in the range: narrow it by time, kind or device");
+                    throw new TooManyReadingsException($"more than {MaxStoredReadings:N0} readings in the range: narrow it by time, kind or device");
                 }
 
                 readings.Add(new BacktestReading(r.DeviceId, r.Kind, r.Timestamp, [.. r.Metrics.Select(m => (m.Name, m.Value))], r.Lat, r.Lon));
@@ -194,6 +284,9 @@ public static class RuleBacktest
 
         return profiles;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backtest: reading the stored telemetry from InfluxDB failed")]
+    private static partial void LogStoredFailed(ILogger logger, Exception exception);
 
     public sealed record BacktestView(
         int Rules, int RuleSetVersion, string Source, int Readings, int Devices, IReadOnlyList<BacktestCaseView> Cases, ComparisonView? Comparison, IReadOnlyList<string> Problems);

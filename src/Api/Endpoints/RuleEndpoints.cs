@@ -46,7 +46,7 @@ public static class RuleEndpoints
 
             if (errors.Count > 0)
             {
-                return Invalid(errors, $"Version {version} no longer passes validation; nothing changed.");
+                return RuleProblems.Invalid(errors, $"Version {version} no longer passes validation; nothing changed.");
             }
 
             var set = catalog.Current;
@@ -59,7 +59,7 @@ public static class RuleEndpoints
             var errors = await catalog.ApplyAsync(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
             if (errors.Count > 0)
             {
-                return Invalid(errors, "Nothing changed: the rule set in force stays.");
+                return RuleProblems.Invalid(errors, "Nothing changed: the rule set in force stays.");
             }
 
             var set = catalog.Current;
@@ -73,7 +73,7 @@ public static class RuleEndpoints
                 new RuleParseOptions { Zones = zones });
             return parsed.Success
                 ? TypedResults.Ok(new ValidationView(true, parsed.RuleSet!.Rules.Length))
-                : Invalid(parsed.Errors, "The rules have errors.");
+                : RuleProblems.Invalid(parsed.Errors, "The rules have errors.");
         }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
         return app;
@@ -111,17 +111,6 @@ public static class RuleEndpoints
         return await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
     }
 
-    // errors: the usual validation-problem map ("file:line:column field" → messages); problems: the same, one object each.
-    private static ValidationProblem Invalid(IEnumerable<RuleError> errors, string detail) =>
-        TypedResults.ValidationProblem(
-            errors.GroupBy(e => $"{e.File}:{e.Line}:{e.Column} {e.Field}").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            detail: detail,
-            title: "The request is invalid",
-            extensions: new Dictionary<string, object?>
-            {
-                ["problems"] = errors.Select(e => new RuleProblemView(e.File, e.Line, e.Column, e.Field, e.Message)).ToList(),
-            });
-
     private static RuleView View(Rule rule) => new(
         rule.Id, rule.Kind, rule.Metric,
         rule.Levels.IsDefaultOrEmpty ? null : rule.Direction == ThresholdDirection.Above ? "above" : "below",
@@ -142,8 +131,6 @@ public static class RuleEndpoints
         int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<string> Files, bool Current, string? Note, RuleDiffView Diff, string Summary);
 
     public sealed record RuleDiffView(IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Changed);
-
-    public sealed record RuleProblemView(string File, int Line, int Column, string Field, string Message);
 
     public sealed record ValidationView(bool Valid, int Rules);
 }

@@ -1,32 +1,32 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Api.Security;
 
 /// <summary><c>CityOps:Auth</c>: API keys. None configured: the API is open, and so answers loopback clients only.</summary>
 public sealed class AuthOptions
 {
+    public const string Section = "CityOps:Auth";
+
     public const int MinimumKeyLength = 16;
 
     public List<ApiKey> ApiKeys { get; set; } = [];
 
-    /// <summary>Checks the keys at start-up: long enough, a known role, no key twice.</summary>
-    public IEnumerable<string> Problems()
+    /// <summary>Checks the keys at start-up: long enough, a known role, no key twice. Key values are never printed.</summary>
+    public static void Check(AuthOptions o, OptionsProblems problems)
     {
-        for (var i = 0; i < ApiKeys.Count; i++)
+        for (var i = 0; i < o.ApiKeys.Count; i++)
         {
-            var k = ApiKeys[i];
-            if (k.Key.Length < MinimumKeyLength)
-            {
-                yield return $"CityOps:Auth:ApiKeys:{i}:Key is shorter than {MinimumKeyLength} characters";
-            }
-
-            if (!Enum.TryParse<Role>(k.Role, ignoreCase: true, out _) || int.TryParse(k.Role, out _))
-            {
-                yield return $"CityOps:Auth:ApiKeys:{i}:Role '{k.Role}' is not viewer, engineer, dispatcher or admin";
-            }
+            var k = o.ApiKeys[i];
+            problems.RequireSecret(k.Key.Length >= MinimumKeyLength, $"ApiKeys:{i}:Key", k.Key, $"must be at least {MinimumKeyLength} characters");
+            problems.Require(
+                Enum.TryParse<Role>(k.Role, ignoreCase: true, out _) && !int.TryParse(k.Role, out _),
+                $"ApiKeys:{i}:Role", k.Role, "must be viewer, engineer, dispatcher or admin");
         }
 
-        if (ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() != ApiKeys.Count)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < o.ApiKeys.Count; i++)
         {
-            yield return "CityOps:Auth:ApiKeys has the same key twice";
+            problems.RequireSecret(seen.Add(o.ApiKeys[i].Key), $"ApiKeys:{i}:Key", o.ApiKeys[i].Key, "is the same key as an earlier one");
         }
     }
 }

@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Api.Security;
 
 /// <summary>
@@ -12,4 +14,12 @@ public sealed class RateLimitOptions
     public int Burst { get; set; } = 200;
 
     public bool Enabled => RequestsPerSecond > 0 && Burst > 0;
+
+    public const string Section = "CityOps:RateLimit";
+
+    public static void Check(RateLimitOptions o, OptionsProblems problems)
+    {
+        problems.Require(o.RequestsPerSecond >= 0, nameof(RequestsPerSecond), o.RequestsPerSecond, "must be 0 (off) or more");
+        problems.Require(o.Burst >= 0, nameof(Burst), o.Burst, "must be 0 (off) or more");
+    }
 }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using CityOps.Api.Audit;
 using Microsoft.AspNetCore.RateLimiting;
+using CityOps.Grains.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Security;
@@ -10,20 +12,17 @@ namespace CityOps.Api.Security;
 /// <summary>Wiring of API keys and request limits.</summary>
 public static partial class SecurityExtensions
 {
-    public static WebApplicationBuilder AddCityOpsSecurity(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCityOpsSecurity(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>()
-            .BindConfiguration("CityOps:Auth")
-            .Validate(o => !o.Problems().Any(), "CityOps:Auth:ApiKeys is invalid")
-            .ValidateOnStart();
-        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration("CityOps:RateLimit");
+        builder.AddValidatedOptions<AuthOptions>(AuthOptions.Section, AuthOptions.Check);
+        builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section, RateLimitOptions.Check);
         builder.Services.AddSingleton(sp => new ApiKeyRing(sp.GetRequiredService<IOptions<AuthOptions>>().Value));
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>, ApiKeyRing>((limiter, limits, keys) => RateLimiting.Configure(limiter, limits.Value, keys));
         builder.Services.AddSingleton<IAuditLog, DbAuditLog>();
         builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += HideFailure);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Services.Configure<KestrelServerOptions>(k => k.AddServerHeader = false);
         return builder;
     }
 
@@ -31,11 +30,6 @@ public static partial class SecurityExtensions
     {
         var options = app.Services.GetRequiredService<IOptions<AuthOptions>>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps.Security");
-        foreach (var problem in options.Value.Problems())
-        {
-            LogKeyProblem(logger, problem);
-        }
-
         if (options.Value.ApiKeys.Count == 0)
         {
             // Said loudly, and again once the addresses are known if any of them is not loopback.
@@ -97,7 +91,4 @@ public static partial class SecurityExtensions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API keys in force: {Count}")]
     private static partial void LogKeys(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "{Problem}")]
-    private static partial void LogKeyProblem(ILogger logger, string problem);
 }

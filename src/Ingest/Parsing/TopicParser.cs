@@ -26,9 +26,12 @@ public sealed class TopicParser
     private readonly int _maxTopicLength;
     private readonly string _kindList;
 
-    /// <summary>A device id as topics carry it: <c>[A-Za-z0-9_.-]{1,64}</c>.</summary>
+    /// <summary>
+    /// A device id as topics carry it: <c>[A-Za-z0-9_.-]{1,64}</c>, except <c>.</c> and <c>..</c>, which a URL path
+    /// cannot name (clients and proxies resolve them as dot-segments), so such a device could never be reached over REST.
+    /// </summary>
     public static bool IsValidDeviceId(ReadOnlySpan<char> deviceId) =>
-        !deviceId.IsEmpty && deviceId.Length <= MaxDeviceIdLength && !deviceId.ContainsAnyExcept(_deviceIdChars);
+        !deviceId.IsEmpty && deviceId.Length <= MaxDeviceIdLength && !deviceId.ContainsAnyExcept(_deviceIdChars) && deviceId is not "." and not "..";
 
     /// <summary>The kinds of the contract: manhole, waterlog, streetlight, vehicle.</summary>
     public static IReadOnlyList<string> DefaultKinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle"];

@@ -54,6 +54,27 @@ public sealed class CityOpsProcess : IAsyncDisposable
 
     public async Task StartAsync(TimeSpan? timeout = null)
     {
+        Launch();
+        await WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>For a start that must fail: waits for the process to end; its exit code, standard output and error apart.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(TimeSpan timeout)
+    {
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        Launch(output, error);
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // drains the redirected streams
+        lock (_log)
+        {
+            return (_process.ExitCode, output.ToString(), error.ToString());
+        }
+    }
+
+    private void Launch(StringBuilder? output = null, StringBuilder? error = null)
+    {
         Directory.CreateDirectory(DataDir);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -76,11 +97,10 @@ public sealed class CityOpsProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         _process = Process.Start(start) ?? throw new InvalidOperationException("CityOps did not start");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, output);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, error);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — what a crash looks like.</summary>
@@ -133,7 +153,7 @@ public sealed class CityOpsProcess : IAsyncDisposable
         Http.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, StringBuilder? stream)
     {
         if (line is null)
         {
@@ -143,6 +163,7 @@ public sealed class CityOpsProcess : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+            stream?.AppendLine(line);
         }
     }
 

@@ -51,12 +51,21 @@ public class TopicParserTests
     [InlineData("city/manhole/MH:001/telemetry")]
     [InlineData("city/manhole/设备/telemetry")]
     [InlineData("city/telemetry")]
+    [InlineData("city/manhole/./telemetry")]
+    [InlineData("city/manhole/../telemetry")]
     public void Malformed_topic_is_bad_topic(string topic)
     {
         Assert.False(_parser.TryParse(topic, out _, out var reason, out var error));
         Assert.Equal(RejectReason.BadTopic, reason);
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
+
+    [Theory]
+    [InlineData("MH-001\n")]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void Device_ids_the_api_cannot_serve_are_not_device_ids(string id) =>
+        Assert.False(TopicParser.IsValidDeviceId(id));
 
     [Fact]
     public void Null_topic_is_bad_topic()

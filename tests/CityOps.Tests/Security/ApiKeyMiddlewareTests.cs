@@ -1,3 +1,4 @@
+using CityOps.Grains.Configuration;
 using System.Net;
 using CityOps.Api.Security;
 using Microsoft.AspNetCore.Http;
@@ -55,8 +56,14 @@ public sealed class ApiKeyMiddlewareTests
     [InlineData("short", "viewer")]
     [InlineData("long-enough-key-0123456789", "superuser")]
     [InlineData("long-enough-key-0123456789", "3")]
-    public void Bad_key_configuration_is_reported(string key, string role) =>
-        Assert.NotEmpty(new AuthOptions { ApiKeys = [new ApiKey { Key = key, Role = role }] }.Problems());
+    public void Bad_key_configuration_is_reported(string key, string role)
+    {
+        var problems = new OptionsProblems(AuthOptions.Section);
+        AuthOptions.Check(new AuthOptions { ApiKeys = [new ApiKey { Key = key, Role = role }] }, problems);
+        var line = Assert.Single(problems.Lines);
+        Assert.StartsWith("CityOps:Auth:ApiKeys:0:", line);
+        Assert.DoesNotContain(key, line);
+    }
 
     [Fact]
     public void Body_limits_are_small_except_for_imports_zones_and_rules()

@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Grains.Cases;
 
 /// <summary><c>CityOps:Cases</c>: how time acts on cases.</summary>
@@ -11,4 +13,13 @@ public sealed class CasesOptions
 
     /// <summary>How often open cases are checked for deadlines and sensor verification.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public const string Section = "CityOps:Cases";
+
+    public static void Check(CasesOptions o, OptionsProblems problems)
+    {
+        problems.Require(o.SensorVerifyAfter >= TimeSpan.Zero, nameof(SensorVerifyAfter), o.SensorVerifyAfter, "must not be negative");
+        problems.Require(o.EventRetention > TimeSpan.Zero, nameof(EventRetention), o.EventRetention, "must be positive");
+        problems.Require(o.SweepInterval > TimeSpan.Zero, nameof(SweepInterval), o.SweepInterval, "must be positive");
+    }
 }

@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Grains.Devices;
 
 /// <summary><c>CityOps:Devices</c>.</summary>
@@ -11,4 +13,12 @@ public sealed class DevicesOptions
 
     /// <summary>How often each silo checks its due devices (offline rules, online flag, liveness to persist).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public const string Section = "CityOps:Devices";
+
+    public static void Check(DevicesOptions o, OptionsProblems problems)
+    {
+        problems.Require(o.DefaultOfflineAfter > TimeSpan.Zero, nameof(DefaultOfflineAfter), o.DefaultOfflineAfter, "must be positive");
+        problems.Require(o.SweepInterval > TimeSpan.Zero, nameof(SweepInterval), o.SweepInterval, "must be positive");
+    }
 }

@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Grains.Dispatch;
 
 /// <summary><c>CityOps:Dispatch</c>: pushing case events to the dispatch system (派遣系统).</summary>
@@ -18,4 +20,15 @@ public sealed class DispatchOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+
+    public const string Section = "CityOps:Dispatch";
+
+    public static void Check(DispatchOptions o, OptionsProblems problems)
+    {
+        problems.Require(!o.Enabled || Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", nameof(WebhookUrl), o.WebhookUrl, "must be an absolute http(s) URL");
+        problems.Require(o.RetryDelay > TimeSpan.Zero, nameof(RetryDelay), o.RetryDelay, "must be positive");
+        problems.Require(o.MaxRetryDelay >= o.RetryDelay, nameof(MaxRetryDelay), o.MaxRetryDelay, "must be at least RetryDelay");
+        problems.Require(o.AttemptsPerRound >= 1, nameof(AttemptsPerRound), o.AttemptsPerRound, "must be at least 1");
+        problems.Require(o.Timeout > TimeSpan.Zero, nameof(Timeout), o.Timeout, "must be positive");
+    }
 }

@@ -1,3 +1,4 @@
+using CityOps.Grains.Configuration;
 using CityOps.Grains.Cases;
 using CityOps.Grains.Cluster;
 using CityOps.Grains.Devices;
@@ -28,16 +29,19 @@ public static class GrainsHostingExtensions
 
     public static IHostApplicationBuilder AddCityOpsGrains(this IHostApplicationBuilder builder)
     {
-        var dataDir = Path.GetFullPath(builder.Configuration["CityOps:DataDir"] ?? "./data");
-        Directory.CreateDirectory(dataDir);
-        var cluster = builder.Configuration.GetSection("CityOps:Cluster").Get<CityOpsClusterOptions>() ?? new CityOpsClusterOptions();
+        builder.AddValidatedOptions<DataOptions>(DataOptions.Section, DataOptions.Check);
+        builder.AddValidatedOptions<RulesOptions>(RulesOptions.Section, RulesOptions.Check);
+        builder.AddValidatedOptions<DevicesOptions>(DevicesOptions.Section, DevicesOptions.Check);
+        builder.AddValidatedOptions<RoutingOptions>(RoutingOptions.Section, RoutingOptions.Check);
+        builder.AddValidatedOptions<CasesOptions>(CasesOptions.Section, CasesOptions.Check);
+        builder.AddValidatedOptions<DispatchOptions>(DispatchOptions.Section, DispatchOptions.Check);
+        builder.AddValidatedOptions<CityOpsClusterOptions>(CityOpsClusterOptions.Section, CityOpsClusterOptions.Check);
 
-        builder.Services.AddOptions<RulesOptions>().BindConfiguration("CityOps:Rules");
-        builder.Services.AddOptions<DevicesOptions>().BindConfiguration("CityOps:Devices");
-        builder.Services.AddOptions<RoutingOptions>().BindConfiguration("CityOps:Routing");
-        builder.Services.AddOptions<CasesOptions>().BindConfiguration("CityOps:Cases");
-        builder.Services.AddOptions<DispatchOptions>().BindConfiguration("CityOps:Dispatch");
-        builder.Services.AddOptions<CityOpsClusterOptions>().BindConfiguration("CityOps:Cluster");
+        // The silo is wired while the host is built, so the folder and the cluster settings are read here through the
+        // same classes; their checks run before start (ValidateOnStart), with every other section's.
+        var dataDir = (builder.Configuration.GetSection(DataOptions.Section).Get<DataOptions>() ?? new DataOptions()).FullPath;
+        var cluster = builder.Configuration.GetSection(CityOpsClusterOptions.Section).Get<CityOpsClusterOptions>() ?? new CityOpsClusterOptions();
+        Directory.CreateDirectory(dataDir);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceSweeper>());
         if (cluster.PostgresConnection is { Length: > 0 } postgres)

@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Grains.Routing;
 
 /// <summary><c>CityOps:Routing</c>: the routing file (units, deadlines, calendar).</summary>
@@ -20,4 +22,9 @@ public sealed class RoutingOptions
         var shipped = System.IO.Path.Combine(AppContext.BaseDirectory, "routing.yaml");
         return !File.Exists(local) && File.Exists(shipped) ? shipped : local;
     }
+
+    public const string Section = "CityOps:Routing";
+
+    public static void Check(RoutingOptions o, OptionsProblems problems) =>
+        problems.Require(o.Path is null || o.Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) < 0, nameof(Path), o.Path, "must be a file path");
 }

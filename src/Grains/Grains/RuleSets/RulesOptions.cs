@@ -1,3 +1,5 @@
+using CityOps.Grains.Configuration;
+
 namespace CityOps.Grains.RuleSets;
 
 /// <summary><c>CityOps:Rules</c>: where engineers keep the rule files.</summary>
@@ -20,4 +22,9 @@ public sealed class RulesOptions
         var shipped = System.IO.Path.Combine(AppContext.BaseDirectory, "rules");
         return !Directory.Exists(local) && Directory.Exists(shipped) ? shipped : local;
     }
+
+    public const string Section = "CityOps:Rules";
+
+    public static void Check(RulesOptions o, OptionsProblems problems) =>
+        problems.Require(o.Path is null || o.Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) < 0, nameof(Path), o.Path, "must be a folder path");
 }
