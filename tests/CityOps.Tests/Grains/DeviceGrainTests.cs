@@ -39,7 +39,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([Depth(device, Now, 2)]);
 
         Assert.Equal((1, 1, 0, 0), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
-        Assert.Equal(2, Assert.Single(result.Points).Reading.Metrics[0].Value);
+        Assert.Equal(new ReadingPlacement(null, null, null, null), Assert.Single(result.Placements));
         var snapshot = await grain.Get();
         Assert.NotNull(snapshot);
         Assert.Equal("waterlog", snapshot.Kind);
@@ -64,7 +64,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         Assert.Equal(30, (await grain.Get())!.Last["depth_cm"]);
 
         // Judged once, but every accepted reading still goes to storage.
-        Assert.Equal(3, first.Points.Length + again.Points.Length + older.Points.Length);
+        Assert.Equal(3, first.Placements.Count(p => p is not null) + again.Placements.Count(p => p is not null) + older.Placements.Count(p => p is not null));
     }
 
     [Fact]
@@ -139,8 +139,8 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
 
         var raised = Assert.Single(await CasesOf(device));
-        var stored = Assert.Single(result.Points);
-        Assert.Equal((35.3, 113.9), (stored.Reading.Lat, stored.Reading.Lon));
+        var stored = Assert.Single(result.Placements);
+        Assert.Equal((35.3, 113.9), (stored!.Lat, stored.Lon));
         Assert.Equal("0102", raised.Code);
         Assert.Equal("污水井盖", raised.Category);
         Assert.Equal("yellow", raised.Severity);
@@ -156,7 +156,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([Depth(device, Now, 80)]);
 
         Assert.Equal((0, 0, 0, 1), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
-        Assert.Empty(result.Points);
+        Assert.Null(Assert.Single(result.Placements));
         Assert.Empty(await CasesOf(device));
     }
 

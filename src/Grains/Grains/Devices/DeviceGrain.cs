@@ -69,7 +69,8 @@ public sealed partial class DeviceGrain(
     {
         int accepted = 0, evaluated = 0, duplicates = 0, refused = 0;
         var directoryChanged = false;
-        var points = ImmutableArray.CreateBuilder<TelemetryPoint>(readings.Length);
+        var placements = ImmutableArray.CreateBuilder<ReadingPlacement?>(readings.Length);
+        ReadingPlacement? placement = null;
         foreach (var reading in readings)
         {
             if (S.Registration is null)
@@ -77,6 +78,7 @@ public sealed partial class DeviceGrain(
                 if (!options.Value.AutoProvision)
                 {
                     refused++;
+                    placements.Add(null);
                     CityOpsMetrics.ReadingsRefused.WithLabels("unregistered").Inc();
                     continue;
                 }
@@ -90,6 +92,7 @@ public sealed partial class DeviceGrain(
             else if (S.Registration.Kind != reading.Kind)
             {
                 refused++;
+                placements.Add(null);
                 CityOpsMetrics.ReadingsRefused.WithLabels("wrong_kind").Inc();
                 LogWrongKind(logger, Id, reading.Kind, S.Registration.Kind);
                 continue;
@@ -123,9 +126,8 @@ public sealed partial class DeviceGrain(
                 directoryChanged |= Locate(force: true);
             }
 
-            // Every accepted reading is stored, redeliveries included (the same point overwrites itself);
-            // fixed devices get their registered position so maps can place them.
-            points.Add(PointFor(reading, judged));
+            // Every accepted reading is stored, redeliveries included (the same point overwrites itself).
+            placements.Add(placement = PlaceFor(reading, judged, placement));
 
             if (!judged)
             {
@@ -169,7 +171,7 @@ public sealed partial class DeviceGrain(
         }
 
         Watch();
-        return new IngestResult(accepted, evaluated, duplicates, refused, points.DrainToImmutable());
+        return new IngestResult(accepted, evaluated, duplicates, refused, placements.MoveToImmutable());
     }
 
     public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
@@ -489,16 +491,20 @@ public sealed partial class DeviceGrain(
         return true;
     }
 
-    // A moving device's point is placed by its own position, so a redelivery lands in the same series.
-    private TelemetryPoint PointFor(Reading reading, bool judged)
+    // Fixed devices lend their position to readings without one, so maps can place them; a moving device's reading is
+    // placed by its own position, so a redelivery lands in the same series. Placed alike, readings share one placement.
+    private ReadingPlacement PlaceFor(Reading reading, bool judged, ReadingPlacement? previous)
     {
-        if (reading.Lat is not { } lat || reading.Lon is not { } lon)
+        var (grid, unit) = (S.Grid, S.Unit);
+        if (!judged && reading.Lat is { } lat && reading.Lon is { } lon)
         {
-            return new TelemetryPoint(S.Lat is null ? reading : reading with { Lat = S.Lat, Lon = S.Lon }, S.Grid, S.Unit);
+            var cell = zones.Current.Locate(lat, lon);
+            (grid, unit) = (cell?.Code, cell?.Unit);
         }
 
-        var cell = judged ? null : zones.Current.Locate(lat, lon);
-        return judged ? new TelemetryPoint(reading, S.Grid, S.Unit) : new TelemetryPoint(reading, cell?.Code, cell?.Unit);
+        return previous is not null && previous.Lat == S.Lat && previous.Lon == S.Lon && previous.Grid == grid && previous.Unit == unit
+            ? previous
+            : new ReadingPlacement(S.Lat, S.Lon, grid, unit);
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
