@@ -157,11 +157,63 @@ public sealed class DeviceJudge
         return true;
     }
 
+    /// <summary>When, heard last at <paramref name="seen"/>, the first offline rule without an active alarm would raise; null: none.</summary>
+    public DateTimeOffset? OfflineDue(DateTimeOffset seen)
+    {
+        DateTimeOffset? due = null;
+        foreach (var rule in Rules)
+        {
+            if (rule.IsOffline && AlarmOf(rule.Id)?.IsActive != true && seen + OfflineWindow(rule)!.Value is var at && (due is null || at < due))
+            {
+                due = at;
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>How long the device counts as online after a reading: its shortest offline window, else <paramref name="otherwise"/>.</summary>
+    public TimeSpan OnlineWindow(TimeSpan otherwise) =>
+        Rules.Where(r => r.IsOffline).Select(r => OfflineWindow(r)!.Value).DefaultIfEmpty(otherwise).Min();
+
     /// <summary>The silence after which offline rule <paramref name="rule"/> raises on this device; null for other rules.</summary>
     public TimeSpan? OfflineWindow(Rule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         return rule.IsOffline ? TuningOf(rule.Id)?.Offline ?? rule.Offline : null;
+    }
+
+    /// <summary>
+    /// After <see cref="UseRules"/> took a new version: what becomes of the alarm of <paramref name="ruleId"/>, judged by
+    /// the rule definition <paramref name="judgedBy"/>. It ends (the note to give its case is returned) when its rule was
+    /// removed, or changed so that the last reading (<paramref name="lastAt"/>, values <paramref name="last"/>) no longer
+    /// raises it; a pending alarm of a changed rule starts over. Null keeps it; <paramref name="changed"/> tells whether
+    /// its state changed (to persist).
+    /// </summary>
+    public string? Revise(string ruleId, string? judgedBy, DateTimeOffset? lastAt, IEnumerable<KeyValuePair<string, double>> last, out bool changed)
+    {
+        changed = false;
+        var current = RuleSet ?? throw new InvalidOperationException("No rules yet.");
+        if (current.Find(ruleId) is not { } rule || rule.Kind != Kind)
+        {
+            return $"rule {ruleId} removed in rule set version {current.Version}";
+        }
+
+        if (judgedBy is null || judgedBy == rule.Definition || AlarmOf(ruleId) is not { } alarm)
+        {
+            return null;
+        }
+
+        changed = true;
+        if (!alarm.IsActive)
+        {
+            alarm.Reset();
+            return null;
+        }
+
+        return rule.IsOffline || lastAt is not { } at || StillHolds(rule, at, last)
+            ? null
+            : $"rule {ruleId} changed in rule set version {current.Version}; the last reading no longer raises it";
     }
 
     /// <summary>

@@ -19,8 +19,11 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
         return intake.Decide(deviceId, rule.Id, device.Grid, device.Lat, device.Lon, at);
     }
 
-    /// <summary>Files the case of <paramref name="alarm"/> (idempotent for one case id).</summary>
-    public Task File(string deviceId, DeviceState device, Rule rule, AlarmState alarm, string caseId, DateTimeOffset at)
+    /// <summary>
+    /// Files the case of <paramref name="alarm"/> (idempotent for one case id), then marks the alarm's record filed.
+    /// The record, with its case id, must be persisted first.
+    /// </summary>
+    public async Task File(string deviceId, DeviceState device, Rule rule, AlarmState alarm, string caseId, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(rule);
@@ -45,7 +48,29 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
             code, rule.Case.RenderTitle(Resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
             device.Lat, device.Lon, device.Grid, device.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,
             rule.IsOffline ? "no reading since " + (device.LastSeen?.ToString("O") ?? "registration") : null);
-        return grains.GetGrain<ICaseGrain>(caseId).File(filing);
+        await grains.GetGrain<ICaseGrain>(caseId).File(filing);
+        device.Alarms[rule.Id].CaseFiled = true;
+    }
+
+    /// <summary>
+    /// Files, after a crash between persisting an alarm and filing its case, every case not confirmed filed. True when
+    /// it filed any (the device state changed).
+    /// </summary>
+    public async Task<bool> Refile(string deviceId, DeviceState device, DeviceJudge judge, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(judge);
+        var filed = false;
+        foreach (var (ruleId, record) in device.Alarms)
+        {
+            if (record.CaseId is { } caseId && !record.CaseFiled && judge.RuleSet?.Find(ruleId) is { } rule && judge.AlarmOf(ruleId) is { } alarm)
+            {
+                await File(deviceId, device, rule, alarm, caseId, record.ActiveSince ?? now);
+                filed = true;
+            }
+        }
+
+        return filed;
     }
 
     /// <summary>A new value or a higher severity of an active alarm, for its case.</summary>

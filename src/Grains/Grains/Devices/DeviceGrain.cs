@@ -127,7 +127,7 @@ public sealed partial class DeviceGrain(
             }
 
             // Every accepted reading is stored, redeliveries included (the same point overwrites itself).
-            placements.Add(placement = PlaceFor(reading, judged, placement));
+            placements.Add(placement = S.Place(reading, judged, zones.Current, placement));
 
             if (!judged)
             {
@@ -283,7 +283,8 @@ public sealed partial class DeviceGrain(
                 var caseId = intake.ReopenCaseId ?? DeviceCaseFiler.NewCaseId(change.At);
                 S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false, rule.Definition);
                 await Persist();
-                await FileCase(rule, alarm, caseId, change.At);
+                await filer.File(Id, S, rule, alarm, caseId, change.At);
+                _dirty = true;
                 return;
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record?.CaseId is { } openCase:
                 await filer.Changed(openCase, change, alarm);
@@ -302,25 +303,10 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    private async Task FileCase(Rule rule, AlarmState alarm, string caseId, DateTimeOffset at)
-    {
-        await filer.File(Id, S, rule, alarm, caseId, at);
-        S.Alarms[rule.Id].CaseFiled = true;
-        _dirty = true;
-    }
-
     // After a crash between persisting an alarm and filing its case, file it now (File is idempotent).
     private async Task RefileUnconfirmedCases()
     {
-        foreach (var (ruleId, record) in S.Alarms)
-        {
-            if (record.CaseId is { } caseId && !record.CaseFiled && _judge?.RuleSet?.Find(ruleId) is { } rule && _judge.AlarmOf(ruleId) is { } alarm)
-            {
-                await FileCase(rule, alarm, caseId, record.ActiveSince ?? time.GetUtcNow());
-            }
-        }
-
-        if (_dirty)
+        if (await filer.Refile(Id, S, Judge, time.GetUtcNow()) || _dirty)
         {
             await Persist();
         }
@@ -340,35 +326,13 @@ public sealed partial class DeviceGrain(
         var previous = judge.RuleSet;
         judge.UseRules(current);
         Tune();
+        judge.MoveTo(S.Lat, S.Lon);
+        DateTimeOffset? lastAt = S.LastEvaluatedMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs);
         foreach (var ruleId in judge.Alarms.Keys.ToList())
         {
             S.Alarms.TryGetValue(ruleId, out var record);
-            var judgedBy = record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition;
-            string? note = null;
-            if (current.Find(ruleId) is not { } rule || rule.Kind != S.Registration.Kind)
-            {
-                note = $"rule {ruleId} removed in rule set version {current.Version}";
-            }
-            else if (judgedBy is not null && judgedBy != rule.Definition && judge.AlarmOf(ruleId) is { } alarm)
-            {
-                if (!alarm.IsActive)
-                {
-                    alarm.Reset();
-                    _dirty = true;
-                    continue;
-                }
-
-                if (!rule.IsOffline && !StillHolds(rule))
-                {
-                    note = $"rule {ruleId} changed in rule set version {current.Version}; the last reading no longer raises it";
-                }
-                else
-                {
-                    _dirty = true;
-                    continue;
-                }
-            }
-
+            var note = judge.Revise(ruleId, record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition, lastAt, S.Last, out var changed);
+            _dirty |= changed;
             if (note is null)
             {
                 continue;
@@ -383,18 +347,6 @@ public sealed partial class DeviceGrain(
             S.Alarms.Remove(ruleId);
             _dirty = true;
         }
-    }
-
-    // Judges the last known values against a changed rule (the alarm itself is untouched).
-    private bool StillHolds(Rule rule)
-    {
-        if (S.LastEvaluatedMs == 0)
-        {
-            return true;
-        }
-
-        Judge.MoveTo(S.Lat, S.Lon);
-        return Judge.StillHolds(rule, DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs), S.Last);
     }
 
     // The device's own thresholds and numeric attributes (DeviceTuning).
@@ -445,94 +397,37 @@ public sealed partial class DeviceGrain(
         var due = DateTimeOffset.MaxValue;
         if (S.LastSeen is { } seen)
         {
-            foreach (var rule in Rules)
+            due = Judge.OfflineDue(seen) ?? due;
+            if (S.Online && seen + OnlineWindow() < due)
             {
-                if (rule.IsOffline && _judge!.AlarmOf(rule.Id)?.IsActive != true)
-                {
-                    due = Min(due, seen + _judge.OfflineWindow(rule)!.Value);
-                }
-            }
-
-            if (S.Online)
-            {
-                due = Min(due, seen + OnlineWindow());
+                due = seen + OnlineWindow();
             }
         }
 
-        if (_softDirty)
+        if (_softDirty && _softPersistedAt + SoftPersistEvery() < due)
         {
-            due = Min(due, _softPersistedAt + SoftPersistEvery());
+            due = _softPersistedAt + SoftPersistEvery();
         }
 
         watch.Set(Id, due);
     }
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
     private bool Locate(bool force)
     {
-        var zoneSet = zones.Current;
-        if (!force && S.ZoneVersion == zoneSet.Version)
-        {
-            return false;
-        }
-
-        S.ZoneVersion = zoneSet.Version;
-        var cell = S.Lat is { } lat && S.Lon is { } lon ? zoneSet.Locate(lat, lon) : null;
-        if (cell?.Code == S.Grid && cell?.Unit == S.Unit)
-        {
-            return false;
-        }
-
-        S.Grid = cell?.Code;
-        S.Unit = cell?.Unit;
-        _dirty = true;
-        return true;
-    }
-
-    // Fixed devices lend their position to readings without one, so maps can place them; a moving device's reading is
-    // placed by its own position, so a redelivery lands in the same series. Placed alike, readings share one placement.
-    private ReadingPlacement PlaceFor(Reading reading, bool judged, ReadingPlacement? previous)
-    {
-        var (grid, unit) = (S.Grid, S.Unit);
-        if (!judged && reading.Lat is { } lat && reading.Lon is { } lon)
-        {
-            var cell = zones.Current.Locate(lat, lon);
-            (grid, unit) = (cell?.Code, cell?.Unit);
-        }
-
-        return previous is not null && previous.Lat == S.Lat && previous.Lon == S.Lon && previous.Grid == grid && previous.Unit == unit
-            ? previous
-            : new ReadingPlacement(S.Lat, S.Lon, grid, unit);
+        var changed = S.Locate(zones.Current, force);
+        _dirty |= changed;
+        return changed;
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
 
-    private TimeSpan OnlineWindow() =>
-        Rules.Where(r => r.IsOffline).Select(r => _judge!.OfflineWindow(r)!.Value).DefaultIfEmpty(options.Value.DefaultOfflineAfter).Min();
+    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(options.Value.DefaultOfflineAfter) ?? options.Value.DefaultOfflineAfter;
 
     private async Task Persist()
     {
-        if (_judge is { } judge)
+        if (_judge is not null)
         {
-            foreach (var (ruleId, alarm) in judge.Alarms)
-            {
-                S.Alarms.TryGetValue(ruleId, out var existing);
-                if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
-                {
-                    // Back to idle (a pending alarm that did not last): nothing to keep, here or on disk.
-                    S.Alarms.Remove(ruleId);
-                    if (alarm.Matches == 0)
-                    {
-                        judge.Forget(ruleId);
-                    }
-
-                    continue;
-                }
-
-                S.Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false, judge.RuleSet?.Find(ruleId)?.Definition);
-            }
+            S.KeepAlarms(_judge);
         }
 
         await state.WriteStateAsync();
@@ -540,16 +435,5 @@ public sealed partial class DeviceGrain(
         _softPersistedAt = time.GetUtcNow();
     }
 
-    private DeviceSnapshot Snapshot()
-    {
-        var registration = S.Registration!;
-        var alarms = S.Alarms
-            .Where(a => a.Value.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
-            .Select(a => new ActiveAlarm(a.Key, SeverityNames.ToName(a.Value.Severity), a.Value.ActiveSince ?? default, a.Value.LastValue, a.Value.Peak, a.Value.CaseId))
-            .ToImmutableArray();
-        return new DeviceSnapshot(
-            Id, registration.Kind, registration.Name, S.Lat ?? registration.Lat, S.Lon ?? registration.Lon, registration.Code,
-            registration.Attributes, S.Grid, S.Unit, IsOnline(time.GetUtcNow()), S.LastSeen,
-            S.Last.ToImmutableDictionary(StringComparer.Ordinal), alarms, S.AutoProvisioned, registration.SecretHash is not null);
-    }
+    private DeviceSnapshot Snapshot() => S.Snapshot(Id, IsOnline(time.GetUtcNow()));
 }
