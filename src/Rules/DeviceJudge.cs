@@ -86,6 +86,29 @@ public sealed class DeviceJudge
     public void Remember() => _context.History.Add(_context.At, _context.Values);
 
     /// <summary>
+    /// Whether a reading stamped <paramref name="timestampMs"/> (with <paramref name="seq"/>) is judged after the newest
+    /// one judged (<paramref name="lastMs"/>, <paramref name="lastSeq"/>). Newer is judged; older is late; as new is judged
+    /// unless it repeats the last one's <c>seq</c> (readings without <c>seq</c>, e.g. a gateway batch stamped on receipt,
+    /// are never taken for redeliveries of each other). A reading more than <paramref name="tolerance"/> ahead of
+    /// <paramref name="nowMs"/> is not judged at all: judged, its stamp would become the mark every later reading must
+    /// pass, and the device's true readings would go unjudged until that time came.
+    /// </summary>
+    public static ReadingOrder Order(long timestampMs, long? seq, long lastMs, long? lastSeq, long nowMs, TimeSpan tolerance)
+    {
+        if (timestampMs - nowMs > (long)tolerance.TotalMilliseconds)
+        {
+            return ReadingOrder.Ahead;
+        }
+
+        if (timestampMs != lastMs)
+        {
+            return timestampMs > lastMs ? ReadingOrder.Next : ReadingOrder.Late;
+        }
+
+        return seq is not null && seq == lastSeq ? ReadingOrder.Redelivered : ReadingOrder.Next;
+    }
+
+    /// <summary>
     /// A reading arrived: an offline alarm of rule <paramref name="index"/> clears. False when nothing is to be done
     /// (not an offline rule, or no alarm).
     /// </summary>

@@ -12,4 +12,7 @@ public sealed partial class DeviceGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} sent a {Kind} reading but is registered as {Registered}; refused")]
     private static partial void LogWrongKind(ILogger logger, string deviceId, string kind, string registered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId}: reading stamped {Timestamp:O} is too far ahead of this node's clock (CityOps:Devices:FutureTolerance); stored, not judged")]
+    private static partial void LogAhead(ILogger logger, string deviceId, DateTimeOffset timestamp);
 }

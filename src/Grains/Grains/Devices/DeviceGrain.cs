@@ -33,6 +33,7 @@ public sealed partial class DeviceGrain(
     private DeviceJudge? _judge; // made when the device's kind is known
     private bool _dirty;
     private bool _softDirty;
+    private bool _warnedAhead; // once per activation: a device stamping ahead would flood the log otherwise
     private DateTimeOffset _softPersistedAt;
 
     private DeviceState S => state.State;
@@ -67,34 +68,15 @@ public sealed partial class DeviceGrain(
 
     public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
     {
-        int accepted = 0, evaluated = 0, duplicates = 0, refused = 0;
+        int accepted = 0, evaluated = 0, duplicates = 0, ahead = 0;
         var directoryChanged = false;
         var placements = ImmutableArray.CreateBuilder<ReadingPlacement?>(readings.Length);
         ReadingPlacement? placement = null;
         foreach (var reading in readings)
         {
-            if (S.Registration is null)
+            if (!Admit(reading, ref directoryChanged))
             {
-                if (!options.Value.AutoProvision)
-                {
-                    refused++;
-                    placements.Add(null);
-                    CityOpsMetrics.ReadingsRefused.WithLabels("unregistered").Inc();
-                    continue;
-                }
-
-                S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
-                S.AutoProvisioned = true;
-                _dirty = directoryChanged = true;
-                await SyncRules();
-                LogAutoProvisioned(logger, Id, reading.Kind);
-            }
-            else if (S.Registration.Kind != reading.Kind)
-            {
-                refused++;
                 placements.Add(null);
-                CityOpsMetrics.ReadingsRefused.WithLabels("wrong_kind").Inc();
-                LogWrongKind(logger, Id, reading.Kind, S.Registration.Kind);
                 continue;
             }
 
@@ -102,43 +84,39 @@ public sealed partial class DeviceGrain(
             await SyncRules();
             var judge = Judge;
             var ruleList = judge.Rules;
-            S.LastSeen = time.GetUtcNow();
+            var now = time.GetUtcNow();
+            S.LastSeen = now;
             _softDirty = true;
-            if (!S.Online)
-            {
-                S.Online = true;
-                directoryChanged = true;
-            }
-
+            directoryChanged |= !S.Online;
+            S.Online = true;
+            var order = DeviceJudge.Order(reading.TimestampMs, reading.Seq, S.LastEvaluatedMs, S.LastSeq, now.ToUnixTimeMilliseconds(), options.Value.FutureTolerance);
             for (var i = 0; i < ruleList.Length; i++)
             {
-                if (judge.Arrived(i, reading.Timestamp, out var change, out var alarm))
+                if (judge.Arrived(i, order == ReadingOrder.Ahead ? now : reading.Timestamp, out var change, out var alarm))
                 {
                     await Handle(ruleList[i], change, alarm);
                 }
             }
 
-            var judged = reading.TimestampMs > S.LastEvaluatedMs || (reading.TimestampMs == S.LastEvaluatedMs && reading.Seq is not null && reading.Seq != S.LastSeq);
+            var judged = order == ReadingOrder.Next;
             if (judged && reading.Lat is { } lat && reading.Lon is { } lon)
             {
-                S.Lat = lat;
-                S.Lon = lon;
+                (S.Lat, S.Lon) = (lat, lon);
                 directoryChanged |= Locate(force: true);
             }
 
-            // Every accepted reading is stored, redeliveries included (the same point overwrites itself).
+            // Every accepted reading is stored, those not judged included (a redelivery overwrites its own point).
             placements.Add(placement = S.Place(reading, judged, zones.Current, placement));
-
             if (!judged)
             {
-                // Redelivered or late: kept for storage, never judged twice.
-                duplicates++;
+                duplicates += order is ReadingOrder.Redelivered or ReadingOrder.Late ? 1 : 0;
+                ahead += order == ReadingOrder.Ahead ? 1 : 0;
+                NotJudged(order, reading);
                 continue;
             }
 
             evaluated++;
-            S.LastEvaluatedMs = reading.TimestampMs;
-            S.LastSeq = reading.Seq;
+            (S.LastEvaluatedMs, S.LastSeq) = (reading.TimestampMs, reading.Seq);
             judge.MoveTo(S.Lat, S.Lon);
             judge.Begin(reading.Timestamp);
             foreach (var metric in reading.Metrics)
@@ -171,7 +149,7 @@ public sealed partial class DeviceGrain(
         }
 
         Watch();
-        return new IngestResult(accepted, evaluated, duplicates, refused, placements.MoveToImmutable());
+        return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead);
     }
 
     public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
@@ -252,6 +230,53 @@ public sealed partial class DeviceGrain(
         }
 
         Watch();
+    }
+
+    // An unknown device is registered by its first reading (auto-provisioning); a reading under another kind is refused.
+    private bool Admit(Reading reading, ref bool directoryChanged)
+    {
+        if (S.Registration is null)
+        {
+            if (!options.Value.AutoProvision)
+            {
+                Refused("unregistered");
+                return false;
+            }
+
+            S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
+            S.AutoProvisioned = true;
+            _dirty = directoryChanged = true;
+            LogAutoProvisioned(logger, Id, reading.Kind);
+        }
+        else if (S.Registration.Kind != reading.Kind)
+        {
+            Refused("wrong_kind");
+            LogWrongKind(logger, Id, reading.Kind, S.Registration.Kind);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void Refused(string reason)
+    {
+        CityOpsMetrics.ReadingsRefused.WithLabels(reason).Inc();
+        CityOpsMetrics.ReadingsNotJudged.WithLabels(reason).Inc();
+    }
+
+    private void NotJudged(ReadingOrder order, Reading reading)
+    {
+        CityOpsMetrics.ReadingsNotJudged.WithLabels(order switch
+        {
+            ReadingOrder.Redelivered => "redelivered",
+            ReadingOrder.Late => "late",
+            _ => "future",
+        }).Inc();
+        if (order == ReadingOrder.Ahead && !_warnedAhead)
+        {
+            _warnedAhead = true;
+            LogAhead(logger, Id, reading.Timestamp);
+        }
     }
 
     // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
