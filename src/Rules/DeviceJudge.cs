@@ -26,6 +26,21 @@ public sealed class DeviceJudge
         _context = new ReadingContext(kind) { Zones = zones };
     }
 
+    /// <summary>
+    /// A judge for <paramref name="kind"/>. It takes over the alarms of <paramref name="previous"/> (the judge of a device
+    /// whose kind changed), so that the rule revision that follows can end them on their cases.
+    /// </summary>
+    public static DeviceJudge ForKind(string kind, IZoneLookup zones, DeviceJudge? previous = null)
+    {
+        var judge = new DeviceJudge(kind, zones);
+        foreach (var (ruleId, alarm) in previous?.Alarms ?? ImmutableDictionary<string, AlarmState>.Empty)
+        {
+            judge.Restore(ruleId, alarm);
+        }
+
+        return judge;
+    }
+
     public string Kind => _context.Kind;
 
     /// <summary>The rules of the device's kind in the rule set last given to <see cref="UseRules"/>.</summary>

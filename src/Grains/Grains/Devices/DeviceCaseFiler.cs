@@ -92,12 +92,39 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
             change.At, SeverityNames.ToName(alarm.Severity), rule.IsOffline ? null : change.Value, Active: false, "alarm cleared", alarm.Peak));
     }
 
-    /// <summary>The alarm ended because its rule was removed or changed (<paramref name="note"/> says which).</summary>
-    public Task Ended(string caseId, AlarmRecord record, string note, DateTimeOffset at)
+    /// <summary>
+    /// After <paramref name="judge"/> took a new rule set (replacing <paramref name="previous"/>): ends each alarm whose rule
+    /// was removed, or changed so that the last reading no longer raises it (<see cref="DeviceJudge.Revise"/>), with a
+    /// note on its case. True when the device state changed.
+    /// </summary>
+    public async Task<bool> Revise(DeviceState device, DeviceJudge judge, RuleSet? previous, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        return grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-            at, SeverityNames.ToName(record.Severity), null, Active: false, note, null));
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(judge);
+        var dirty = false;
+        DateTimeOffset? lastAt = device.LastEvaluatedMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(device.LastEvaluatedMs);
+        foreach (var ruleId in judge.Alarms.Keys.ToList())
+        {
+            device.Alarms.TryGetValue(ruleId, out var record);
+            var note = judge.Revise(ruleId, record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition, lastAt, device.Last, out var changed);
+            dirty |= changed;
+            if (note is null)
+            {
+                continue;
+            }
+
+            if (record?.CaseId is { } caseId && record.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
+            {
+                await grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
+                    now, SeverityNames.ToName(record.Severity), null, Active: false, note, null));
+            }
+
+            judge.Forget(ruleId);
+            device.Alarms.Remove(ruleId);
+            dirty = true;
+        }
+
+        return dirty;
     }
 
     public static string NewCaseId(DateTimeOffset at) =>

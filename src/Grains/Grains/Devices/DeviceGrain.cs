@@ -352,26 +352,7 @@ public sealed partial class DeviceGrain(
         judge.UseRules(current);
         Tune();
         judge.MoveTo(S.Lat, S.Lon);
-        DateTimeOffset? lastAt = S.LastEvaluatedMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(S.LastEvaluatedMs);
-        foreach (var ruleId in judge.Alarms.Keys.ToList())
-        {
-            S.Alarms.TryGetValue(ruleId, out var record);
-            var note = judge.Revise(ruleId, record?.RuleDefinition ?? previous?.Find(ruleId)?.Definition, lastAt, S.Last, out var changed);
-            _dirty |= changed;
-            if (note is null)
-            {
-                continue;
-            }
-
-            if (record?.CaseId is { } caseId && record.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
-            {
-                await filer.Ended(caseId, record, note, time.GetUtcNow());
-            }
-
-            judge.Forget(ruleId);
-            S.Alarms.Remove(ruleId);
-            _dirty = true;
-        }
+        _dirty |= await filer.Revise(S, judge, previous, time.GetUtcNow());
     }
 
     // The device's own thresholds and numeric attributes (DeviceTuning).
@@ -390,25 +371,8 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    // One judge per device and kind; a new kind starts a judge that keeps the alarms, so SyncRules can end them.
-    private DeviceJudge Judge
-    {
-        get
-        {
-            var kind = S.Registration!.Kind;
-            if (_judge is null || _judge.Kind != kind)
-            {
-                var previous = _judge;
-                _judge = new DeviceJudge(kind, zones);
-                foreach (var (ruleId, alarm) in previous?.Alarms ?? ImmutableDictionary<string, AlarmState>.Empty)
-                {
-                    _judge.Restore(ruleId, alarm);
-                }
-            }
-
-            return _judge;
-        }
-    }
+    // One judge per device and kind.
+    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(S.Registration!.Kind, zones, _judge);
 
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending,
     // the online flag turning, liveness waiting to be persisted.
