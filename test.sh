@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole CityOps test suite: unit tests, grains on an Orleans test cluster, and
-# integration tests against a real mosquitto and real CityOps processes on loopback.
+# Runs the whole CityOps test suite in two tiers: tests/CityOps.Tests (unit tests, grains on an Orleans
+# test cluster; no server needed) and tests/CityOps.IntegrationTests (real mosquitto, influxd, PostgreSQL
+# and CityOps processes on loopback, and the console in Debian's chromium).
 # Installs what the tests need (Debian packages) when it is missing; the tests themselves
 # start every server on a free loopback port with its data in a temp folder, and stop it.
 # Ends with one line: "N passed, N failed[, N skipped]".
@@ -11,6 +12,11 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto mosquitto-clients)
 command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || need+=(influxdb)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+# The console's browser tests drive Debian's chromium (never a browser Playwright downloads); a CJK font so
+# the Chinese console is legible in their screenshots.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (Debian packages) ..."
   sudo_cmd=""
@@ -28,10 +34,13 @@ if ! dotnet build CityOps.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# Two tiers: the fast one needs no server; the integration one starts real servers and CityOps processes.
 status=0
-dotnet test tests/CityOps.Tests/CityOps.Tests.csproj -c Release --no-build -nologo \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@" || status=$?
+for tier in CityOps.Tests CityOps.IntegrationTests; do
+  dotnet test "tests/$tier/$tier.csproj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$tier.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" "$@" || status=$?
+done
 
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

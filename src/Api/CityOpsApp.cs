@@ -3,6 +3,7 @@ using CityOps.Api.Demo;
 using CityOps.Api.Dispatch;
 using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
+using CityOps.Api.OperatorConsole;
 using CityOps.Api.Security;
 using CityOps.Grains;
 using CityOps.Grains.Hosting;
@@ -85,6 +86,7 @@ public static partial class CityOpsApp
     public static WebApplication UseCityOpsPipeline(this WebApplication app)
     {
         app.UseCityOpsSecurityHeaders();
+        app.UseCityOpsConsole();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCityOpsSecurity();

@@ -4,7 +4,7 @@ namespace CityOps.Api.Audit;
 
 /// <summary>
 /// The audit log of API writes, kept with the node's data. Small on purpose, so another store
-/// (PostgreSQL, for a cluster) can implement it beside <see cref="SqliteAuditLog"/>.
+/// (a central one, for a cluster) can implement it beside <see cref="DbAuditLog"/>.
 /// </summary>
 public interface IAuditLog
 {
@@ -12,5 +12,5 @@ public interface IAuditLog
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
     /// <summary>Entries matching the query, newest first.</summary>
-    Page<AuditEntry> Query(AuditQuery query);
+    Task<Page<AuditEntry>> QueryAsync(AuditQuery query);
 }

@@ -56,7 +56,7 @@ public sealed partial class DemoCity(
 
     private async Task<CityModel> LoadAsync(string folder, CancellationToken cancellationToken)
     {
-        var problems = zones.Replace(await File.ReadAllTextAsync(Path.Combine(folder, "zones.geojson"), cancellationToken).ConfigureAwait(false));
+        var problems = await zones.ReplaceAsync(await File.ReadAllTextAsync(Path.Combine(folder, "zones.geojson"), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (problems.Count > 0)
         {
             throw new InvalidDataException($"zones.geojson: {string.Join("; ", problems)}");

@@ -85,7 +85,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
         var signals = _events.SubscribeLog(stoppingToken);
         await _lease.WaitUntilHeldAsync(stoppingToken);
-        LogStarted(_logger, _options.WebhookUrl!, _outbox.PendingCount());
+        LogStarted(_logger, _options.WebhookUrl!, await _outbox.PendingCountAsync());
         while (!stoppingToken.IsCancellationRequested)
         {
             if (!_lease.IsHeld)
@@ -133,8 +133,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         while (true)
         {
-            var pending = _outbox.Pending(200);
-            CityOpsMetrics.WebhookPending.Set(_outbox.PendingCount());
+            var pending = await _outbox.PendingAsync(200);
+            CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
             if (pending.Count == 0)
             {
                 _failedRounds = 0;
@@ -181,7 +181,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                         _failedRounds++;
                         var delay = Backoff(_failedRounds);
                         await _outbox.RetryLaterAsync(e.Sequence, attempts, _time.GetUtcNow() + delay, detail);
-                        CityOpsMetrics.WebhookPending.Set(_outbox.PendingCount());
+                        CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
                         LogRetryLater(_logger, e.Sequence, e.CaseId, attempts, detail, delay);
                         return delay;
                 }
@@ -189,7 +189,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
             if (!progressed)
             {
-                CityOpsMetrics.WebhookPending.Set(_outbox.PendingCount());
+                CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
                 return earliest is { } next ? Max(next - now, TimeSpan.FromMilliseconds(50)) : TimeSpan.FromSeconds(1);
             }
         }

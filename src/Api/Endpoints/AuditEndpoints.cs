@@ -9,7 +9,7 @@ public static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/audit").WithTags("Audit").MapGet("/", Results<Ok<Page<AuditEntry>>, ValidationProblem> (
+        app.MapGroup("/api/v1/audit").WithTags("Audit").MapGet("/", async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> (
             IAuditLog log, DateTimeOffset? from, DateTimeOffset? to, string? actor, int? page, int? pageSize) =>
         {
             if (page is < 1 || pageSize is < 1 or > 1000)
@@ -22,7 +22,7 @@ public static class AuditEndpoints
                 return Problems.Invalid("from", "from must be before to");
             }
 
-            return TypedResults.Ok(log.Query(new AuditQuery(from, to, string.IsNullOrEmpty(actor) ? null : actor, page ?? 1, pageSize ?? 100)));
+            return TypedResults.Ok(await log.QueryAsync(new AuditQuery(from, to, string.IsNullOrEmpty(actor) ? null : actor, page ?? 1, pageSize ?? 100)));
         }).WithSummary("Every write request: who (API key name), method, path, resource id, status, when; newest first");
         return app;
     }

@@ -16,7 +16,7 @@ public static class CaseEndpoints
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
 
-        group.MapGet("/", Results<Ok<Page<CaseSnapshot>>, ValidationProblem> (
+        group.MapGet("/", async Task<Results<Ok<Page<CaseSnapshot>>, ValidationProblem>> (
             ICaseStore store, string? status, string? code, string? unit, string? grid, string? deviceId,
             DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize) =>
         {
@@ -30,7 +30,7 @@ public static class CaseEndpoints
                 return Problems.Invalid("page", "page starts at 1; pageSize is 1-500");
             }
 
-            return TypedResults.Ok(store.Query(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
+            return TypedResults.Ok(await store.QueryAsync(new CaseQuery(status, code, unit, grid, deviceId, from, to, page ?? 1, pageSize ?? 50)));
         });
 
         group.MapGet("/stream", CaseStream.Handle)

@@ -25,7 +25,7 @@ internal static class CaseStream
         }
         else
         {
-            after = lastEventId ?? store.LastSequence();
+            after = lastEventId ?? await store.LastSequenceAsync();
         }
 
         // Subscribe before reading the log, so nothing announced in between is missed (the log is re-read on every signal).
@@ -44,7 +44,7 @@ internal static class CaseStream
                 IReadOnlyList<StoredCaseEvent> events;
                 do
                 {
-                    events = store.EventsAfter(after, Batch);
+                    events = await store.EventsAfterAsync(after, Batch);
                     if (events.Count > 0)
                     {
                         var text = new StringBuilder();

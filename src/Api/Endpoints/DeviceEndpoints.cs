@@ -50,7 +50,7 @@ public static class DeviceEndpoints
                 ? TypedResults.Ok(device)
                 : Problems.NotFound($"No device '{id}'."));
 
-        group.MapGet("/", Results<Ok<Page<DeviceSnapshot>>, ValidationProblem> (
+        group.MapGet("/", async Task<Results<Ok<Page<DeviceSnapshot>>, ValidationProblem>> (
             IDeviceDirectory directory, string? kind, string? grid, bool? online, int? page, int? pageSize) =>
         {
             if (page is < 1 || pageSize is < 1 or > 1000)
@@ -58,7 +58,7 @@ public static class DeviceEndpoints
                 return Problems.Invalid("page", "page starts at 1; pageSize is 1-1000");
             }
 
-            return TypedResults.Ok(directory.Query(new DeviceQuery(kind, grid, online, page ?? 1, pageSize ?? 100)));
+            return TypedResults.Ok(await directory.QueryAsync(new DeviceQuery(kind, grid, online, page ?? 1, pageSize ?? 100)));
         });
 
         return app;

@@ -10,7 +10,7 @@ public static class KpiEndpoints
 {
     public static IEndpointRouteBuilder MapKpiEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/kpis").WithTags("KPIs").MapGet("/", Results<Ok<KpiReport>, ValidationProblem> (
+        app.MapGroup("/api/v1/kpis").WithTags("KPIs").MapGet("/", async Task<Results<Ok<KpiReport>, ValidationProblem>> (
             ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? unit) =>
         {
             var now = time.GetUtcNow();
@@ -26,7 +26,7 @@ public static class KpiEndpoints
                 return Problems.Invalid("unit", "unit is 1-100 characters");
             }
 
-            return TypedResults.Ok(KpiCalculator.Compute(store.ActiveBetween(start, end), start, end, unit));
+            return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(start, end), start, end, unit));
         });
 
         return app;

@@ -24,7 +24,7 @@ public static class Open311Endpoints
                 ? Open311Writer.Write(format, "services", "service", CaseCodes.All.Select(s => Open311Fields.Service(s.Code, s.Name, s.Group)))
                 : NotFound());
 
-        group.MapGet("/requests.{format}", (
+        group.MapGet("/requests.{format}", async (
             string format, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
             string? service_request_id, string? service_code, string? status, DateTimeOffset? start_date, DateTimeOffset? end_date) =>
         {
@@ -46,7 +46,15 @@ public static class Open311Endpoints
                     return Open311Writer.Error(format, 400, $"at most {MaxRequests} service_request_id values");
                 }
 
-                var found = ids.Select(store.Find).OfType<CaseSnapshot>();
+                var found = new List<CaseSnapshot>();
+                foreach (var id in ids)
+                {
+                    if (await store.FindAsync(id) is { } snapshot)
+                    {
+                        found.Add(snapshot);
+                    }
+                }
+
                 return Open311Writer.Write(format, "service_requests", "request", found.Select(Open311Fields.Of));
             }
 
@@ -63,7 +71,7 @@ public static class Open311Endpoints
             var cases = new List<CaseSnapshot>();
             for (var page = 1; cases.Count < MaxRequests; page++)
             {
-                var batch = store.Query(new CaseQuery(From: start, To: end, Page: page, PageSize: 500));
+                var batch = await store.QueryAsync(new CaseQuery(From: start, To: end, Page: page, PageSize: 500));
                 cases.AddRange(batch.Items.Where(c =>
                     (codes is null || codes.Contains(c.Code))
                     && (statuses is null || statuses.Contains(c.Status == CaseStatus.Closed ? "closed" : "open"))));
@@ -76,9 +84,9 @@ public static class Open311Endpoints
             return Open311Writer.Write(format, "service_requests", "request", cases.Take(MaxRequests).Select(Open311Fields.Of));
         });
 
-        group.MapGet("/requests/{id}.{format}", (string id, string format, ICaseStore store) =>
+        group.MapGet("/requests/{id}.{format}", async (string id, string format, ICaseStore store) =>
             !IsFormat(format) ? NotFound()
-            : store.Find(id) is { } found ? Open311Writer.Write(format, "service_requests", "request", [Open311Fields.Of(found)])
+            : await store.FindAsync(id) is { } found ? Open311Writer.Write(format, "service_requests", "request", [Open311Fields.Of(found)])
             : Open311Writer.Error(format, 404, $"no service request '{id}'"));
 
         return app;

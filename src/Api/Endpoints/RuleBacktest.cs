@@ -109,7 +109,7 @@ public static class RuleBacktest
                 readings = TelemetryFile.Parse(data!, format, problems);
             }
 
-            var profiles = Profiles(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
+            var profiles = await ProfilesAsync(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
             var result = Backtester.Run(rules, readings, filter, zones, id => profiles.GetValueOrDefault(id));
             ComparisonView? comparison = null;
             if (yaml is not null)
@@ -172,14 +172,14 @@ public static class RuleBacktest
     }
 
     // Registered positions, codes and threshold attributes, read from the directory rather than the grains (no activations).
-    private static Dictionary<string, DeviceProfile> Profiles(IDeviceDirectory directory, IEnumerable<string> kinds)
+    private static async Task<Dictionary<string, DeviceProfile>> ProfilesAsync(IDeviceDirectory directory, IEnumerable<string> kinds)
     {
         var profiles = new Dictionary<string, DeviceProfile>(StringComparer.Ordinal);
         foreach (var kind in kinds)
         {
             for (var page = 1; ; page++)
             {
-                var devices = directory.Query(new DeviceQuery(Kind: kind, Page: page, PageSize: ProfilePage));
+                var devices = await directory.QueryAsync(new DeviceQuery(Kind: kind, Page: page, PageSize: ProfilePage));
                 foreach (var d in devices.Items)
                 {
                     profiles[d.Id] = new DeviceProfile(d.Name, d.Code, d.Lat, d.Lon, d.Attributes);

@@ -20,9 +20,9 @@ public static class RuleEndpoints
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
         });
 
-        group.MapGet("/versions", (RuleCatalog catalog) =>
+        group.MapGet("/versions", async (RuleCatalog catalog) =>
         {
-            var versions = catalog.Versions();
+            var versions = await catalog.VersionsAsync();
             var current = catalog.Current.Version;
             var views = new List<RuleVersionView>(versions.Count);
             for (var i = versions.Count - 1; i >= 0; i--)
@@ -36,9 +36,9 @@ public static class RuleEndpoints
             return TypedResults.Ok(views);
         });
 
-        group.MapPost("/versions/{version:int}/restore", Results<Ok<RuleSetView>, NotFound<ProblemDetails>, ValidationProblem> (int version, HttpContext http, RuleCatalog catalog) =>
+        group.MapPost("/versions/{version:int}/restore", async Task<Results<Ok<RuleSetView>, NotFound<ProblemDetails>, ValidationProblem>> (int version, HttpContext http, RuleCatalog catalog) =>
         {
-            var errors = catalog.Restore(version, Author(http));
+            var errors = await catalog.RestoreAsync(version, Author(http));
             if (errors is null)
             {
                 return TypedResults.NotFound(new ProblemDetails { Title = "Not found", Detail = $"There is no rule set version {version}.", Status = StatusCodes.Status404NotFound });
@@ -56,7 +56,7 @@ public static class RuleEndpoints
         group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog, ZoneMap zones) =>
         {
             var files = await ReadFiles(http);
-            var errors = catalog.Apply(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
+            var errors = await catalog.ApplyAsync(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
             if (errors.Count > 0)
             {
                 return Invalid(errors, "Nothing changed: the rule set in force stays.");

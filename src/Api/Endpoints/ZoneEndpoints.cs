@@ -13,7 +13,7 @@ public static class ZoneEndpoints
         group.MapPut("/", async Task<Results<Ok<ZoneSummary>, ValidationProblem>> (HttpRequest http, ZoneMap zones) =>
         {
             using var reader = new StreamReader(http.Body);
-            var errors = zones.Replace(await reader.ReadToEndAsync(http.HttpContext.RequestAborted));
+            var errors = await zones.ReplaceAsync(await reader.ReadToEndAsync(http.HttpContext.RequestAborted));
             if (errors.Count > 0)
             {
                 return Problems.Invalid(new Dictionary<string, string[]> { ["features"] = [.. errors] }, "The zones in force are unchanged.");

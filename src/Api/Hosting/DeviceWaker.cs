@@ -58,7 +58,7 @@ public sealed partial class DeviceWaker(
 
     private async Task WakeAllAsync(CancellationToken stoppingToken)
     {
-        var ids = directory.AllIds();
+        var ids = await directory.AllIdsAsync();
         var woken = 0;
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (id, _) =>
         {

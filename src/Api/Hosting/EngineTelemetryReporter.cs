@@ -37,7 +37,7 @@ public sealed class EngineTelemetryReporter(ITelemetryWriter telemetry, ICaseSto
                 AppendEngine(lines, node, now);
                 if (tick++ % 3 == 0)
                 {
-                    AppendOpenCases(lines, now);
+                    await AppendOpenCasesAsync(lines, now);
                 }
 
                 await telemetry.WriteAsync(lines.Take(), stoppingToken);
@@ -75,9 +75,9 @@ public sealed class EngineTelemetryReporter(ITelemetryWriter telemetry, ICaseSto
             .End(now);
     }
 
-    private void AppendOpenCases(LineBuilder lines, long now)
+    private async Task AppendOpenCasesAsync(LineBuilder lines, long now)
     {
-        var counts = cases.Open()
+        var counts = (await cases.OpenAsync())
             .GroupBy(c => (c.Unit, c.Code))
             .ToDictionary(g => g.Key, g => (Open: g.Count(), Overdue: g.Count(c => c.Overdue)));
         _seen.UnionWith(counts.Keys);

@@ -21,7 +21,7 @@ public static partial class SecurityExtensions
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>, ApiKeyRing>((limiter, limits, keys) => RateLimiting.Configure(limiter, limits.Value, keys));
-        builder.Services.AddSingleton<IAuditLog, SqliteAuditLog>();
+        builder.Services.AddSingleton<IAuditLog, DbAuditLog>();
         builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += HideFailure);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         return builder;

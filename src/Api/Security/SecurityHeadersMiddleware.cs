@@ -2,8 +2,9 @@ namespace CityOps.Api.Security;
 
 /// <summary>
 /// Headers every answer carries: no MIME sniffing, no framing, no referrer, and for API answers no caching
-/// (they hold live case data, and keys travel in headers). Nothing CityOps serves is HTML, so the content
-/// security policy forbids everything; an HTML answer (none today) would need its own policy.
+/// (they hold live case data, and keys travel in headers). API answers get a content security policy that
+/// forbids everything; the one HTML page, the operator console, gets its own same-origin policy
+/// (<see cref="OperatorConsole.ConsolePolicy"/>), set by the console itself or, failing that, here.
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
@@ -22,6 +23,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             if (!(response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) ?? false))
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+            else if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = OperatorConsole.ConsolePolicy.SameOrigin;
             }
 
             // The event stream sets its own no-cache; everything else is not to be stored anywhere.

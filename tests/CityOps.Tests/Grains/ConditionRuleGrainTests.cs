@@ -47,7 +47,7 @@ public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClas
     public async Task Truck_off_its_route_raises_a_case_and_a_new_zone_map_applies_without_restart()
     {
         var zones = fixture.SiloServices.GetRequiredService<ZoneMap>();
-        Assert.Empty(zones.Replace(Zones(113.90, 113.95)));
+        Assert.Empty(await zones.ReplaceAsync(Zones(113.90, 113.95)));
         var truck = NewDevice("VH");
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(truck);
 
@@ -56,7 +56,7 @@ public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClas
         Assert.Equal(("vehicle-off-route", "orange", true), (raised.RuleId, raised.Severity, raised.AlarmActive));
 
         // The route corridor is widened: the same position is now inside and the alarm clears.
-        Assert.Empty(zones.Replace(Zones(113.90, 113.97)));
+        Assert.Empty(await zones.ReplaceAsync(Zones(113.90, 113.97)));
         await grain.Ingest([Truck(truck, Noon.AddSeconds(15), 35.30, 113.96)]);
         Assert.False(Assert.Single(await GrainCases.Of(fixture, truck)).AlarmActive);
     }

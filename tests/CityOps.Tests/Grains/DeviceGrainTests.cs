@@ -20,7 +20,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
     private async Task<IReadOnlyList<CaseSnapshot>> CasesOf(string device)
     {
         var store = fixture.SiloServices.GetRequiredService<ICaseStore>();
-        var page = store.Query(new CaseQuery(DeviceId: device));
+        var page = await store.QueryAsync(new CaseQuery(DeviceId: device));
         var live = new List<CaseSnapshot>();
         foreach (var c in page.Items)
         {

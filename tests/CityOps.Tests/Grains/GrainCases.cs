@@ -11,7 +11,7 @@ internal static class GrainCases
     {
         var store = fixture.SiloServices.GetRequiredService<ICaseStore>();
         var live = new List<CaseSnapshot>();
-        foreach (var c in store.Query(new CaseQuery(DeviceId: device, PageSize: 500)).Items)
+        foreach (var c in (await store.QueryAsync(new CaseQuery(DeviceId: device, PageSize: 500))).Items)
         {
             live.Add((await fixture.Grains.GetGrain<ICaseGrain>(c.Id).Get())!);
         }

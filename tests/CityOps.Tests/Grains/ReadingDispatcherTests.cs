@@ -21,7 +21,7 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
     [Fact]
     public async Task Accepted_readings_are_written_with_the_grid_unit_and_position_their_grains_know()
     {
-        Assert.Empty(fixture.SiloServices.GetRequiredService<ZoneMap>().Replace(Grid));
+        Assert.Empty(await fixture.SiloServices.GetRequiredService<ZoneMap>().ReplaceAsync(Grid));
         var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
         await fixture.Grains.GetGrain<IDeviceGrain>("WL-d1").Register(new DeviceRegistration("waterlog", null, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
         var truck = new Reading("VH-d1", "vehicle", ts, null, [new Metric("speed_kmh", 30)], 35.31, 113.93);

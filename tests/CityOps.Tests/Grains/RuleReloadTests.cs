@@ -17,9 +17,9 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
     private static Reading Depth(string device, DateTimeOffset at, double depth) =>
         new(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)]);
 
-    private void Apply(string rules, string author = "test")
+    private async Task Apply(string rules, string author = "test")
     {
-        var errors = Catalog.Apply(new Dictionary<string, string> { ["test.yaml"] = rules }, author);
+        var errors = await Catalog.ApplyAsync(new Dictionary<string, string> { ["test.yaml"] = rules }, author);
         Assert.Empty(errors);
     }
 
@@ -40,7 +40,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
             await Raise(device, T0, 20);
 
             // Blue moves from 15 to 25 cm: the last reading, 20 cm, no longer raises the rule.
-            Apply(GrainClusterFixture.Rules.Replace("{ severity: blue,   above: 15 }", "{ severity: blue,   above: 25 }", StringComparison.Ordinal));
+            await Apply(GrainClusterFixture.Rules.Replace("{ severity: blue,   above: 15 }", "{ severity: blue,   above: 25 }", StringComparison.Ordinal));
             await fixture.Grains.GetGrain<IDeviceGrain>(device).CheckOffline();
 
             var cleared = Assert.Single(await GrainCases.Of(fixture, device));
@@ -50,7 +50,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
         }
         finally
         {
-            Apply(GrainClusterFixture.Rules);
+            await Apply(GrainClusterFixture.Rules);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
         try
         {
             var raised = await Raise(device, T0, 30);
-            Apply(GrainClusterFixture.Rules.Replace("{ severity: blue,   above: 15 }", "{ severity: blue,   above: 20 }", StringComparison.Ordinal));
+            await Apply(GrainClusterFixture.Rules.Replace("{ severity: blue,   above: 15 }", "{ severity: blue,   above: 20 }", StringComparison.Ordinal));
 
             await fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([Depth(device, T0.AddMinutes(2), 31)]);
 
@@ -71,7 +71,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
         }
         finally
         {
-            Apply(GrainClusterFixture.Rules);
+            await Apply(GrainClusterFixture.Rules);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
             await Raise(device, T0, 30);
             var start = GrainClusterFixture.Rules.IndexOf("  - id: waterlog-depth", StringComparison.Ordinal);
             var end = GrainClusterFixture.Rules.IndexOf("  - id: waterlog-offline", StringComparison.Ordinal);
-            Apply(GrainClusterFixture.Rules.Remove(start, end - start));
+            await Apply(GrainClusterFixture.Rules.Remove(start, end - start));
 
             await fixture.Grains.GetGrain<IDeviceGrain>(device).CheckOffline();
 
@@ -94,7 +94,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
         }
         finally
         {
-            Apply(GrainClusterFixture.Rules);
+            await Apply(GrainClusterFixture.Rules);
         }
     }
 
@@ -128,7 +128,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
             var applied = 0;
             while (!all.IsCompleted)
             {
-                Apply(versions[applied++ % versions.Length], "reloader");
+                await Apply(versions[applied++ % versions.Length], "reloader");
                 await Task.WhenAny(all, Task.Delay(5));
             }
 
@@ -145,7 +145,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
         }
         finally
         {
-            Apply(GrainClusterFixture.Rules);
+            await Apply(GrainClusterFixture.Rules);
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class HardenedApiHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new SqliteDatabase(host._folder.Combine("cityops.db")));
+        builder.Services.AddKeyedSingleton(StoreDatabase.Local, StoreDatabase.Sqlite(host._folder.Combine("cityops.db")));
         builder.AddCityOpsSecurity();
 
         var app = builder.Build();

@@ -27,10 +27,9 @@ public sealed partial class CaseGrain(
     private DateTimeOffset _lastWrite;
     private IGrainTimer? _flushTimer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _case = store.Find(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        _case = await store.FindAsync(this.GetPrimaryKeyString());
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace CityOps.Grains.Cases;
 /// </summary>
 public sealed class CaseIntake(ICaseStore store, Silences.SilenceBook silences)
 {
-    public CaseIntakeDecision Decide(string deviceId, string ruleId, string? grid, double? lat, double? lon, DateTimeOffset at)
+    public async Task<CaseIntakeDecision> DecideAsync(string deviceId, string ruleId, string? grid, double? lat, double? lon, DateTimeOffset at)
     {
         if (silences.Matching(deviceId, ruleId, grid, lat, lon, at) is { } silence)
         {
@@ -17,7 +17,7 @@ public sealed class CaseIntake(ICaseStore store, Silences.SilenceBook silences)
             return new CaseIntakeDecision(silence.Id, null);
         }
 
-        var handled = store.Query(new CaseQuery(Status: CaseStatus.Handled, DeviceId: deviceId, PageSize: 20))
+        var handled = (await store.QueryAsync(new CaseQuery(Status: CaseStatus.Handled, DeviceId: deviceId, PageSize: 20)))
             .Items.FirstOrDefault(c => c.RuleId == ruleId);
         return handled is null ? CaseIntakeDecision.NewCase : new CaseIntakeDecision(null, handled.Id);
     }

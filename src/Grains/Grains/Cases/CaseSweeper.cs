@@ -26,7 +26,7 @@ public sealed partial class CaseSweeper(
         var now = time.GetUtcNow();
         var changed = 0;
         var overdue = 0;
-        foreach (var open in store.Open())
+        foreach (var open in await store.OpenAsync())
         {
             if (CaseWorkflow.Tick(open, now, options.Value.SensorVerifyAfter) is null)
             {

@@ -32,14 +32,14 @@ public sealed partial class ClusterChangeWatcher(
         {
             try
             {
-                rules.Refresh();
-                if (zones.Refresh())
+                await rules.RefreshAsync().ConfigureAwait(false);
+                if (await zones.RefreshAsync().ConfigureAwait(false))
                 {
                     LogZones(logger);
                 }
 
-                silences.Refresh();
-                var sequence = cases.LastSequence();
+                await silences.RefreshAsync().ConfigureAwait(false);
+                var sequence = await cases.LastSequenceAsync().ConfigureAwait(false);
                 if (sequence != lastSequence)
                 {
                     lastSequence = sequence;

@@ -12,11 +12,11 @@ namespace CityOps.Grains.Devices;
 public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
 {
     /// <summary>Whether an alarm raised now files a new case, reworks a handled one, or is silenced.</summary>
-    public CaseIntakeDecision Decide(string deviceId, DeviceState device, Rule rule, DateTimeOffset at)
+    public Task<CaseIntakeDecision> Decide(string deviceId, DeviceState device, Rule rule, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(rule);
-        return intake.Decide(deviceId, rule.Id, device.Grid, device.Lat, device.Lon, at);
+        return intake.DecideAsync(deviceId, rule.Id, device.Grid, device.Lat, device.Lon, at);
     }
 
     /// <summary>

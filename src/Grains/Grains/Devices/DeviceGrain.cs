@@ -295,7 +295,7 @@ public sealed partial class DeviceGrain(
                 _dirty = true;
                 return;
             case AlarmChangeKind.Raised:
-                var intake = filer.Decide(Id, S, rule, change.At);
+                var intake = await filer.Decide(Id, S, rule, change.At);
                 if (intake.SilencedBy is not null)
                 {
                     // Silenced (maintenance window): the alarm holds and shows on the device, but raises no case.

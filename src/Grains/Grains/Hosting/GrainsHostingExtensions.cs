@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
@@ -46,8 +47,6 @@ public static class GrainsHostingExtensions
             // as `timestamp` (the legacy mapping) stores the same values. CityOps's own tables keep times as epoch ms.
             AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);
 
-            // Every node brings the schema up to date before its silo joins (idempotent, under an advisory lock).
-            PostgresSchema.EnsureAsync(postgres, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
             builder.UseOrleans(silo =>
             {
                 silo.Configure<ClusterOptions>(o =>
@@ -71,7 +70,8 @@ public static class GrainsHostingExtensions
                     o.Invariant = NpgsqlInvariant;
                     o.ConnectionString = postgres;
                 });
-                // Grain state: PostgresGrainStorage, registered with the shared stores in AddCityOpsGrains.
+                // Grain state: DbGrainStorage on PostgreSQL, registered with the shared stores in AddCityOpsGrains; every node
+                // brings the schema up to date (StoreStartup) before its silo joins (idempotent, under an advisory lock).
                 silo.AddCityOpsGrains(dataDir, postgres);
             });
             builder.Services.AddHostedService<ClusterChangeWatcher>();
@@ -99,35 +99,32 @@ public static class GrainsHostingExtensions
         var services = silo.Services;
         services.TryAddTimeProvider();
         // The node's own SQLite file: all state on a single node; in a cluster only what is per node (the audit log).
-        services.AddSingleton(new SqliteDatabase(Path.Combine(dataDir, "cityops.db")));
+        var local = StoreDatabase.Sqlite(Path.Combine(dataDir, "cityops.db"));
+        services.AddKeyedSingleton(StoreDatabase.Local, local);
         if (postgresConnection is null)
         {
-            services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
-            services.AddSingleton<SqliteGrainStorage>();
-            services.AddSingleton<SqliteCaseStore>();
-            services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqliteCaseStore>());
-            services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqliteCaseStore>());
-            services.AddSingleton<IDeviceDirectory, SqliteDeviceDirectory>();
-            services.AddSingleton<IRuleVersionStore, SqliteRuleVersionStore>();
-            services.AddSingleton<ISilenceStore, SqliteSilenceStore>();
+            services.AddSingleton(local);
             services.AddSingleton<IZoneStore>(new FileZoneStore(dataDir));
             services.AddSingleton<ILeaderLease, SingleNodeLease>();
         }
         else
         {
-            services.AddSingleton(new PostgresDatabase(postgresConnection));
-            services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<PostgresGrainStorage>());
-            services.AddSingleton<PostgresGrainStorage>();
-            services.AddSingleton<PostgresCaseStore>();
-            services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<PostgresCaseStore>());
-            services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<PostgresCaseStore>());
-            services.AddSingleton<IDeviceDirectory, PostgresDeviceDirectory>();
-            services.AddSingleton<IRuleVersionStore, PostgresRuleVersionStore>();
-            services.AddSingleton<ISilenceStore, PostgresSilenceStore>();
-            services.AddSingleton<IZoneStore, PostgresZoneStore>();
-            services.AddSingleton<PostgresLeaderLease>();
+            services.AddSingleton(StoreDatabase.Postgres(postgresConnection));
+            services.AddSingleton<IZoneStore, DbZoneStore>();
+            services.AddSingleton(sp => new PostgresLeaderLease(postgresConnection, sp.GetRequiredService<ILogger<PostgresLeaderLease>>()));
             services.AddSingleton<ILeaderLease>(sp => sp.GetRequiredService<PostgresLeaderLease>());
         }
+
+        // Every store is written once, against whichever database the node uses.
+        services.AddGrainStorage(StorageName, (sp, _) => sp.GetRequiredService<DbGrainStorage>());
+        services.AddSingleton<DbGrainStorage>();
+        services.AddSingleton<DbCaseStore>();
+        services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DbCaseStore>());
+        services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<DbCaseStore>());
+        services.AddSingleton<IDeviceDirectory, DbDeviceDirectory>();
+        services.AddSingleton<IRuleVersionStore, DbRuleVersionStore>();
+        services.AddSingleton<ISilenceStore, DbSilenceStore>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoreStartup>();
 
         services.AddSingleton(sp => new ZoneMap(sp.GetRequiredService<IZoneStore>()));
         services.AddSingleton<RuleCatalog>();

@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 namespace CityOps.Grains.RuleSets;
 
 /// <summary>
-/// The rule set in force on this node. Loads the rule folder at start and whenever a file in it
-/// changes; a file with errors is refused and the running version stays in force. Every accepted
-/// version is stored, so a restart resumes with the same version numbers. In a cluster the history
-/// is shared (<see cref="IRuleVersionStore.IsShared"/>): <see cref="Refresh"/> (polled every second)
-/// puts another node's newer version in force here too.
+/// The rule set in force on this node. <see cref="LoadAsync"/> (before the silo starts, <see cref="Hosting.StoreStartup"/>)
+/// puts the stored version in force and loads the rule folder, then again whenever a file in it changes; a file with
+/// errors is refused and the running version stays in force. Every accepted version is stored, so a restart resumes
+/// with the same version numbers. In a cluster the history is shared (<see cref="IRuleVersionStore.IsShared"/>):
+/// <see cref="RefreshAsync"/> (polled every second) puts another node's newer version in force here too.
 /// </summary>
 public sealed partial class RuleCatalog : IDisposable
 {
@@ -20,10 +20,10 @@ public sealed partial class RuleCatalog : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<RuleCatalog> _logger;
     private readonly string _folder;
-    private readonly FileSystemWatcher? _watcher;
-    private readonly Lock _reloadLock = new();
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly IZoneLookup _zones;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, string>> _definitions = new();
+    private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile RuleSet _current = RuleSet.Empty;
 
@@ -34,8 +34,17 @@ public sealed partial class RuleCatalog : IDisposable
         _time = time;
         _logger = logger;
         _folder = options.Value.ResolvePath();
+    }
 
-        if (_store.Latest() is { } latest)
+    public RuleSet Current => _current;
+
+    /// <summary>Fires after a new version is in force.</summary>
+    public event Action<RuleSet>? Changed;
+
+    /// <summary>Puts the latest stored version in force, then the rule folder when it differs, and starts watching the folder.</summary>
+    public async Task LoadAsync()
+    {
+        if (await _store.LatestAsync().ConfigureAwait(false) is { } latest)
         {
             var parsed = RuleParser.Parse(latest.Sources);
             if (parsed.RuleSet is not null)
@@ -48,16 +57,12 @@ public sealed partial class RuleCatalog : IDisposable
         {
             // A node joining a cluster does not undo rules put in force through the API elsewhere: its folder
             // counts only when it differs from what a folder last made a version.
-            if (!_store.IsShared || !SameSources(LastFromFolder(), ReadFolderFiles() ?? []))
+            if (!_store.IsShared || !SameSources(await LastFromFolderAsync().ConfigureAwait(false), ReadFolderFiles() ?? []))
             {
-                ReloadFolder();
+                await ReloadFolderAsync().ConfigureAwait(false);
             }
 
-            _watcher = new FileSystemWatcher(_folder, "*.yaml") { IncludeSubdirectories = false, EnableRaisingEvents = true };
-            _watcher.Changed += (_, _) => ScheduleReload();
-            _watcher.Created += (_, _) => ScheduleReload();
-            _watcher.Deleted += (_, _) => ScheduleReload();
-            _watcher.Renamed += (_, _) => ScheduleReload();
+            _watcher ??= Watch();
         }
         else
         {
@@ -65,42 +70,58 @@ public sealed partial class RuleCatalog : IDisposable
         }
     }
 
-    public RuleSet Current => _current;
-
-    /// <summary>Fires after a new version is in force.</summary>
-    public event Action<RuleSet>? Changed;
-
     /// <summary>Reads the folder and, when it is valid and differs from the version in force, makes it the new version.</summary>
-    public IReadOnlyList<RuleError> ReloadFolder() => ReadFolderFiles() is { } files ? Apply(files, "file") : [];
+    public async Task<IReadOnlyList<RuleError>> ReloadFolderAsync() =>
+        ReadFolderFiles() is { } files ? await ApplyAsync(files, "file").ConfigureAwait(false) : [];
 
     /// <summary>Puts a newer version stored by another node in force here; true when it did.</summary>
-    public bool Refresh()
+    public async Task<bool> RefreshAsync()
     {
-        var latest = _store.Latest();
+        var latest = await _store.LatestAsync().ConfigureAwait(false);
         if (latest is null || latest.Version <= _current.Version)
         {
             return false;
         }
 
-        lock (_reloadLock)
+        await _reloadLock.WaitAsync().ConfigureAwait(false);
+        try
         {
-            if (latest.Version <= _current.Version)
-            {
-                return false;
-            }
-
-            var parsed = RuleParser.Parse(latest.Sources);
-            if (parsed.RuleSet is null)
-            {
-                return false;
-            }
-
-            var next = parsed.RuleSet.WithVersion(latest.Version, latest.CreatedAt, latest.Author);
-            _current = next;
-            LogVersion(_logger, latest.Version, next.Rules.Length, latest.Author);
-            Changed?.Invoke(next);
-            return true;
+            return PutInForce(latest);
         }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    private bool PutInForce(RuleVersion latest)
+    {
+        if (latest.Version <= _current.Version)
+        {
+            return false;
+        }
+
+        var parsed = RuleParser.Parse(latest.Sources);
+        if (parsed.RuleSet is null)
+        {
+            return false;
+        }
+
+        var next = parsed.RuleSet.WithVersion(latest.Version, latest.CreatedAt, latest.Author);
+        _current = next;
+        LogVersion(_logger, latest.Version, next.Rules.Length, latest.Author);
+        Changed?.Invoke(next);
+        return true;
+    }
+
+    private FileSystemWatcher Watch()
+    {
+        var watcher = new FileSystemWatcher(_folder, "*.yaml") { IncludeSubdirectories = false, EnableRaisingEvents = true };
+        watcher.Changed += (_, _) => ScheduleReload();
+        watcher.Created += (_, _) => ScheduleReload();
+        watcher.Deleted += (_, _) => ScheduleReload();
+        watcher.Renamed += (_, _) => ScheduleReload();
+        return watcher;
     }
 
     private Dictionary<string, string>? ReadFolderFiles()
@@ -118,15 +139,16 @@ public sealed partial class RuleCatalog : IDisposable
         }
     }
 
-    private IReadOnlyDictionary<string, string> LastFromFolder() =>
-        _store.All().LastOrDefault(v => v.Author == "file")?.Sources ?? new Dictionary<string, string>();
+    private async Task<IReadOnlyDictionary<string, string>> LastFromFolderAsync() =>
+        (await _store.AllAsync().ConfigureAwait(false)).LastOrDefault(v => v.Author == "file")?.Sources ?? new Dictionary<string, string>();
 
     /// <summary>Validates and puts a rule set in force; returns the errors (nothing changes when there are any).</summary>
     /// <param name="options">Extra checks; <see cref="RuleParseOptions.Zones"/> makes unknown zones errors (the API does).</param>
     /// <param name="note">Kept with the version, e.g. that it restores an earlier one.</param>
-    public IReadOnlyList<RuleError> Apply(IReadOnlyDictionary<string, string> files, string author, RuleParseOptions? options = null, string? note = null)
+    public async Task<IReadOnlyList<RuleError>> ApplyAsync(IReadOnlyDictionary<string, string> files, string author, RuleParseOptions? options = null, string? note = null)
     {
-        lock (_reloadLock)
+        await _reloadLock.WaitAsync().ConfigureAwait(false);
+        try
         {
             var parsed = RuleParser.Parse(files, options ?? RuleParseOptions.Default);
             if (!parsed.Success || parsed.RuleSet is null)
@@ -153,18 +175,18 @@ public sealed partial class RuleCatalog : IDisposable
             }
 
             // Nodes of a cluster loading the same folder together make one version, not one each.
-            if (_store.IsShared && _store.Latest() is { } stored && SameSources(stored.Sources, files))
+            if (_store.IsShared && await _store.LatestAsync().ConfigureAwait(false) is { } stored && SameSources(stored.Sources, files))
             {
-                Refresh();
+                PutInForce(stored);
                 return [];
             }
 
             // Another node may take the next number first: then ours goes on top of its version.
             var now = _time.GetUtcNow();
-            var version = (_store.Latest()?.Version ?? 0) + 1;
-            while (!_store.TryAdd(new RuleVersion(version, now, author, new Dictionary<string, string>(files), note)))
+            var version = ((await _store.LatestAsync().ConfigureAwait(false))?.Version ?? 0) + 1;
+            while (!await _store.TryAddAsync(new RuleVersion(version, now, author, new Dictionary<string, string>(files), note)).ConfigureAwait(false))
             {
-                version = (_store.Latest()?.Version ?? version) + 1;
+                version = ((await _store.LatestAsync().ConfigureAwait(false))?.Version ?? version) + 1;
             }
 
             var next = parsed.RuleSet.WithVersion(version, now, author);
@@ -174,6 +196,10 @@ public sealed partial class RuleCatalog : IDisposable
             Changed?.Invoke(next);
             return [];
         }
+        finally
+        {
+            _reloadLock.Release();
+        }
     }
 
     /// <summary>
@@ -181,22 +207,23 @@ public sealed partial class RuleCatalog : IDisposable
     /// no such version; the errors when it no longer passes today's checks. The rule folder is not rewritten: the next
     /// edit of a file there makes the folder the rule set again.
     /// </summary>
-    public IReadOnlyList<RuleError>? Restore(int version, string author)
+    public async Task<IReadOnlyList<RuleError>?> RestoreAsync(int version, string author)
     {
-        var stored = Versions().FirstOrDefault(v => v.Version == version);
-        return stored is null ? null : Apply(stored.Sources, author, note: $"restores version {version}");
+        var stored = (await VersionsAsync().ConfigureAwait(false)).FirstOrDefault(v => v.Version == version);
+        return stored is null ? null : await ApplyAsync(stored.Sources, author, note: $"restores version {version}").ConfigureAwait(false);
     }
 
     /// <summary>What changed from each version's predecessor, by rule id: added, removed, changed (meaning, not layout).</summary>
     public RuleSetDiff DiffOf(RuleVersion version, RuleVersion? previous) =>
         RuleSetDiff.Between(Definitions(previous), Definitions(version));
 
-    public IReadOnlyList<RuleVersion> Versions() => _store.All();
+    public Task<IReadOnlyList<RuleVersion>> VersionsAsync() => _store.AllAsync();
 
     public void Dispose()
     {
         _watcher?.Dispose();
         _debounce?.Dispose();
+        _reloadLock.Dispose();
     }
 
     private IReadOnlyDictionary<string, string> Definitions(RuleVersion? version)
@@ -218,7 +245,20 @@ public sealed partial class RuleCatalog : IDisposable
     private void ScheduleReload()
     {
         _debounce?.Dispose();
-        _debounce = new Timer(_ => ReloadFolder(), null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        _debounce = new Timer(_ => _ = ReloadInBackgroundAsync(), null, TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+    }
+
+    // A store that cannot be written now leaves the running version in force; the next edit tries again.
+    private async Task ReloadInBackgroundAsync()
+    {
+        try
+        {
+            await ReloadFolderAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+        {
+            LogFolderUnreadable(_logger, _folder, ex.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule set version {Version} in force: {Count} rules (by {Author})")]

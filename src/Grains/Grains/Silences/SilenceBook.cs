@@ -6,33 +6,32 @@ namespace CityOps.Grains.Silences;
 /// <summary>
 /// The silences in force, kept by an <see cref="ISilenceStore"/> (the node's SQLite, or the cluster's PostgreSQL)
 /// and cached in memory (they are read on every alarm that would raise a case, written rarely); in a cluster
-/// <see cref="Refresh"/> (polled) takes other nodes' changes.
+/// <see cref="RefreshAsync"/> (polled) takes other nodes' changes. <see cref="RefreshAsync"/> also loads them before
+/// the silo starts (<see cref="Hosting.StoreStartup"/>).
 /// </summary>
 public sealed class SilenceBook
 {
     private readonly ISilenceStore _store;
     private readonly ZoneMap _zones;
-    private volatile IReadOnlyList<Silence> _all;
-    private long _version;
+    private volatile IReadOnlyList<Silence> _all = [];
+    private long _version = -1;
 
     public SilenceBook(ISilenceStore store, ZoneMap zones)
     {
         _store = store;
         _zones = zones;
-        _version = store.Version();
-        _all = store.All();
     }
 
-    /// <summary>Reloads when another node changed the silences; true when they changed.</summary>
-    public bool Refresh()
+    /// <summary>Reloads when the stored silences changed (another node's change, or the first load); true when they did.</summary>
+    public async Task<bool> RefreshAsync()
     {
-        var version = _store.Version();
+        var version = await _store.VersionAsync().ConfigureAwait(false);
         if (version == Interlocked.Read(ref _version))
         {
             return false;
         }
 
-        _all = _store.All();
+        _all = await _store.AllAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _version, version);
         return true;
     }
@@ -90,7 +89,7 @@ public sealed class SilenceBook
     private async Task Write(Silence silence)
     {
         await _store.SaveAsync(silence).ConfigureAwait(false);
-        Interlocked.Exchange(ref _version, _store.Version());
-        _all = _store.All();
+        Interlocked.Exchange(ref _version, await _store.VersionAsync().ConfigureAwait(false));
+        _all = await _store.AllAsync().ConfigureAwait(false);
     }
 }

@@ -7,16 +7,19 @@ public sealed class FileZoneStore(string dataDir) : IZoneStore
 
     public bool IsShared => false;
 
-    public long Version() => File.Exists(_path) ? File.GetLastWriteTimeUtc(_path).Ticks : 0;
+    public Task<long> VersionAsync() => Task.FromResult(Version());
 
-    public (long Version, string? GeoJson) Load() => File.Exists(_path) ? (Version(), File.ReadAllText(_path)) : (0, null);
+    public async Task<(long Version, string? GeoJson)> LoadAsync() =>
+        File.Exists(_path) ? (Version(), await File.ReadAllTextAsync(_path).ConfigureAwait(false)) : (0, null);
 
-    public void Save(string geoJson)
+    public async Task SaveAsync(string geoJson)
     {
         var temp = _path + ".tmp";
-        File.WriteAllText(temp, geoJson);
+        await File.WriteAllTextAsync(temp, geoJson).ConfigureAwait(false);
         File.Move(temp, _path, overwrite: true);
     }
 
     public override string ToString() => _path;
+
+    private long Version() => File.Exists(_path) ? File.GetLastWriteTimeUtc(_path).Ticks : 0;
 }

@@ -3,7 +3,7 @@ namespace CityOps.Grains.Storage;
 /// <summary>Durable cases, queryable across all of them (a case grain owns each row it writes).</summary>
 public interface ICaseStore
 {
-    CaseSnapshot? Find(string id);
+    Task<CaseSnapshot?> FindAsync(string id);
 
     /// <summary>Saves a change no one is told about (a new value between significant changes).</summary>
     Task SaveAsync(CaseSnapshot snapshot);
@@ -15,19 +15,22 @@ public interface ICaseStore
     Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at);
 
     /// <summary>Events after <paramref name="sequence"/>, oldest first (SSE replay).</summary>
-    IReadOnlyList<StoredCaseEvent> EventsAfter(long sequence, int limit);
+    Task<IReadOnlyList<StoredCaseEvent>> EventsAfterAsync(long sequence, int limit);
 
     /// <summary>The sequence number of the latest event (0 when there is none).</summary>
-    long LastSequence();
+    Task<long> LastSequenceAsync();
 
-    /// <summary>Drops logged events older than <paramref name="before"/> that the webhook no longer needs; returns how many.</summary>
+    /// <summary>
+    /// Drops logged events older than <paramref name="before"/> that the webhook no longer needs; returns how many.
+    /// The newest event always stays, so numbering never restarts and an SSE client's <c>Last-Event-ID</c> stays valid.
+    /// </summary>
     Task<int> PruneEventsAsync(DateTimeOffset before);
 
-    Page<CaseSnapshot> Query(CaseQuery query);
+    Task<Page<CaseSnapshot>> QueryAsync(CaseQuery query);
 
     /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>
-    IReadOnlyList<CaseSnapshot> Open();
+    Task<IReadOnlyList<CaseSnapshot>> OpenAsync();
 
     /// <summary>Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> (the candidates for a period's KPIs).</summary>
-    IReadOnlyList<CaseSnapshot> ActiveBetween(DateTimeOffset from, DateTimeOffset to);
+    Task<IReadOnlyList<CaseSnapshot>> ActiveBetweenAsync(DateTimeOffset from, DateTimeOffset to);
 }

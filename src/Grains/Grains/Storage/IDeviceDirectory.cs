@@ -8,7 +8,7 @@ public interface IDeviceDirectory
 {
     Task UpsertAsync(DeviceSnapshot device);
 
-    Page<DeviceSnapshot> Query(DeviceQuery query);
+    Task<Page<DeviceSnapshot>> QueryAsync(DeviceQuery query);
 
-    IReadOnlyList<string> AllIds();
+    Task<IReadOnlyList<string>> AllIdsAsync();
 }

@@ -8,11 +8,11 @@ public interface IRuleVersionStore
     /// <summary>True when other nodes share this history (and may add versions to it).</summary>
     bool IsShared { get; }
 
-    RuleVersion? Latest();
+    Task<RuleVersion?> LatestAsync();
 
     /// <summary>Every version, oldest first.</summary>
-    IReadOnlyList<RuleVersion> All();
+    Task<IReadOnlyList<RuleVersion>> AllAsync();
 
     /// <summary>Stores a new version; false when its number was taken meanwhile (by another node).</summary>
-    bool TryAdd(RuleVersion version);
+    Task<bool> TryAddAsync(RuleVersion version);
 }

@@ -9,9 +9,9 @@ public interface ISilenceStore
     bool IsShared { get; }
 
     /// <summary>A number that changes whenever a silence is written (cheap to poll).</summary>
-    long Version();
+    Task<long> VersionAsync();
 
-    IReadOnlyList<Silence> All();
+    Task<IReadOnlyList<Silence>> AllAsync();
 
     Task SaveAsync(Silence silence);
 }

@@ -7,9 +7,9 @@ namespace CityOps.Grains.Storage;
 public interface IWebhookOutbox
 {
     /// <summary>Pending events, oldest first.</summary>
-    IReadOnlyList<OutboxEntry> Pending(int limit);
+    Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit);
 
-    int PendingCount();
+    Task<int> PendingCountAsync();
 
     Task DeliveredAsync(long sequence);
 

@@ -7,10 +7,10 @@ public interface IZoneStore
     bool IsShared { get; }
 
     /// <summary>A number that changes whenever the zones are replaced (cheap to poll).</summary>
-    long Version();
+    Task<long> VersionAsync();
 
     /// <summary>The stored GeoJSON and its version; null when none was ever stored.</summary>
-    (long Version, string? GeoJson) Load();
+    Task<(long Version, string? GeoJson)> LoadAsync();
 
-    void Save(string geoJson);
+    Task SaveAsync(string geoJson);
 }

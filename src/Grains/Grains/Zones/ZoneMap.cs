@@ -7,29 +7,27 @@ namespace CityOps.Grains.Zones;
 /// The zones in force on this node, and the <see cref="IZoneLookup"/> rules use: each lookup reads the set in force,
 /// so a <c>PUT /api/v1/zones</c> changes what <c>inside:</c>/<c>outside:</c> rules see from the next reading on. Replacing them swaps one immutable <see cref="ZoneSet"/>, so
 /// lookups never see a half-loaded map. They are kept by an <see cref="IZoneStore"/>: a GeoJSON file under the data
-/// folder, or in a cluster the shared PostgreSQL, from which <see cref="Refresh"/> (polled) takes another node's change.
+/// folder, or in a cluster the shared PostgreSQL, from which <see cref="RefreshAsync"/> (polled) takes another node's change.
+/// <see cref="LoadAsync"/> runs before the silo starts (<see cref="Hosting.StoreStartup"/>).
 /// </summary>
 public sealed class ZoneMap : IZoneLookup
 {
     private readonly IZoneStore _store;
-    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile ZoneSet _current = ZoneSet.Empty;
     private long _version;
 
-    public ZoneMap(string dataDir)
-        : this(new FileZoneStore(dataDir))
-    {
-    }
+    public ZoneMap(IZoneStore store) => _store = store;
 
-    public ZoneMap(IZoneStore store)
+    /// <summary>Puts the stored zones in force.</summary>
+    public async Task LoadAsync()
     {
-        _store = store;
-        var (version, geoJson) = store.Load();
+        var (version, geoJson) = await _store.LoadAsync().ConfigureAwait(false);
         if (geoJson is not null)
         {
             _current = ZoneSet.Build(geoJson, out var errors)
-                ?? throw new InvalidDataException($"{store} is not a valid zone file: {string.Join("; ", errors)}");
-            _version = version;
+                ?? throw new InvalidDataException($"{_store} is not a valid zone file: {string.Join("; ", errors)}");
+            Interlocked.Exchange(ref _version, version);
         }
     }
 
@@ -39,7 +37,7 @@ public sealed class ZoneMap : IZoneLookup
 
     public bool IsInside(string zoneId, double lat, double lon) => _current.IsInside(zoneId, lat, lon);
 
-    public IReadOnlyList<string> Replace(string geoJson)
+    public async Task<IReadOnlyList<string>> ReplaceAsync(string geoJson)
     {
         var next = ZoneSet.Build(geoJson, out var errors);
         if (next is null)
@@ -47,35 +45,45 @@ public sealed class ZoneMap : IZoneLookup
             return errors;
         }
 
-        lock (_lock)
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
         {
-            _store.Save(geoJson);
+            await _store.SaveAsync(geoJson).ConfigureAwait(false);
             _current = next;
-            _version = _store.Version();
+            Interlocked.Exchange(ref _version, await _store.VersionAsync().ConfigureAwait(false));
+        }
+        finally
+        {
+            _lock.Release();
         }
 
         return [];
     }
 
     /// <summary>Takes zones another node stored; true when they changed.</summary>
-    public bool Refresh()
+    public async Task<bool> RefreshAsync()
     {
-        if (_store.Version() == Interlocked.Read(ref _version))
+        if (await _store.VersionAsync().ConfigureAwait(false) == Interlocked.Read(ref _version))
         {
             return false;
         }
 
-        lock (_lock)
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var (version, geoJson) = _store.Load();
-            if (version == _version || geoJson is null || ZoneSet.Build(geoJson, out _) is not { } next)
+            var (version, geoJson) = await _store.LoadAsync().ConfigureAwait(false);
+            if (version == Interlocked.Read(ref _version) || geoJson is null || ZoneSet.Build(geoJson, out _) is not { } next)
             {
                 return false;
             }
 
             _current = next;
-            _version = version;
+            Interlocked.Exchange(ref _version, version);
             return true;
+        }
+        finally
+        {
+            _lock.Release();
         }
     }
 }

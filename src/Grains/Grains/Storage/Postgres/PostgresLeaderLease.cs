@@ -12,7 +12,7 @@ namespace CityOps.Grains.Storage.Postgres;
 /// loses its connection stops acting as leader at once; the work it does is at-least-once and idempotent, so a
 /// short overlap during a partition repeats a delivery at worst, never a case.
 /// </summary>
-public sealed partial class PostgresLeaderLease(PostgresDatabase db, ILogger<PostgresLeaderLease> logger) : BackgroundService, ILeaderLease
+public sealed partial class PostgresLeaderLease(string connectionString, ILogger<PostgresLeaderLease> logger) : BackgroundService, ILeaderLease
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
@@ -27,7 +27,7 @@ public sealed partial class PostgresLeaderLease(PostgresDatabase db, ILogger<Pos
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Pooling = false, KeepAlive = 5, TcpKeepAlive = true, ApplicationName = "cityops-lease" };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 5, TcpKeepAlive = true, ApplicationName = "cityops-lease" };
         NpgsqlConnection? connection = null;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Npgsql;
 
 namespace CityOps.Grains.Storage.Postgres;
@@ -15,14 +14,14 @@ public static class PostgresSchema
     private const long SchemaLockKey = 0x4369_7479_4f70_0001;
 
     /// <summary>Applies what is missing; waits for the server up to <paramref name="timeout"/> (it may start together with the nodes).</summary>
-    public static async Task EnsureAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task EnsureAsync(NpgsqlDataSource source, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             try
             {
-                await ApplyAsync(connectionString, cancellationToken).ConfigureAwait(false);
+                await ApplyAsync(source, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (NpgsqlException ex) when (ex is not PostgresException && DateTime.UtcNow < deadline)
@@ -39,14 +38,13 @@ public static class PostgresSchema
         var orleans = assembly.GetManifestResourceNames()
             .Where(n => n.Contains(".OrleansScripts.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n => (Name: n[(n.IndexOf(".OrleansScripts.", StringComparison.Ordinal) + 16)..], Sql: Read(assembly, n)));
+            .Select(n => (Name: n[(n.IndexOf(".OrleansScripts.", StringComparison.Ordinal) + 16)..], Sql: SqlDialect.EmbeddedScript(n)));
         return [.. orleans];
     }
 
-    private static async Task ApplyAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({SchemaLockKey})", cancellationToken).ConfigureAwait(false);
         try
         {
@@ -89,7 +87,7 @@ public static class PostgresSchema
                 }
             }
 
-            await ExecuteAsync(connection, Read(typeof(PostgresSchema).Assembly, "CityOps.Grains.Storage.Postgres.cityops-schema.sql"), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, SqlDialect.EmbeddedScript("CityOps.Grains.Storage.Postgres.cityops-schema.sql"), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -101,13 +99,5 @@ public static class PostgresSchema
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"embedded script {resource} is missing from {assembly.GetName().Name}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

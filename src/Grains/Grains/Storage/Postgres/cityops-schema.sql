@@ -85,3 +85,17 @@ CREATE TABLE IF NOT EXISTS grain_state (
   payload    BYTEA NOT NULL,
   PRIMARY KEY (grain_id, state_name)
 );
+
+-- The audit log of API writes (DbAuditLog). Each node keeps its own in SQLite; the table lets it move here.
+CREATE TABLE IF NOT EXISTS audit_log (
+  seq      BIGSERIAL PRIMARY KEY,
+  at       BIGINT NOT NULL,
+  actor    TEXT NOT NULL,
+  method   TEXT NOT NULL,
+  path     TEXT NOT NULL,
+  resource TEXT,
+  status   INTEGER NOT NULL,
+  remote   TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at DESC);
+CREATE INDEX IF NOT EXISTS audit_log_actor ON audit_log (actor, at DESC);

@@ -1,0 +1,154 @@
+// Cases: a filtered list (status, unit, grid), live from the case stream; the detail with its full
+// history, a deadline counting down (overdue highlighted) and the workflow actions the status and the
+// signed-in role allow, posted to POST /api/v1/cases/{id}/actions.
+import { city } from '../city.js';
+import { get, post, query } from '../api.js';
+import { auth } from '../auth.js';
+import { el, clear, toast } from '../dom.js';
+import { t, fmtTime, fmtDuration, onChange } from '../i18n.js';
+import { actionsFrom, isOpen, isOverdue } from '../workflow.js';
+
+let list, detail, filters = { status: '', unit: '', grid: '' }, rows = [], current = null, form;
+
+export async function mount(root) {
+  const status = el('select', { id: 'f-status', onchange: e => { filters.status = e.target.value; load(); } },
+    el('option', { value: '' }, t('status.all')),
+    ['filed', 'dispatched', 'handled', 'verified', 'closed'].map(s => el('option', { value: s }, t('status.' + s))));
+  const unit = el('input', { id: 'f-unit', placeholder: t('cases.filter.unit') });
+  const grid = el('input', { id: 'f-grid', placeholder: t('cases.filter.grid'), inputmode: 'numeric' });
+  form = el('form', { class: 'filters', onsubmit: e => { e.preventDefault(); filters.unit = unit.value.trim(); filters.grid = grid.value.trim(); load(); } },
+    status, unit, grid, el('button', { type: 'submit', 'data-i18n': 'cases.filter.go' }, t('cases.filter.go')));
+  list = el('div', { id: 'case-list', class: 'case-list' });
+  detail = el('div', { id: 'case-detail', class: 'case-detail' }, el('p', { class: 'muted' }, t('cases.select')));
+  clear(root, el('div', { class: 'cases' }, el('div', { class: 'cases-left' }, form, list), detail));
+  city.on('case', ({ case: c }) => {
+    if (matches(c)) {
+      rows = [c, ...rows.filter(r => r.id !== c.id)];
+      renderList();
+    } else if (rows.some(r => r.id === c.id)) {
+      rows = rows.filter(r => r.id !== c.id);
+      renderList();
+    }
+    if (current && current.id === c.id) { current = c; renderDetail(); }
+  });
+  onChange(() => { renderList(); if (current) renderDetail(); });
+  setInterval(tick, 1000);
+  await load();
+}
+
+export async function open(id) {
+  try {
+    current = await get('/api/v1/cases/' + encodeURIComponent(id));
+    renderDetail();
+    renderList();
+  } catch (e) { toast(e.message, true); }
+}
+
+function matches(c) {
+  return (!filters.status || c.status === filters.status) && (!filters.unit || c.unit === filters.unit)
+    && (!filters.grid || (c.grid || '').startsWith(filters.grid));
+}
+
+async function load() {
+  const page = await get('/api/v1/cases' + query({ ...filters, pageSize: 200 }));
+  rows = page.items;
+  renderList();
+}
+
+function renderList() {
+  if (!list) return;
+  if (!rows.length) { clear(list, el('p', { class: 'muted' }, t('cases.none'))); return; }
+  clear(list, el('table', { class: 'grid-table' },
+    el('thead', {}, el('tr', {}, ['case.severity', 'case.status', 'case.title', 'case.unit', 'case.opened', 'case.left'].map(k => el('th', {}, t(k))))),
+    el('tbody', {}, rows.map(c => el('tr', {
+      class: ['case-row', 'sev-' + c.severity, isOverdue(c) ? 'overdue' : '', current?.id === c.id ? 'selected' : ''].join(' '),
+      dataset: { case: c.id, status: c.status, device: c.deviceId || '' },
+      onclick: () => { location.hash = '#cases/' + encodeURIComponent(c.id); },
+    },
+      el('td', {}, el('i', { class: 'dot s-' + c.severity }), ' ', t('sev.' + c.severity)),
+      el('td', { class: 'status' }, t('status.' + c.status)),
+      el('td', {}, c.title, c.alarmActive ? el('span', { class: 'badge' }, t('case.alarm')) : null),
+      el('td', {}, c.unit || '—'),
+      el('td', {}, fmtTime(c.openedAt)),
+      el('td', { class: 'countdown', dataset: { due: isOpen(c) ? c.dueAt || '' : '' } }, countdown(c)))))));
+}
+
+function countdown(c) {
+  if (!isOpen(c) || !c.dueAt) return '—';
+  const left = Date.parse(c.dueAt) - Date.now();
+  return left < 0 || c.overdue ? `${t('case.overdue')} ${fmtDuration(-left)}` : fmtDuration(left);
+}
+
+// Deadlines count down every second without re-rendering rows.
+function tick() {
+  for (const cell of document.querySelectorAll('.countdown[data-due]')) {
+    if (!cell.dataset.due) continue;
+    const left = Date.parse(cell.dataset.due) - Date.now();
+    cell.textContent = left < 0 ? `${t('case.overdue')} ${fmtDuration(-left)}` : fmtDuration(left);
+    cell.closest('tr, .case-detail')?.classList.toggle('overdue', left < 0);
+  }
+}
+
+function renderDetail() {
+  const c = current;
+  const row = (k, v) => el('tr', {}, el('th', {}, t(k)), el('td', {}, v ?? '—'));
+  clear(detail,
+    el('h2', {}, el('i', { class: 'dot s-' + c.severity }), ' ', c.title),
+    el('p', { class: 'muted' }, c.id),
+    el('table', { class: 'kv' },
+      row('case.status', el('strong', { id: 'case-status', dataset: { status: c.status } }, t('status.' + c.status))),
+      row('case.severity', t('sev.' + c.severity)), row('case.code', `${c.code} ${c.category || ''}`),
+      row('case.unit', c.unit), row('case.grid', c.grid), row('case.device', c.deviceId ? el('a', { href: '#map/' + encodeURIComponent(c.deviceId) }, c.deviceId) : null),
+      row('case.rule', c.ruleId), row('case.value', c.value), row('case.peak', c.peak), row('case.opened', fmtTime(c.openedAt)),
+      row('case.due', c.dueAt ? fmtTime(c.dueAt) : null),
+      row('case.left', el('span', { class: 'countdown', dataset: { due: isOpen(c) ? c.dueAt || '' : '' } }, countdown(c)))),
+    actions(c),
+    el('h3', {}, t('case.history')),
+    el('ol', { class: 'history' }, (c.history || []).map(h => el('li', {},
+      el('time', {}, fmtTime(h.at)), ' ', el('strong', {}, label(h.type)), h.from || h.to ? ` ${h.from ? t('status.' + h.from) : ''} → ${h.to ? t('status.' + h.to) : ''}` : '',
+      ` · ${h.actor}`, h.note ? el('div', { class: 'muted' }, h.note) : null))));
+  detail.classList.toggle('overdue', isOverdue(c));
+}
+
+// A history entry's type in the reader's language when there is a word for it, else as the API names it.
+function label(type) {
+  const text = t('action.' + type);
+  return text === 'action.' + type ? type : text;
+}
+
+function actions(c) {
+  // Buttons only for a role that may act: a viewer sees the case, not the workflow.
+  if (!auth.can('dispatcher')) return null;
+  const allowed = actionsFrom(c.status);
+  if (!allowed.length) return el('p', { class: 'muted' }, t('case.noActions'));
+  const note = el('input', { id: 'action-note', placeholder: t('case.note'), maxlength: 2000 });
+  const unit = el('input', { id: 'action-unit', placeholder: t('case.dispatchUnit'), value: c.unit || '', maxlength: 100 });
+  const due = el('input', { id: 'action-due', type: 'datetime-local' });
+  return el('div', { class: 'actions' },
+    el('h3', {}, t('case.actions')),
+    el('div', { class: 'action-fields' }, allowed.includes('dispatch') || allowed.includes('rework') ? unit : null, note, allowed.includes('postpone') ? due : null),
+    el('div', { class: 'action-buttons' }, allowed.map(a => el('button', {
+      type: 'button', class: 'action ' + (a === 'cancel' ? 'danger' : ''), dataset: { action: a },
+      onclick: () => act(c, a, { unit: unit.value.trim(), note: note.value.trim(), due: due.value }),
+    }, t('action.' + a)))));
+}
+
+async function act(c, action, { unit, note, due }) {
+  const body = { action };
+  if (note) body.note = note;
+  if ((action === 'dispatch' || action === 'rework') && unit) body.unit = unit;
+  if (action === 'postpone') {
+    if (!due) { toast(t('case.newDue'), true); return; }
+    body.dueAt = new Date(due).toISOString();
+  }
+  try {
+    current = await post(`/api/v1/cases/${encodeURIComponent(c.id)}/actions`, body);
+    city.cases.set(current.id, current);
+    rows = rows.map(r => r.id === current.id ? current : r);
+    renderDetail();
+    renderList();
+    toast(`${t('action.' + action)} · ${t('case.done')}`);
+  } catch (e) {
+    toast(e.message, true);
+  }
+}
