@@ -11,7 +11,8 @@ namespace CityOps.Ingest;
 /// <summary>
 /// Drains the ingest channel in rounds: each round groups its readings by device, hands every
 /// device its readings in one grain call (all devices in parallel), and queues the accepted
-/// readings for InfluxDB. Rounds run one after another, so a device's readings keep their order.
+/// readings for InfluxDB, placed where their grains say (grid, unit, the device's position).
+/// Rounds run one after another, so a device's readings keep their order.
 /// A round's QoS 1 messages are acknowledged once its readings are durable (stored, or spilled to
 /// disk): that wait happens beside the next rounds, so storage never delays judging.
 /// </summary>
@@ -83,24 +84,33 @@ public sealed partial class ReadingDispatcher(
             }
         }
 
-        var calls = new List<Task<ImmutableArray<TelemetryPoint>>>(byDevice.Count);
-        foreach (var (deviceId, readings) in byDevice)
+        var batches = new List<ImmutableArray<Reading>>(byDevice.Count);
+        var calls = new List<Task<ImmutableArray<ReadingPlacement?>>>(byDevice.Count);
+        foreach (var (deviceId, builder) in byDevice)
         {
-            calls.Add(DeliverToDeviceAsync(deviceId, readings.DrainToImmutable(), cancellationToken));
+            var readings = builder.DrainToImmutable();
+            batches.Add(readings);
+            calls.Add(DeliverToDeviceAsync(deviceId, readings, cancellationToken));
         }
 
-        var points = await Task.WhenAll(calls).ConfigureAwait(false);
+        var placements = await Task.WhenAll(calls).ConfigureAwait(false);
         if (!telemetry.Enabled)
         {
             return Task.CompletedTask;
         }
 
+        // The readings are ours; their grains said where each accepted one is stored (refused ones: null).
         var lines = new LineBuilder(256 * round.Count);
-        foreach (var devicePoints in points)
+        for (var device = 0; device < batches.Count; device++)
         {
-            foreach (var point in devicePoints)
+            var readings = batches[device];
+            var placed = placements[device];
+            for (var i = 0; i < placed.Length; i++)
             {
-                TelemetryLines.AppendReading(lines, point);
+                if (placed[i] is { } placement)
+                {
+                    TelemetryLines.AppendReading(lines, TelemetryPoint.Of(readings[i], placement));
+                }
             }
         }
 
@@ -140,7 +150,7 @@ public sealed partial class ReadingDispatcher(
         }
     }
 
-    private async Task<ImmutableArray<TelemetryPoint>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
+    private async Task<ImmutableArray<ReadingPlacement?>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IDeviceGrain>(deviceId);
         for (var attempt = 0; ; attempt++)
@@ -160,7 +170,7 @@ public sealed partial class ReadingDispatcher(
                     IngestMetrics.Rejected.WithLabels("refused_by_device").Inc(result.Refused);
                 }
 
-                return result.Points;
+                return result.Placements;
             }
             catch (Exception ex) when (StorageUnavailableException.Caused(ex))
             {

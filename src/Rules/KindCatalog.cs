@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 
 namespace CityOps.Rules;
 
-/// <summary>The canonical device kinds and the metrics each one reports (CONTRACT section 2).</summary>
+/// <summary>The canonical device kinds, the metrics each one reports (CONTRACT section 2) and their defaults.</summary>
 public static class KindCatalog
 {
     private static readonly FrozenDictionary<string, ImmutableArray<string>> _metrics = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal)
@@ -14,7 +14,18 @@ public static class KindCatalog
         ["vehicle"] = ["speed_kmh", "heading_deg", "lid_closed"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    // The 部件/事件 code a case gets when its rule's code renders empty: waterlogging, a street light, a muck truck off its route.
+    private static readonly FrozenDictionary<string, string> _caseCodes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["waterlog"] = "0406",
+        ["streetlight"] = "0118",
+        ["vehicle"] = "2101",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     public static ImmutableArray<string> Kinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle"];
+
+    /// <summary>The case code of a kind when its rule names none: its usual code, else 0199.</summary>
+    public static string DefaultCaseCode(string kind) => _caseCodes.GetValueOrDefault(kind, "0199");
 
     public static bool IsKnownKind(string? kind) => kind is not null && _metrics.ContainsKey(kind);
 

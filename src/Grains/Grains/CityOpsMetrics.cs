@@ -20,6 +20,11 @@ public static class CityOpsMetrics
     public static readonly Counter ReadingsRefused = Metrics.CreateCounter(
         "cityops_readings_refused_total", "Readings a device grain refused, by reason.", "reason");
 
+    public static readonly Counter ReadingsNotJudged = WithLabels(Metrics.CreateCounter(
+        "cityops_readings_not_judged_total",
+        "Readings no rule judged, by reason: redelivered (same seq and ts), late (older than the last judged), future (ts too far ahead), unregistered, wrong_kind.",
+        "reason"), "redelivered", "late", "future", "unregistered", "wrong_kind");
+
     public static readonly Gauge LeaseHeld = Metrics.CreateGauge(
         "cityops_cluster_lease_held", "1 on the node doing the cluster's once-only work (webhooks, sweeps, waking devices), else 0.");
 
@@ -44,4 +49,15 @@ public static class CityOpsMetrics
 
     public static readonly Counter AlarmsSilenced = Metrics.CreateCounter(
         "cityops_alarms_silenced_total", "Alarms that raised no case because a silence (maintenance window) held.");
+
+    // Every known label is exported from the start (at 0), so rates and alerts work before the first one.
+    private static Counter WithLabels(Counter counter, params string[] labels)
+    {
+        foreach (var label in labels)
+        {
+            counter.WithLabels(label);
+        }
+
+        return counter;
+    }
 }

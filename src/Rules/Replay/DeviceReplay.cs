@@ -3,17 +3,14 @@ using CityOps.Rules.Testing;
 namespace CityOps.Rules.Replay;
 
 /// <summary>
-/// One device judged offline from the engine, for rule tests and backtests: the same compiled rules and
-/// <see cref="RuleEvaluator"/> as the device grain, driven entirely by reading time. Offline rules raise at the exact
-/// moment the silence reaches the window. Readings must come oldest first.
+/// One device judged offline from the engine, for rule tests and backtests: the same <see cref="DeviceJudge"/> as the
+/// device grain, driven entirely by reading time. Offline rules raise at the exact moment the silence reaches the
+/// window. Readings must come oldest first.
 /// </summary>
 public sealed class DeviceReplay
 {
     private readonly string _device;
-    private readonly System.Collections.Immutable.ImmutableArray<Rule> _rules;
-    private readonly Dictionary<string, RuleTuning> _tuning = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AlarmState> _alarms = new(StringComparer.Ordinal);
-    private readonly ReadingContext _context;
+    private readonly DeviceJudge _judge;
     private readonly List<ReplayEvent> _events;
     private DateTimeOffset? _lastSeen;
 
@@ -26,57 +23,44 @@ public sealed class DeviceReplay
         ArgumentNullException.ThrowIfNull(attributes);
         _device = device;
         _events = events;
-        _rules = rules.ForKind(kind);
-        foreach (var rule in _rules)
-        {
-            _alarms[rule.Id] = new AlarmState();
-            if (DeviceTuning.Resolve(rule, attributes, problems) is { } tuning)
-            {
-                _tuning[rule.Id] = tuning;
-            }
-        }
-
-        _context = new ReadingContext(kind)
-        {
-            Zones = zones,
-            Attributes = ReadingContext.NumericAttributes(attributes),
-            Latitude = lat ?? double.NaN,
-            Longitude = lon ?? double.NaN,
-        };
-        _context.History.Retention = _rules.Select(r => r.WhereExpression?.RateWindow ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
+        _judge = new DeviceJudge(kind, zones);
+        _judge.UseRules(rules);
+        _judge.Tune(attributes, problems);
+        _judge.MoveTo(lat, lon);
     }
 
     /// <summary>Judges one reading (metric names the kind does not know are ignored).</summary>
     public void Feed(DateTimeOffset at, IEnumerable<(string Name, double Value)> metrics, double? lat = null, double? lon = null)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         CheckOffline(at);
-        foreach (var rule in _rules)
+        var rules = _judge.Rules;
+        for (var i = 0; i < rules.Length; i++)
         {
-            if (rule.IsOffline)
+            if (_judge.Arrived(i, at, out var change, out var alarm))
             {
-                Record(rule, RuleEvaluator.ReadingArrived(rule, _alarms[rule.Id], at));
+                Record(rules[i], change, alarm);
             }
         }
 
         _lastSeen = at;
-        if (lat is { } la && lon is { } lo)
+        if (lat is not null && lon is not null)
         {
-            _context.Latitude = la;
-            _context.Longitude = lo;
+            _judge.MoveTo(lat, lon);
         }
 
-        _context.Begin(at);
+        _judge.Begin(at);
         foreach (var (name, value) in metrics)
         {
-            _context.Set(name, value);
+            _judge.Set(name, value);
         }
 
-        _context.History.Add(at, _context.Values);
-        foreach (var rule in _rules)
+        _judge.Remember();
+        for (var i = 0; i < rules.Length; i++)
         {
-            if (!rule.IsOffline)
+            if (_judge.Evaluate(i, out var change, out var alarm, out _))
             {
-                Record(rule, RuleEvaluator.Evaluate(rule, _alarms[rule.Id], _context, _tuning.GetValueOrDefault(rule.Id)));
+                Record(rules[i], change, alarm);
             }
         }
     }
@@ -84,17 +68,19 @@ public sealed class DeviceReplay
     /// <summary>Raises offline alarms whose silence reached the window before <paramref name="before"/>.</summary>
     public void CheckOffline(DateTimeOffset before)
     {
-        foreach (var rule in _rules)
+        var rules = _judge.Rules;
+        for (var i = 0; i < rules.Length; i++)
         {
-            var window = _tuning.GetValueOrDefault(rule.Id)?.Offline ?? rule.Offline;
-            if (window is { } w && _lastSeen is { } seen && _alarms[rule.Id].Phase == AlarmPhase.Idle && seen + w < before)
+            if (_judge.OfflineWindow(rules[i]) is { } window && _lastSeen is { } seen
+                && (_judge.AlarmOf(rules[i].Id)?.Phase ?? AlarmPhase.Idle) == AlarmPhase.Idle && seen + window < before
+                && _judge.CheckOffline(i, seen, seen + window, out var change, out var alarm))
             {
-                Record(rule, RuleEvaluator.CheckOffline(rule, _alarms[rule.Id], seen, seen + w, w));
+                Record(rules[i], change, alarm);
             }
         }
     }
 
-    private void Record(Rule rule, AlarmChange change)
+    private void Record(Rule rule, AlarmChange change, AlarmState alarm)
     {
         CaseEventKind? kind = change.Kind switch
         {
@@ -105,8 +91,13 @@ public sealed class DeviceReplay
         };
         if (kind is { } k)
         {
-            var alarm = _alarms[rule.Id];
             _events.Add(new ReplayEvent(change.At, _device, rule.Id, k, k == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak));
+        }
+
+        if (change.Kind == AlarmChangeKind.Cleared)
+        {
+            // As the device grain does: an alarm that ended leaves no state behind.
+            _judge.Forget(rule.Id);
         }
     }
 }

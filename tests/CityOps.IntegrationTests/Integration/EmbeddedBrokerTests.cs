@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -114,6 +115,27 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         {
             Assert.Equal(["city/waterlog/WL-EMB-2/status"], received);
         }
+    }
+
+    [Fact]
+    public async Task A_gateway_batch_without_ts_or_seq_published_by_mosquitto_pub_is_judged_reading_by_reading()
+    {
+        // Both readings are stamped on receipt, in the same millisecond: neither may pass for a redelivery of the other.
+        var publish = new ProcessStartInfo("mosquitto_pub", [
+            "-h", "127.0.0.1", "-p", _brokerPort.ToString(), "-i", "cityops-gateway-test", "-q", "1",
+            "-t", "city/manhole/MH-GW-1/telemetry", "-m", """[{"metrics":{"tilt_deg":1}},{"metrics":{"tilt_deg":50}}]"""])
+        {
+            RedirectStandardError = true,
+        };
+        using (var process = Process.Start(publish)!)
+        {
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
+        }
+
+        var cases = await Devices.WaitForCasesAsync(_app.Http, "deviceId=MH-GW-1", 1, TimeSpan.FromSeconds(10));
+        var raised = Assert.Single(cases)!;
+        Assert.Equal(("manhole-tilt", 50.0), ((string?)raised["ruleId"], (double?)raised["value"]));
     }
 
     private async Task<IMqttClient> ConnectAsync()

@@ -9,7 +9,7 @@ namespace CityOps.Tests.Grains;
 public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClassFixture<GrainClusterFixture>
 {
     // 00:00 and 12:00 China time on 20 July 2026 at the demo city.
-    private static readonly DateTimeOffset Midnight = new(2026, 7, 20, 16, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Midnight = new(2026, 7, 19, 16, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Noon = new(2026, 7, 20, 4, 0, 0, TimeSpan.Zero);
     private static int _next;
 

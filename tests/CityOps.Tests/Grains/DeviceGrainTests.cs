@@ -39,7 +39,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([Depth(device, Now, 2)]);
 
         Assert.Equal((1, 1, 0, 0), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
-        Assert.Equal(2, Assert.Single(result.Points).Reading.Metrics[0].Value);
+        Assert.Equal(new ReadingPlacement(null, null, null, null), Assert.Single(result.Placements));
         var snapshot = await grain.Get();
         Assert.NotNull(snapshot);
         Assert.Equal("waterlog", snapshot.Kind);
@@ -64,7 +64,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         Assert.Equal(30, (await grain.Get())!.Last["depth_cm"]);
 
         // Judged once, but every accepted reading still goes to storage.
-        Assert.Equal(3, first.Points.Length + again.Points.Length + older.Points.Length);
+        Assert.Equal(3, first.Placements.Count(p => p is not null) + again.Placements.Count(p => p is not null) + older.Placements.Count(p => p is not null));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
     {
         var device = NewDevice("WL");
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
-        var t0 = Now;
+        var t0 = Now.AddHours(-1); // the whole storm in the past: readings ahead of the clock are not judged
 
         await grain.Ingest([Depth(device, t0, 30), Depth(device, t0.AddMinutes(1), 30)]);
         var first = Assert.Single(await CasesOf(device));
@@ -139,8 +139,8 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([new Reading(device, "manhole", Now.ToUnixTimeMilliseconds(), 1, [new Metric("tilt_deg", 25)])]);
 
         var raised = Assert.Single(await CasesOf(device));
-        var stored = Assert.Single(result.Points);
-        Assert.Equal((35.3, 113.9), (stored.Reading.Lat, stored.Reading.Lon));
+        var stored = Assert.Single(result.Placements);
+        Assert.Equal((35.3, 113.9), (stored!.Lat, stored.Lon));
         Assert.Equal("0102", raised.Code);
         Assert.Equal("污水井盖", raised.Category);
         Assert.Equal("yellow", raised.Severity);
@@ -156,7 +156,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var result = await grain.Ingest([Depth(device, Now, 80)]);
 
         Assert.Equal((0, 0, 0, 1), (result.Accepted, result.Evaluated, result.Duplicates, result.Refused));
-        Assert.Empty(result.Points);
+        Assert.Null(Assert.Single(result.Placements));
         Assert.Empty(await CasesOf(device));
     }
 
@@ -225,4 +225,44 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         Assert.Equal(start.AddSeconds(61), raised.OpenedAt);
         Assert.Empty(await CasesOf(idle));
     }
+
+    [Fact]
+    public async Task A_reading_stamped_a_day_ahead_is_stored_but_does_not_blind_the_device()
+    {
+        var device = NewDevice("MH");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var future = CityOps.Grains.CityOpsMetrics.ReadingsNotJudged.WithLabels("future").Value;
+
+        var ahead = await grain.Ingest([Tilt(device, Now.AddHours(23), 1)]);
+        var next = await grain.Ingest([Tilt(device, Now, 40)]);
+
+        Assert.Equal((1, 0, 0, 1), (ahead.Accepted, ahead.Evaluated, ahead.Duplicates, ahead.Ahead));
+        Assert.NotNull(Assert.Single(ahead.Placements));
+        Assert.Equal((1, 1), (next.Accepted, next.Evaluated));
+        Assert.Equal("manhole-tilt", Assert.Single(await CasesOf(device)).RuleId);
+        Assert.True(CityOps.Grains.CityOpsMetrics.ReadingsNotJudged.WithLabels("future").Value >= future + 1);
+    }
+
+    [Fact]
+    public async Task Readings_without_seq_that_share_a_millisecond_are_all_judged()
+    {
+        var device = NewDevice("MH");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var redelivered = CityOps.Grains.CityOpsMetrics.ReadingsNotJudged.WithLabels("redelivered").Value;
+
+        // A gateway batch with neither ts nor seq: both readings are stamped on receipt, in the same millisecond.
+        var result = await grain.Ingest([Tilt(device, Now, 1), Tilt(device, Now, 50)]);
+
+        Assert.Equal((2, 2, 0), (result.Accepted, result.Evaluated, result.Duplicates));
+        var raised = Assert.Single(await CasesOf(device));
+        Assert.Equal(("manhole-tilt", 50.0), (raised.RuleId, raised.Value));
+
+        // With a seq, the same (seq, ts) again is a redelivery: stored, not judged, counted.
+        var seq = await grain.Ingest([Tilt(device, Now.AddSeconds(1), 2, seq: 5), Tilt(device, Now.AddSeconds(1), 2, seq: 5)]);
+        Assert.Equal((2, 1, 1), (seq.Accepted, seq.Evaluated, seq.Duplicates));
+        Assert.True(CityOps.Grains.CityOpsMetrics.ReadingsNotJudged.WithLabels("redelivered").Value >= redelivered + 1);
+    }
+
+    private static Reading Tilt(string device, DateTimeOffset at, double tilt, long? seq = null) =>
+        new(device, "manhole", at.ToUnixTimeMilliseconds(), seq, [new Metric("tilt_deg", tilt)]);
 }

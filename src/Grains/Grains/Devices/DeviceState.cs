@@ -1,3 +1,7 @@
+using System.Collections.Immutable;
+using CityOps.Grains.Zones;
+using CityOps.Rules;
+
 namespace CityOps.Grains.Devices;
 
 /// <summary>What a device grain keeps across restarts. Field ids never change; add new ones at the end.</summary>
@@ -21,4 +25,84 @@ public sealed class DeviceState
     [Id(10)] public string? Unit { get; set; }
     [Id(11)] public string? ZoneVersion { get; set; }
     [Id(12)] public bool Online { get; set; }
+
+    /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
+    public bool Locate(ZoneSet zoneSet, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(zoneSet);
+        if (!force && ZoneVersion == zoneSet.Version)
+        {
+            return false;
+        }
+
+        ZoneVersion = zoneSet.Version;
+        var cell = Lat is { } lat && Lon is { } lon ? zoneSet.Locate(lat, lon) : null;
+        if (cell?.Code == Grid && cell?.Unit == Unit)
+        {
+            return false;
+        }
+
+        Grid = cell?.Code;
+        Unit = cell?.Unit;
+        return true;
+    }
+
+    /// <summary>
+    /// Where an accepted reading is stored. Fixed devices lend their position to readings without one, so maps can
+    /// place them; a moving device's reading is placed by its own position, so a redelivery lands in the same series.
+    /// Readings placed alike share <paramref name="previous"/>.
+    /// </summary>
+    public ReadingPlacement Place(Reading reading, bool judged, ZoneSet zoneSet, ReadingPlacement? previous)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        ArgumentNullException.ThrowIfNull(zoneSet);
+        var (grid, unit) = (Grid, Unit);
+        if (!judged && reading.Lat is { } lat && reading.Lon is { } lon)
+        {
+            var cell = zoneSet.Locate(lat, lon);
+            (grid, unit) = (cell?.Code, cell?.Unit);
+        }
+
+        return previous is not null && previous.Lat == Lat && previous.Lon == Lon && previous.Grid == grid && previous.Unit == unit
+            ? previous
+            : new ReadingPlacement(Lat, Lon, grid, unit);
+    }
+
+    /// <summary>
+    /// Takes the judge's alarm states into <see cref="Alarms"/>, keeping each one's case. An alarm back to idle without a
+    /// case (a pending alarm that did not last) leaves nothing to keep, here or, once it counts nothing, in the judge.
+    /// </summary>
+    public void KeepAlarms(DeviceJudge judge)
+    {
+        ArgumentNullException.ThrowIfNull(judge);
+        foreach (var (ruleId, alarm) in judge.Alarms)
+        {
+            Alarms.TryGetValue(ruleId, out var existing);
+            if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
+            {
+                Alarms.Remove(ruleId);
+                if (alarm.Matches == 0)
+                {
+                    judge.Forget(ruleId);
+                }
+
+                continue;
+            }
+
+            Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false, judge.RuleSet?.Find(ruleId)?.Definition);
+        }
+    }
+
+    public DeviceSnapshot Snapshot(string id, bool online)
+    {
+        var registration = Registration!;
+        var alarms = Alarms
+            .Where(a => a.Value.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
+            .Select(a => new ActiveAlarm(a.Key, SeverityNames.ToName(a.Value.Severity), a.Value.ActiveSince ?? default, a.Value.LastValue, a.Value.Peak, a.Value.CaseId))
+            .ToImmutableArray();
+        return new DeviceSnapshot(
+            id, registration.Kind, registration.Name, Lat ?? registration.Lat, Lon ?? registration.Lon, registration.Code,
+            registration.Attributes, Grid, Unit, online, LastSeen,
+            Last.ToImmutableDictionary(StringComparer.Ordinal), alarms, AutoProvisioned, registration.SecretHash is not null);
+    }
 }

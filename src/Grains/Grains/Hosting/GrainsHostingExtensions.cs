@@ -140,6 +140,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<DeviceSweeper>();
         services.AddSingleton<SilenceBook>();
         services.AddSingleton<CaseIntake>();
+        services.AddSingleton<DeviceCaseFiler>();
 
         return silo;
     }

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using System.Text;
+using CityOps.Grains;
+using CityOps.Grains.Zones;
+using CityOps.Ingest;
+using CityOps.Ingest.Influx;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CityOps.Tests.Grains;
+
+/// <summary>The dispatcher stores the readings it holds where their device grains place them (CONTRACT §6).</summary>
+public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClassFixture<GrainClusterFixture>
+{
+    private const string Grid = """
+        {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"g1","type":"grid","name":"西街","code":"410702001001001","unit":"water-east"},
+        "geometry":{"type":"Polygon","coordinates":[[[113.8,35.2],[114.0,35.2],[114.0,35.4],[113.8,35.4],[113.8,35.2]]]}}]}
+        """;
+
+    [Fact]
+    public async Task Accepted_readings_are_written_with_the_grid_unit_and_position_their_grains_know()
+    {
+        Assert.Empty(await fixture.SiloServices.GetRequiredService<ZoneMap>().ReplaceAsync(Grid));
+        var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await fixture.Grains.GetGrain<IDeviceGrain>("WL-d1").Register(new DeviceRegistration("waterlog", null, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
+        var truck = new Reading("VH-d1", "vehicle", ts, null, [new Metric("speed_kmh", 30)], 35.31, 113.93);
+        Reading[] readings =
+        [
+            new("WL-d1", "waterlog", ts, 1, [new Metric("depth_cm", 12)]),
+            new("WL-d1", "manhole", ts + 1, 2, [new Metric("tilt_deg", 3)]), // wrong kind: refused, not stored
+            new("WL-d1", "waterlog", ts + 2, 3, [new Metric("depth_cm", 13)]),
+            truck,
+            truck, // redelivered: stored again, the same point
+            new("WL-d2", "waterlog", ts, null, [new Metric("depth_cm", 1)]), // auto-provisioned, nowhere yet
+        ];
+        var writer = new RecordingWriter();
+        var dispatcher = new ReadingDispatcher(
+            new IngestChannel(4), fixture.Grains, writer, new DeadLetterQueue(), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+
+        var durable = await dispatcher.DeliverAsync([new IngestMessage(readings, null)], default);
+        await durable;
+
+        Assert.Equal(
+            $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=12,lat=35.3,lon=113.9 {ts}\n"
+            + $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=13,lat=35.3,lon=113.9 {ts + 2}\n"
+            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {ts}\n"
+            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {ts}\n"
+            + $"waterlog,device=WL-d2 depth_cm=1 {ts}\n",
+            writer.Text.ToString());
+    }
+
+    private sealed class RecordingWriter : ITelemetryWriter
+    {
+        public StringBuilder Text { get; } = new();
+
+        public bool Enabled => true;
+
+        public ValueTask WriteAsync(LineChunk lines, CancellationToken cancellationToken = default)
+        {
+            Text.Append(Encoding.UTF8.GetString(lines.Bytes));
+            return ValueTask.CompletedTask;
+        }
+
+        public Task WhenDurable() => Task.CompletedTask;
+    }
+}
