@@ -51,6 +51,7 @@ public static partial class CityOpsApp
         app.MapZoneEndpoints();
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();
+        app.MapAlarmEndpoints();
         app.MapSilenceEndpoints();
         app.MapKpiEndpoints();
         app.MapOpen311Endpoints();

@@ -6,9 +6,14 @@ namespace CityOps.Rules;
 /// The case a rule raises. <see cref="Code"/> and <see cref="Title"/> may hold placeholders such as
 /// <c>{value}</c>, <c>{peak}</c>, <c>{severity}</c>, <c>{device.code}</c>, <c>{device.name}</c>, <c>{device.id}</c>;
 /// the caller resolves them, so formatting of numbers stays with the caller. <c>{{</c> and <c>}}</c> are literal braces.
+/// <see cref="File"/> and <see cref="FileFrom"/> are the filing policy of the alarm desk: whether an alarm files its case
+/// at once, waits for a person's <c>file</c>, or never files one.
 /// </summary>
-public sealed record CaseTemplate(string Code, string Title)
+public sealed record CaseTemplate(string Code, string Title, FilingMode File = FilingMode.Auto, Severity? FileFrom = null)
 {
+    /// <summary>True when an alarm at <paramref name="severity"/> files its case without a person (auto, from <see cref="FileFrom"/> up).</summary>
+    public bool FilesAt(Severity severity) => File == FilingMode.Auto && (FileFrom is not { } from || severity >= from);
+
     public string RenderCode(Func<string, string?> resolve) => Render(Code, resolve);
 
     public string RenderTitle(Func<string, string?> resolve) => Render(Title, resolve);

@@ -30,6 +30,18 @@ public sealed class Rule
 
     public required CaseTemplate Case { get; init; }
 
+    /// <summary>
+    /// <c>maintenance: true</c>: a device-health rule (battery, offline, sensor faults). Its alarms are the device owner's
+    /// upkeep, never a 城管 case and out of every KPI.
+    /// </summary>
+    public bool Maintenance { get; init; }
+
+    /// <summary><c>flapping:</c> of the rule: while flapping, its alarm stays one alarm, files no new case and sends no notification.</summary>
+    public FlappingPolicy? Flapping { get; init; }
+
+    /// <summary>True when an alarm at <paramref name="severity"/> files its case at once (the rule's filing policy).</summary>
+    public bool FilesAt(Severity severity) => !Maintenance && Case.FilesAt(severity);
+
     /// <summary>Free text for people reading the rule set; ignored by the engine.</summary>
     public string? Description { get; init; }
 

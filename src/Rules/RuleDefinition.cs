@@ -41,6 +41,11 @@ public static class RuleDefinition
         Append(text, "where", rule.Where?.Trim());
         Append(text, "code", rule.Case.Code);
         Append(text, "title", rule.Case.Title);
+        // Only what differs from the default, so definitions written before the alarm desk stay equal.
+        Append(text, "file", rule.Case.File == FilingMode.Auto ? null : rule.Case.File.ToString().ToLowerInvariant());
+        Append(text, "fileFrom", rule.Case.FileFrom is { } from ? SeverityNames.ToName(from) : null);
+        Append(text, "maintenance", rule.Maintenance ? "true" : null);
+        Append(text, "flapping", rule.Flapping is { } flapping ? flapping.Changes.ToString(CultureInfo.InvariantCulture) + "/" + Durations.Format(flapping.Within) : null);
         return text.ToString();
     }
 

@@ -12,11 +12,12 @@ namespace CityOps.Rules;
 internal sealed class RuleFileReader
 {
     private static readonly string[] _topKeys = ["rules"];
-    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
-    private static readonly string[] _caseKeys = ["code", "title"];
+    private static readonly string[] _flappingKeys = ["changes", "within"];
+    private static readonly string[] _caseKeys = ["code", "title", "file", "fileFrom"];
 
     /// <summary>Largest rule file read (characters); the shipped files are a few KiB.</summary>
     public const int MaxFileLength = 1024 * 1024;
@@ -223,7 +224,9 @@ internal sealed class RuleFileReader
         var count = ReadCount(fields, path);
         var hasConditions = where is not null || when is not null || inside is not null || outside is not null;
         var levels = ReadLevels(fields, path, out var levelsValid);
-        var caseTemplate = ReadCase(fields, map, path);
+        var maintenance = ReadMaintenance(fields, path);
+        var flapping = ReadFlapping(fields, path);
+        var caseTemplate = ReadCase(fields, map, path, maintenance);
         if (offline is not null)
         {
             CheckOfflineRule(fields, path, levels);
@@ -307,6 +310,8 @@ internal sealed class RuleFileReader
             Clear = clear,
             Offline = offline,
             Case = caseTemplate,
+            Maintenance = maintenance,
+            Flapping = flapping,
             Where = where,
             WhereExpression = whereExpression,
             When = when,
@@ -596,10 +601,77 @@ internal sealed class RuleFileReader
         return hysteresis == 0 && clearFor == TimeSpan.Zero ? ClearPolicy.Immediate : new ClearPolicy(hysteresis, clearFor);
     }
 
-    private CaseTemplate? ReadCase(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode rule, string path)
+    private FlappingPolicy? ReadFlapping(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
+    {
+        const string Example = "e.g. flapping: { changes: 4, within: 20m }";
+        if (!fields.TryGetValue("flapping", out var field) || IsNull(field.Value))
+        {
+            return null;
+        }
+
+        var flappingPath = Join(path, "flapping");
+        if (field.Value is not YamlMappingNode map)
+        {
+            Add(field.Value, flappingPath, $"flapping is a mapping, {Example}");
+            return null;
+        }
+
+        var flappingFields = Fields(map, flappingPath, _flappingKeys);
+        int? changes = null;
+        if (!flappingFields.TryGetValue("changes", out var changesField))
+        {
+            Add(map, Join(flappingPath, "changes"), $"flapping.changes is required: how many raises and clears make an alarm flapping, {Example}");
+        }
+        else if (ReadNumber(changesField.Value, Join(flappingPath, "changes")) is { } number)
+        {
+            if (number < 2 || number != Math.Floor(number) || number > 1000)
+            {
+                Add(changesField.Value, Join(flappingPath, "changes"), "flapping.changes is a whole number from 2 to 1000");
+            }
+            else
+            {
+                changes = (int)number;
+            }
+        }
+
+        var within = OptionalDuration(flappingFields, flappingPath, "within");
+        if (within is null && !flappingFields.ContainsKey("within"))
+        {
+            Add(map, Join(flappingPath, "within"), $"flapping.within is required: the window the changes are counted in, {Example}");
+        }
+        else if (within == TimeSpan.Zero)
+        {
+            Add(flappingFields["within"].Value, Join(flappingPath, "within"), "flapping.within needs a window longer than 0, e.g. within: 20m");
+            within = null;
+        }
+
+        return changes is { } c && within is { } w ? new FlappingPolicy(c, w) : null;
+    }
+
+    private bool ReadMaintenance(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
+    {
+        switch (OptionalText(fields, path, "maintenance"))
+        {
+            case null or "false":
+                return false;
+            case "true":
+                return true;
+            default:
+                Add(fields["maintenance"].Value, Join(path, "maintenance"), "maintenance is true or false (true: a device-health rule whose alarms go to the upkeep queue, never a case)");
+                return false;
+        }
+    }
+
+    private CaseTemplate? ReadCase(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode rule, string path, bool maintenance)
     {
         var casePath = Join(path, "case");
         const string Example = "e.g. case: { code: \"0406\", title: \"道路积水 {value} cm\" }";
+        if (maintenance && (!fields.TryGetValue("case", out var maintenanceCase) || IsNull(maintenanceCase.Value)))
+        {
+            // A device-health rule files no case; its alarm still needs a title for the upkeep queue.
+            return new CaseTemplate("", "设备维护");
+        }
+
         if (!fields.TryGetValue("case", out var field) || IsNull(field.Value))
         {
             Add(fields.ContainsKey("case") ? field.Value : rule, casePath, $"case is required: the code and title of the case the rule raises, {Example}");
@@ -616,7 +688,57 @@ internal sealed class RuleFileReader
         var code = RequiredText(caseFields, map, casePath, "code", "case.code is required: a GB/T 30428 code such as \"0406\", or \"{device.code}\"");
         var title = RequiredText(caseFields, map, casePath, "title", "case.title is required: what the dispatcher reads, e.g. \"道路积水 {value} cm\"");
         var valid = CheckTemplate(caseFields, casePath, "code", code) & CheckTemplate(caseFields, casePath, "title", title);
-        return code is null || title is null || !valid ? null : new CaseTemplate(code, title);
+        var (file, fileFrom, policyValid) = ReadFilingPolicy(caseFields, casePath, maintenance);
+        return code is null || title is null || !valid || !policyValid ? null : new CaseTemplate(code, title, file, fileFrom);
+    }
+
+    private (FilingMode File, Severity? FileFrom, bool Valid) ReadFilingPolicy(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, bool maintenance)
+    {
+        var valid = true;
+        var file = FilingMode.Auto;
+        switch (OptionalText(fields, path, "file"))
+        {
+            case null or "auto":
+                break;
+            case "confirm":
+                file = FilingMode.Confirm;
+                break;
+            case "never":
+                file = FilingMode.Never;
+                break;
+            case var other:
+                Add(fields["file"].Value, Join(path, "file"), $"unknown file: '{other}'; use auto (file at once), confirm (wait for a person's file) or never (alarm only)");
+                valid = false;
+                break;
+        }
+
+        Severity? fileFrom = null;
+        if (OptionalText(fields, path, "fileFrom") is { } fromText)
+        {
+            if (!SeverityNames.TryParse(fromText, out var from) || from == Severity.None)
+            {
+                Add(fields["fileFrom"].Value, Join(path, "fileFrom"), $"unknown severity '{fromText}' in fileFrom; use blue, yellow, orange or red");
+                valid = false;
+            }
+            else if (file != FilingMode.Auto)
+            {
+                Add(fields["fileFrom"].Value, Join(path, "fileFrom"), "fileFrom applies to file: auto (auto-file from that severity up, confirm below it); leave it out or drop file:");
+                valid = false;
+            }
+            else
+            {
+                fileFrom = from;
+            }
+        }
+
+        if (maintenance && (fields.ContainsKey("file") || fields.ContainsKey("fileFrom")))
+        {
+            var key = fields.ContainsKey("file") ? "file" : "fileFrom";
+            Add(fields[key].Key, Join(path, key), "a maintenance: true rule never files a case; leave out file and fileFrom");
+            valid = false;
+        }
+
+        return (file, fileFrom, valid);
     }
 
     private bool CheckTemplate(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string key, string? template)

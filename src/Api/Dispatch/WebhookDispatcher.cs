@@ -35,6 +35,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<WebhookDispatcher, int> PendingByOutbox = new();
     private int _failedRounds;
 
     public WebhookDispatcher(
@@ -74,6 +75,13 @@ public sealed partial class WebhookDispatcher : BackgroundService
             })
             .AddTimeout(_options.Timeout)
             .Build();
+    }
+
+    // Case and alarm events have an outbox and a dispatcher each; the gauge shows what all of them still hold.
+    private void SetPending(int count)
+    {
+        PendingByOutbox[this] = count;
+        CityOpsMetrics.WebhookPending.Set(PendingByOutbox.Values.Sum());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -134,7 +142,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         while (true)
         {
             var pending = await _outbox.PendingAsync(200);
-            CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
+            SetPending(await _outbox.PendingCountAsync());
             if (pending.Count == 0)
             {
                 _failedRounds = 0;
@@ -181,7 +189,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                         _failedRounds++;
                         var delay = Backoff(_failedRounds);
                         await _outbox.RetryLaterAsync(e.Sequence, attempts, _time.GetUtcNow() + delay, detail);
-                        CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
+                        SetPending(await _outbox.PendingCountAsync());
                         LogRetryLater(_logger, e.Sequence, e.CaseId, attempts, detail, delay);
                         return delay;
                 }
@@ -189,7 +197,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
             if (!progressed)
             {
-                CityOpsMetrics.WebhookPending.Set(await _outbox.PendingCountAsync());
+                SetPending(await _outbox.PendingCountAsync());
                 return earliest is { } next ? Max(next - now, TimeSpan.FromMilliseconds(50)) : TimeSpan.FromSeconds(1);
             }
         }

@@ -28,7 +28,7 @@ public static class AccessPolicy
             return Role.Engineer;
         }
 
-        if (path.StartsWithSegments("/api/v1/cases"))
+        if (path.StartsWithSegments("/api/v1/cases") || path.StartsWithSegments("/api/v1/alarms") || path.StartsWithSegments("/api/v1/maintenance"))
         {
             return Role.Dispatcher;
         }

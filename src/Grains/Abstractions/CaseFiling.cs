@@ -2,7 +2,7 @@ namespace CityOps.Grains;
 
 /// <summary>
 /// What is known when a case is filed (立案), by a rule or by a person. <see cref="UnitFixed"/>: the unit was
-/// named by the person filing, so routing does not replace it (otherwise it is the grid's, routing's wins).
+/// named by the person filing, so routing does not replace it (otherwise it is the grid's, routing's wins). <see cref="AlarmId"/>: the alarm it files.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cityops.case-filing")]
 public sealed record CaseFiling(
@@ -19,4 +19,5 @@ public sealed record CaseFiling(
     [property: Id(10)] DateTimeOffset At,
     [property: Id(11)] string Actor,
     [property: Id(12)] string? Note,
-    [property: Id(13)] bool UnitFixed = false);
+    [property: Id(13)] bool UnitFixed = false,
+    [property: Id(14)] string? AlarmId = null);

@@ -22,4 +22,7 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     /// <summary>Verifies a device's MQTT password against its stored hash.</summary>
     Task<bool> VerifySecret(string secret);
+
+    /// <summary>A person's action on one of the device's alarms (active, or cleared and kept in the alarm store).</summary>
+    Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action);
 }

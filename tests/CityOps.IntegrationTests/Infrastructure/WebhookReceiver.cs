@@ -24,7 +24,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status answered to every delivery from now on.</summary>
     public int Status { get; set; } = StatusCodes.Status200OK;
 
-    /// <summary>When set, decides the status per delivery (case id, event) instead of <see cref="Status"/>.</summary>
+    /// <summary>When set, decides the status per delivery (case or alarm id, event) instead of <see cref="Status"/>.</summary>
     public Func<string, string, int>? StatusFor { get; set; }
 
     /// <summary>Every request received, in arrival order, with the status it was answered.</summary>
@@ -39,7 +39,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _app.MapPost("/hooks/cases", async (HttpContext context) =>
         {
             var body = await JsonNode.ParseAsync(context.Request.Body);
-            var caseId = (string?)body?["case"]?["id"] ?? "";
+            var caseId = (string?)body?["case"]?["id"] ?? (string?)body?["alarm"]?["id"] ?? "";
             var eventName = (string?)body?["event"] ?? "";
             var status = StatusFor?.Invoke(caseId, eventName) ?? Status;
             Received.Enqueue(new WebhookDelivery(

@@ -7,13 +7,13 @@ namespace CityOps.Tests.Integration;
 /// <summary>A CityOps process for the dispatch tests: embedded broker on a free port, the test city's rules and zones.</summary>
 public static class DispatchCity
 {
-    public static async Task<CityOpsProcess> StartAsync(TempFolder folder, IDictionary<string, string>? extra = null)
+    public static async Task<CityOpsProcess> StartAsync(TempFolder folder, IDictionary<string, string>? extra = null, string rulesYaml = TestCity.Rules)
     {
         var rules = folder.Combine("rules");
         var data = folder.Combine("data");
         Directory.CreateDirectory(rules);
         Directory.CreateDirectory(data);
-        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), rulesYaml);
         var settings = new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,

@@ -13,7 +13,7 @@ namespace CityOps.Tests.Grains;
 /// A one-silo Orleans test cluster with CityOps' real storage (SQLite in a temp folder), a fixed
 /// rule set and a fake clock, shared by the tests of a class.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
     public const string Rules = """
         rules:
@@ -68,6 +68,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     private readonly TempFolder _folder = new("grains");
 
+    /// <summary>The rule set the silo loads; a fixture for other rules overrides it.</summary>
+    protected virtual string RuleText => Rules;
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -80,7 +83,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         var rules = _folder.Combine("rules");
         Directory.CreateDirectory(rules);
-        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), Rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), RuleText);
         var routing = _folder.Combine("routing.yaml");
         await File.WriteAllTextAsync(routing, Routing);
         var builder = new InProcessTestClusterBuilder(1);

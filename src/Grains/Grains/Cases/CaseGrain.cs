@@ -54,6 +54,7 @@ public sealed partial class CaseGrain(
                     Value = filing.Value ?? _case.Value,
                     Peak = Max(_case.Peak, filing.Value),
                     UpdatedAt = filing.At,
+                    AlarmIds = filing.AlarmId is { } alarmId && !(_case.AlarmIds ?? []).Contains(alarmId) ? (_case.AlarmIds ?? []).Add(alarmId) : _case.AlarmIds,
                 };
                 await SaveAndAnnounce("case.reworked");
             }

@@ -14,6 +14,7 @@ namespace CityOps.Grains.Cases;
 /// </summary>
 public sealed partial class CaseSweeper(
     ICaseStore store,
+    IAlarmStore alarms,
     ILeaderLease lease,
     IGrainFactory grains,
     IOptions<CasesOptions> options,
@@ -44,7 +45,12 @@ public sealed partial class CaseSweeper(
     }
 
     /// <summary>Drops case events older than the retention from the durable log.</summary>
-    public Task<int> PruneAsync() => store.PruneEventsAsync(time.GetUtcNow() - options.Value.EventRetention);
+    // The alarm event log is kept as long as the case event log.
+    public async Task<int> PruneAsync()
+    {
+        var before = time.GetUtcNow() - options.Value.EventRetention;
+        return await store.PruneEventsAsync(before) + await alarms.PruneEventsAsync(before);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -92,7 +92,8 @@ public static class CaseWorkflow
             filing.Value, filing.Value, filing.RuleId is not null, filing.At, filing.At,
             route?.DueAt ?? filing.At + CaseCodes.Deadline(CaseCodes.Normalize(code)), null,
             [new CaseEntry(filing.At, "file", null, CaseStatus.Filed, filing.Actor, note)],
-            VerifyLimit: route?.Verify);
+            VerifyLimit: route?.Verify,
+            AlarmIds: filing.AlarmId is { } alarmId ? [alarmId] : null);
     }
 
     /// <summary>

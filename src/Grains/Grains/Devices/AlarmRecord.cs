@@ -2,7 +2,10 @@ using CityOps.Rules;
 
 namespace CityOps.Grains.Devices;
 
-/// <summary>The persisted form of one rule's alarm state on one device, and the case it raised.</summary>
+/// <summary>
+/// The persisted form of one rule's alarm state on one device, the alarm desk's record of it (id, acknowledgement,
+/// disposition, history; see <see cref="Alarms.AlarmDesk"/>) and the case it raised.
+/// </summary>
 [GenerateSerializer, Alias("cityops.alarm-record")]
 public sealed class AlarmRecord
 {
@@ -25,6 +28,25 @@ public sealed class AlarmRecord
     /// <summary>The <see cref="Rule.Definition"/> the alarm was judged by, to notice a rule changed while the grain slept.</summary>
     [Id(12)] public string? RuleDefinition { get; set; }
 
+    /// <summary>The alarm's id in the alarm store; null for a pending breach not yet raised.</summary>
+    [Id(13)] public string? AlarmId { get; set; }
+    [Id(14)] public DateTimeOffset? RaisedAt { get; set; }
+    [Id(15)] public AlarmDisposition Disposition { get; set; }
+    [Id(16)] public DateTimeOffset? AcknowledgedAt { get; set; }
+    [Id(17)] public string? AcknowledgedBy { get; set; }
+    [Id(18)] public List<AlarmEntry> History { get; set; } = [];
+
+    /// <summary>The silence that held the alarm when it was raised (it files no case meanwhile).</summary>
+    [Id(19)] public string? SuppressedBy { get; set; }
+    [Id(20)] public string? DismissReason { get; set; }
+    [Id(21)] public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>False between persisting a new alarm and its <c>alarm.raised</c> event being stored (announced again on reactivation).</summary>
+    [Id(22)] public bool Announced { get; set; }
+    [Id(23)] public List<string> Zones { get; set; } = [];
+    [Id(24)] public string? Title { get; set; }
+    [Id(25)] public bool Flapping { get; set; }
+
     public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null) => new()
     {
         Phase = state.Phase,
@@ -41,6 +63,23 @@ public sealed class AlarmRecord
         Matches = state.Matches,
         RuleDefinition = ruleDefinition,
     };
+
+    /// <summary>Takes the judge's state, keeping everything the desk and the case added.</summary>
+    public void Refresh(AlarmState state, string? ruleDefinition)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Phase = state.Phase;
+        PendingSince = state.PendingSince;
+        ActiveSince = state.ActiveSince;
+        ClearingSince = state.ClearingSince;
+        Severity = state.Severity;
+        CurrentLevel = state.CurrentLevel;
+        Peak = state.Peak;
+        LastValue = state.LastValue;
+        LastEvaluated = state.LastEvaluated;
+        Matches = state.Matches;
+        RuleDefinition = ruleDefinition;
+    }
 
     public AlarmState ToState() => new()
     {

@@ -29,25 +29,14 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(alarm);
         var registration = device.Registration!;
-        string? Resolve(string name) => name switch
-        {
-            "value" => Format(alarm.LastValue),
-            "peak" => Format(alarm.Peak),
-            "severity" => SeverityNames.ToName(alarm.Severity),
-            "device.id" => deviceId,
-            "device.name" => registration.Name,
-            "device.code" => registration.Code,
-            "device.kind" => registration.Kind,
-            _ when name.StartsWith("device.", StringComparison.Ordinal) => registration.Attributes.GetValueOrDefault(name["device.".Length..]),
-            _ => null,
-        };
-
-        var code = rule.Case.RenderCode(Resolve);
+        var resolve = Resolver(deviceId, registration, alarm);
+        var code = rule.Case.RenderCode(resolve);
         code = string.IsNullOrWhiteSpace(code) ? KindCatalog.DefaultCaseCode(registration.Kind) : CaseCodes.Normalize(code);
         var filing = new CaseFiling(
-            code, rule.Case.RenderTitle(Resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
+            code, rule.Case.RenderTitle(resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
             device.Lat, device.Lon, device.Grid, device.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,
-            rule.IsOffline ? "no reading since " + (device.LastSeen?.ToString("O") ?? "registration") : null);
+            rule.IsOffline ? "no reading since " + (device.LastSeen?.ToString("O") ?? "registration") : null,
+            AlarmId: device.Alarms.GetValueOrDefault(rule.Id)?.AlarmId);
         await grains.GetGrain<ICaseGrain>(caseId).File(filing);
         device.Alarms[rule.Id].CaseFiled = true;
     }
@@ -95,9 +84,9 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
     /// <summary>
     /// After <paramref name="judge"/> took a new rule set (replacing <paramref name="previous"/>): ends each alarm whose rule
     /// was removed, or changed so that the last reading no longer raises it (<see cref="DeviceJudge.Revise"/>), with a
-    /// note on its case. True when the device state changed.
+    /// note on its case, and tells <paramref name="ended"/> (the alarm desk). True when the device state changed.
     /// </summary>
-    public async Task<bool> Revise(DeviceState device, DeviceJudge judge, RuleSet? previous, DateTimeOffset now)
+    public async Task<bool> Revise(DeviceState device, DeviceJudge judge, RuleSet? previous, DateTimeOffset now, Func<string, AlarmRecord, string, Task> ended)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(judge);
@@ -119,6 +108,11 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
                     now, SeverityNames.ToName(record.Severity), null, Active: false, note, null));
             }
 
+            if (record is not null)
+            {
+                await ended(ruleId, record, note);
+            }
+
             judge.Forget(ruleId);
             device.Alarms.Remove(ruleId);
             dirty = true;
@@ -126,6 +120,27 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
 
         return dirty;
     }
+
+    /// <summary>The rule's case title for this device and alarm (the alarm desk shows it too).</summary>
+    public static string Title(string deviceId, DeviceState device, Rule rule, AlarmState alarm)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.Case.RenderTitle(Resolver(deviceId, device.Registration!, alarm));
+    }
+
+    private static Func<string, string?> Resolver(string deviceId, DeviceRegistration registration, AlarmState alarm) => name => name switch
+    {
+        "value" => Format(alarm.LastValue),
+        "peak" => Format(alarm.Peak),
+        "severity" => SeverityNames.ToName(alarm.Severity),
+        "device.id" => deviceId,
+        "device.name" => registration.Name,
+        "device.code" => registration.Code,
+        "device.kind" => registration.Kind,
+        _ when name.StartsWith("device.", StringComparison.Ordinal) => registration.Attributes.GetValueOrDefault(name["device.".Length..]),
+        _ => null,
+    };
 
     public static string NewCaseId(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();

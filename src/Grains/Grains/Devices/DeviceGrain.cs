@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CityOps.Grains.Alarms;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
@@ -26,6 +27,7 @@ public sealed partial class DeviceGrain(
     IDeviceDirectory directory,
     DeviceWatchList watch,
     DeviceCaseFiler filer,
+    AlarmDesk desk,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
@@ -35,6 +37,7 @@ public sealed partial class DeviceGrain(
     private bool _softDirty;
     private bool _warnedAhead; // once per activation: a device stamping ahead would flood the log otherwise
     private DateTimeOffset _softPersistedAt;
+    private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
 
     private DeviceState S => state.State;
 
@@ -137,6 +140,11 @@ public sealed partial class DeviceGrain(
         }
 
         CityOpsMetrics.ReadingsEvaluated.Inc(evaluated);
+        if (S.Registration is not null)
+        {
+            await EndQuietFlapping();
+        }
+
         directoryChanged |= Locate(force: false);
         if (_dirty || directoryChanged)
         {
@@ -214,6 +222,7 @@ public sealed partial class DeviceGrain(
             }
         }
 
+        await EndQuietFlapping();
         var online = IsOnline(now);
         if (online != S.Online)
         {
@@ -283,10 +292,12 @@ public sealed partial class DeviceGrain(
     private TimeSpan SoftPersistEvery() =>
         Rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value / 2).Append(TimeSpan.FromMinutes(10)).Min();
 
-    // What a change means for the case. A new alarm is persisted (with its case id) before the case is filed.
+    // What a change means for the alarm and its case. A new alarm is persisted before it is stored or filed, and its case id
+    // before the case is filed, so a crash anywhere leaves nothing that reactivation does not finish.
     private async Task Handle(Rule rule, AlarmChange change, AlarmState alarm)
     {
         S.Alarms.TryGetValue(rule.Id, out var record);
+        record?.Refresh(alarm, rule.Definition);
         switch (change.Kind)
         {
             case AlarmChangeKind.None:
@@ -295,30 +306,99 @@ public sealed partial class DeviceGrain(
                 _dirty = true;
                 return;
             case AlarmChangeKind.Raised:
-                var intake = await filer.Decide(Id, S, rule, change.At);
-                if (intake.SilencedBy is not null)
+                var flap = NoteFlap(rule, change.At);
+                if (flap is { Held: { } held })
                 {
-                    // Silenced (maintenance window): the alarm holds and shows on the device, but raises no case.
-                    S.Alarms[rule.Id] = AlarmRecord.From(alarm, null, caseFiled: false, rule.Definition);
+                    // Flapping: the held alarm comes back (no new alarm, case or notification); its case hears of it.
+                    flap.Held = null;
+                    held.Refresh(alarm, rule.Definition);
+                    S.Alarms[rule.Id] = held;
+                    if (held.CaseId is { } heldCase)
+                    {
+                        await filer.Changed(heldCase, change, alarm);
+                    }
+
+                    await desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, held, change.At));
                     _dirty = true;
                     return;
                 }
 
-                // The alarm of a case reported handled came back: that case is reworked, not a new one filed.
-                var caseId = intake.ReopenCaseId ?? DeviceCaseFiler.NewCaseId(change.At);
-                S.Alarms[rule.Id] = AlarmRecord.From(alarm, caseId, caseFiled: false, rule.Definition);
+                var intake = await filer.Decide(Id, S, rule, change.At);
+                var raised = desk.Raise(Id, rule, alarm, S, change.At, intake.SilencedBy);
+                // A rule that starts flapping with this raise: the alarm is marked flapping and files nothing until quiet.
+                raised.Flapping = flap is not null;
+                var fileNow = intake.SilencedBy is null && !raised.Flapping && rule.FilesAt(alarm.Severity);
+                if (fileNow)
+                {
+                    // The alarm of a case reported handled came back: that case is reworked, not a new one filed.
+                    raised.CaseId = intake.ReopenCaseId ?? DeviceCaseFiler.NewCaseId(change.At);
+                }
+
+                S.Alarms[rule.Id] = raised;
                 await Persist();
-                await filer.File(Id, S, rule, alarm, caseId, change.At);
+                await Announce(rule.Id, raised, AlarmEvents.Raised, change.At);
+                if (fileNow)
+                {
+                    await FileAlarm(rule, alarm, raised, change.At, "rule:" + rule.Id);
+                }
+
                 _dirty = true;
                 return;
-            case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record?.CaseId is { } openCase:
-                await filer.Changed(openCase, change, alarm);
+            case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
+                if (record.CaseId is { } openCase)
+                {
+                    await filer.Changed(openCase, change, alarm);
+                }
+
+                if (change.Kind == AlarmChangeKind.Escalated && record.AlarmId is not null && !record.Flapping)
+                {
+                    var from = record.History.LastOrDefault(h => h.To is not null && h.Type is "raised" or "severity")?.To;
+                    AlarmDesk.Note(record, new AlarmEntry(change.At, "severity", from, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
+                        "value " + change.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
+                    var crossesFileFrom = record.CaseId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(alarm.Severity);
+                    if (crossesFileFrom)
+                    {
+                        record.CaseId = DeviceCaseFiler.NewCaseId(change.At);
+                    }
+
+                    await Persist();
+                    await Announce(rule.Id, record, AlarmEvents.Updated, change.At);
+                    if (crossesFileFrom)
+                    {
+                        // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now.
+                        await FileAlarm(rule, alarm, record, change.At, "rule:" + rule.Id);
+                    }
+                }
+                else if (record.AlarmId is not null && (record.Flapping || (time.GetUtcNow() is var now && now - _alarmSavedAt.GetValueOrDefault(record.AlarmId) >= AlarmDesk.ValueSaveInterval)))
+                {
+                    // A storm updates every alarm on every reading: value-only changes reach the store every few seconds.
+                    _alarmSavedAt[record.AlarmId] = time.GetUtcNow();
+                    await desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, record, change.At));
+                }
+
                 _dirty |= change.Kind == AlarmChangeKind.Escalated;
                 return;
             case AlarmChangeKind.Cleared:
                 if (record?.CaseId is { } clearedCase)
                 {
                     await filer.Cleared(clearedCase, rule, change, alarm);
+                }
+
+                if (record?.AlarmId is not null && NoteFlap(rule, change.At) is { } flapping)
+                {
+                    // Flapping: the alarm is held, not cleared; starting to flap is told once, later changes not at all.
+                    flapping.Held = record;
+                    if (!record.Flapping)
+                    {
+                        record.Flapping = true;
+                        AlarmDesk.Note(record, new AlarmEntry(change.At, "flapping", null, null, "rule:" + rule.Id,
+                            $"{rule.Flapping!.Changes} changes within {Durations.Format(rule.Flapping.Within)}"));
+                        await Announce(rule.Id, record, AlarmEvents.Updated, change.At);
+                    }
+                }
+                else if (record?.AlarmId is not null)
+                {
+                    await AnnounceCleared(rule.Id, record, change.At, "alarm cleared");
                 }
 
                 S.Alarms.Remove(rule.Id);
@@ -328,11 +408,203 @@ public sealed partial class DeviceGrain(
         }
     }
 
+    // Counts a raise or clear of a rule with flapping:; the watch when the alarm is flapping (now or already), else null.
+    private FlapState? NoteFlap(Rule rule, DateTimeOffset at)
+    {
+        if (rule.Flapping is not { } policy)
+        {
+            return null;
+        }
+
+        if (!S.Flaps.TryGetValue(rule.Id, out var flap))
+        {
+            S.Flaps[rule.Id] = flap = new FlapState();
+        }
+
+        flap.Flapping = policy.Note(flap.Changes, at) || flap.Flapping;
+        _dirty = true;
+        return flap.Flapping ? flap : null;
+    }
+
+    // A flapping alarm quiet for its window stops flapping: told once, then judged again (a clear one clears, an active one
+    // files under its rule's policy). Rules no longer in force, or without flapping:, drop their watch.
+    private async Task EndQuietFlapping()
+    {
+        if (S.Flaps.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (ruleId, flap) in S.Flaps.ToList())
+        {
+            var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+            if (rule?.Flapping is not { } policy)
+            {
+                S.Flaps.Remove(ruleId);
+                _dirty = true;
+                continue;
+            }
+
+            if (policy.QuietAt(flap.Changes) > now)
+            {
+                continue;
+            }
+
+            S.Flaps.Remove(ruleId);
+            _dirty = true;
+            if (flap.Held is { } held)
+            {
+                held.Flapping = false;
+                await AnnounceCleared(ruleId, held, now, "quiet after flapping");
+            }
+            else if (S.Alarms.GetValueOrDefault(ruleId) is { Flapping: true } active && Judge.AlarmOf(ruleId) is { } state)
+            {
+                active.Flapping = false;
+                AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
+                var fileNow = active.CaseId is null && active.Disposition == AlarmDisposition.Pending && active.SuppressedBy is null && rule.FilesAt(state.Severity);
+                if (fileNow)
+                {
+                    active.CaseId = DeviceCaseFiler.NewCaseId(now);
+                }
+
+                await Persist();
+                await Announce(ruleId, active, AlarmEvents.Updated, now);
+                if (fileNow)
+                {
+                    await FileAlarm(rule, state, active, now, "rule:" + ruleId);
+                }
+            }
+        }
+    }
+
+    public async Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var now = time.GetUtcNow();
+        var (ruleId, record) = S.Alarms.FirstOrDefault(a => a.Value.AlarmId == alarmId);
+        if (record is null)
+        {
+            // Cleared: the store keeps the alarm, and this grain is still its only writer.
+            if (await desk.Find(alarmId) is not { } stored || stored.DeviceId != Id)
+            {
+                return new AlarmActionResult(null, $"No alarm '{alarmId}'.", NotFound: true);
+            }
+
+            if (AlarmActions.Refusal(action.Action, stored.Status, stored.Disposition, stored.Acknowledged, stored.ClosedAt is not null, stored.CaseId) is { } refused)
+            {
+                return new AlarmActionResult(null, refused);
+            }
+
+            var after = AlarmActions.Apply(stored, action, now);
+            await desk.Announce(after, AlarmActions.EventOf(action.Action), now);
+            CountAction(stored.RuleId, action);
+            return new AlarmActionResult(after, null);
+        }
+
+        if (AlarmActions.Refusal(action.Action, AlarmStatus.Active, record.Disposition, record.AcknowledgedAt is not null, record.ClosedAt is not null, record.CaseId) is { } refusal)
+        {
+            return new AlarmActionResult(null, refusal);
+        }
+
+        var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+        if (action.Action == AlarmActionKind.File && (rule is null || Judge.AlarmOf(ruleId) is null))
+        {
+            return new AlarmActionResult(null, $"the rule '{ruleId}' of the alarm is no longer in force; file a case by hand");
+        }
+
+        var entry = AlarmActions.Entry(action, now, record.Disposition);
+        switch (action.Action)
+        {
+            case AlarmActionKind.Acknowledge:
+                record.AcknowledgedAt = now;
+                record.AcknowledgedBy = action.By;
+                break;
+            case AlarmActionKind.Dismiss:
+                record.Disposition = AlarmDisposition.Dismissed;
+                record.DismissReason = action.Reason;
+                break;
+            case AlarmActionKind.Close:
+                record.ClosedAt = now;
+                break;
+            case AlarmActionKind.File:
+                record.CaseId = DeviceCaseFiler.NewCaseId(now);
+                await Persist();
+                await FileAlarm(rule!, Judge.AlarmOf(ruleId)!, record, now, action.By, entry);
+                await Persist();
+                CountAction(ruleId, action);
+                return new AlarmActionResult(AlarmDesk.Snapshot(Id, S, ruleId, record, now), null);
+        }
+
+        AlarmDesk.Note(record, entry);
+        await Persist();
+        var snapshot = AlarmDesk.Snapshot(Id, S, ruleId, record, now);
+        await desk.Announce(snapshot, AlarmActions.EventOf(action.Action), now);
+        CountAction(ruleId, action);
+        return new AlarmActionResult(snapshot, null);
+    }
+
+    private static void CountAction(string ruleId, AlarmAction action)
+    {
+        if (action.Action == AlarmActionKind.Dismiss)
+        {
+            AlarmMetrics.Dismissed.WithLabels(ruleId).Inc();
+        }
+    }
+
+    // Files the alarm's case (its id already persisted on the record), then marks the alarm filed and announces it.
+    private async Task FileAlarm(Rule rule, AlarmState alarm, AlarmRecord record, DateTimeOffset at, string by, AlarmEntry? entry = null)
+    {
+        await filer.File(Id, S, rule, alarm, record.CaseId!, at);
+        var before = record.Disposition;
+        record.Disposition = AlarmDisposition.Filed;
+        AlarmDesk.Note(record, entry ?? new AlarmEntry(at, "filed", DbAlarmStore.Name(before), "filed", by, "case " + record.CaseId));
+        AlarmMetrics.Filed.WithLabels(rule.Id, by.StartsWith("rule:", StringComparison.Ordinal) ? "auto" : "person").Inc();
+        await desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
+    }
+
+    private async Task Announce(string ruleId, AlarmRecord record, string eventName, DateTimeOffset at)
+    {
+        await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at), eventName, at);
+        if (eventName == AlarmEvents.Raised && !record.Announced)
+        {
+            record.Announced = true;
+            _dirty = true;
+        }
+    }
+
+    private Task AnnounceCleared(string ruleId, AlarmRecord record, DateTimeOffset at, string note)
+    {
+        AlarmDesk.Note(record, new AlarmEntry(at, "cleared", null, null, "rule:" + ruleId, note));
+        return desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
+    }
+
     // After a crash between persisting an alarm and filing its case, file it now (File is idempotent).
+    // Also stores the alarms whose raising was not yet stored, first, so the stream tells raised before filed.
     private async Task RefileUnconfirmedCases()
     {
-        if (await filer.Refile(Id, S, Judge, time.GetUtcNow()) || _dirty)
+        var now = time.GetUtcNow();
+        foreach (var (ruleId, record) in S.Alarms)
         {
+            if (record.AlarmId is not null && !record.Announced)
+            {
+                await Announce(ruleId, record, AlarmEvents.Raised, record.RaisedAt ?? now);
+            }
+        }
+
+        var unfiled = S.Alarms.Where(a => a.Value.CaseId is not null && !a.Value.CaseFiled).Select(a => a.Key).ToList();
+        if (await filer.Refile(Id, S, Judge, now) || _dirty)
+        {
+            foreach (var ruleId in unfiled)
+            {
+                if (S.Alarms[ruleId] is { CaseFiled: true, AlarmId: not null } filed && filed.Disposition != AlarmDisposition.Filed)
+                {
+                    filed.Disposition = AlarmDisposition.Filed;
+                    AlarmDesk.Note(filed, new AlarmEntry(now, "filed", "pending", "filed", "rule:" + ruleId, "case " + filed.CaseId));
+                    await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, filed, now), AlarmEvents.Filed, now);
+                }
+            }
+
             await Persist();
         }
     }
@@ -352,7 +624,9 @@ public sealed partial class DeviceGrain(
         judge.UseRules(current);
         Tune();
         judge.MoveTo(S.Lat, S.Lon);
-        _dirty |= await filer.Revise(S, judge, previous, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        _dirty |= await filer.Revise(S, judge, previous, now, (ruleId, record, note) =>
+            record.AlarmId is null ? Task.CompletedTask : AnnounceCleared(ruleId, record, now, note));
     }
 
     // The device's own thresholds and numeric attributes (DeviceTuning).
@@ -390,6 +664,14 @@ public sealed partial class DeviceGrain(
             if (S.Online && seen + OnlineWindow() < due)
             {
                 due = seen + OnlineWindow();
+            }
+        }
+
+        foreach (var (ruleId, flap) in S.Flaps)
+        {
+            if (Rules.FirstOrDefault(r => r.Id == ruleId)?.Flapping is { } policy && policy.QuietAt(flap.Changes) < due)
+            {
+                due = policy.QuietAt(flap.Changes);
             }
         }
 

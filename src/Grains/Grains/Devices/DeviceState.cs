@@ -26,6 +26,9 @@ public sealed class DeviceState
     [Id(11)] public string? ZoneVersion { get; set; }
     [Id(12)] public bool Online { get; set; }
 
+    /// <summary>Flapping watches by rule id (rules with <c>flapping:</c> only).</summary>
+    [Id(13)] public Dictionary<string, FlapState> Flaps { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
     public bool Locate(ZoneSet zoneSet, bool force)
     {
@@ -69,7 +72,7 @@ public sealed class DeviceState
     }
 
     /// <summary>
-    /// Takes the judge's alarm states into <see cref="Alarms"/>, keeping each one's case. An alarm back to idle without a
+    /// Takes the judge's alarm states into <see cref="Alarms"/>, keeping each one's case and desk record. An alarm back to idle without a
     /// case (a pending alarm that did not last) leaves nothing to keep, here or, once it counts nothing, in the judge.
     /// </summary>
     public void KeepAlarms(DeviceJudge judge)
@@ -78,7 +81,7 @@ public sealed class DeviceState
         foreach (var (ruleId, alarm) in judge.Alarms)
         {
             Alarms.TryGetValue(ruleId, out var existing);
-            if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null)
+            if (alarm.Phase == AlarmPhase.Idle && existing?.CaseId is null && existing?.AlarmId is null)
             {
                 Alarms.Remove(ruleId);
                 if (alarm.Matches == 0)
@@ -89,7 +92,14 @@ public sealed class DeviceState
                 continue;
             }
 
-            Alarms[ruleId] = AlarmRecord.From(alarm, existing?.CaseId, existing?.CaseFiled ?? false, judge.RuleSet?.Find(ruleId)?.Definition);
+            if (existing is null)
+            {
+                Alarms[ruleId] = AlarmRecord.From(alarm, null, false, judge.RuleSet?.Find(ruleId)?.Definition);
+            }
+            else
+            {
+                existing.Refresh(alarm, judge.RuleSet?.Find(ruleId)?.Definition);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using CityOps.Grains.Alarms;
 using CityOps.Grains.Configuration;
 using CityOps.Grains.Cases;
 using CityOps.Grains.Cluster;
@@ -125,6 +126,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton<DbCaseStore>();
         services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DbCaseStore>());
         services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<DbCaseStore>());
+        services.AddSingleton<DbAlarmStore>();
+        services.AddSingleton<IAlarmStore>(sp => sp.GetRequiredService<DbAlarmStore>());
         services.AddSingleton<IDeviceDirectory, DbDeviceDirectory>();
         services.AddSingleton<IRuleVersionStore, DbRuleVersionStore>();
         services.AddSingleton<ISilenceStore, DbSilenceStore>();
@@ -141,6 +144,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<SilenceBook>();
         services.AddSingleton<CaseIntake>();
         services.AddSingleton<DeviceCaseFiler>();
+        services.AddSingleton<AlarmDesk>();
 
         return silo;
     }

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -16,94 +15,34 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : ICaseStore, IWebhookOutbox
 {
-    private readonly bool _outbox = dispatch.Value.Enabled;
+    private readonly DbEventLog _log = new(db, "case_events", "webhook_outbox", "case_id", dispatch.Value.Enabled);
 
-    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        return db.WriteAsync(async (connection, transaction) =>
+    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at) =>
+        db.WriteAsync(async (connection, transaction) =>
         {
             await UpsertAsync(connection, transaction, snapshot).ConfigureAwait(false);
-            if (db.Dialect.EventNumberingLock is { } numberingLock)
-            {
-                await using var lockCommand = Command(connection, numberingLock, transaction);
-                await lockCommand.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            long seq;
-            await using (var next = Command(connection, "SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events", transaction))
-            {
-                seq = Convert.ToInt64(await next.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            var body = JsonSerializer.Serialize(new { @event = eventName, id = key, sequence = seq, at, @case = snapshot }, CityOpsJson.Options);
-            await using (var insert = Command(connection,
-                "INSERT INTO case_events (seq, event_key, case_id, event, at, body) VALUES (@seq, @key, @case, @event, @at, @body)",
-                transaction, ("seq", seq), ("key", key), ("case", snapshot.Id), ("event", eventName), ("at", at.ToUnixTimeMilliseconds()), ("body", body)))
-            {
-                await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            if (_outbox)
-            {
-                await using var outbox = Command(connection,
-                    "INSERT INTO webhook_outbox (seq, case_id, state, attempts, next_at) VALUES (@seq, @case, 'pending', 0, 0)",
-                    transaction, ("seq", seq), ("case", snapshot.Id));
-                await outbox.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            return new StoredCaseEvent(seq, key, snapshot.Id, eventName, at, body);
+            return await _log.AppendAsync(connection, transaction, snapshot.Id, eventName, at,
+                (key, seq) => JsonSerializer.Serialize(new { @event = eventName, id = key, sequence = seq, at, @case = snapshot }, CityOpsJson.Options)).ConfigureAwait(false);
         });
-    }
 
     public Task SaveAsync(CaseSnapshot snapshot) => db.WriteAsync((connection, transaction) => UpsertAsync(connection, transaction, snapshot));
 
-    public Task<IReadOnlyList<StoredCaseEvent>> EventsAfterAsync(long sequence, int limit) => db.ReadAsync(async connection =>
-    {
-        await using var command = Command(connection,
-            "SELECT seq, event_key, case_id, event, at, body FROM case_events WHERE seq > @seq ORDER BY seq LIMIT @limit",
-            null, ("seq", sequence), ("limit", limit));
-        return (IReadOnlyList<StoredCaseEvent>)await ListAsync(command, ReadEvent).ConfigureAwait(false);
-    });
+    public Task<IReadOnlyList<StoredCaseEvent>> EventsAfterAsync(long sequence, int limit) => _log.EventsAfterAsync(sequence, limit);
 
-    public Task<long> LastSequenceAsync() => db.ReadNumberAsync("SELECT COALESCE(MAX(seq), 0) FROM case_events");
+    public Task<long> LastSequenceAsync() => _log.LastSequenceAsync();
 
-    public Task<int> PruneEventsAsync(DateTimeOffset before) => db.WriteAsync(async (connection, transaction) =>
-    {
-        // The newest event stays whatever its age: the next number is MAX(seq) + 1, so without it numbering would
-        // restart and an SSE client resuming with Last-Event-ID would wait past every new event.
-        await using var prune = Command(connection, """
-            DELETE FROM case_events WHERE at < @before
-              AND seq NOT IN (SELECT seq FROM webhook_outbox WHERE state = 'pending')
-              AND seq < (SELECT MAX(seq) FROM case_events)
-            """, transaction, ("before", before.ToUnixTimeMilliseconds()));
-        var pruned = await prune.ExecuteNonQueryAsync().ConfigureAwait(false);
-        await using var orphans = Command(connection,
-            "DELETE FROM webhook_outbox WHERE state <> 'pending' AND seq NOT IN (SELECT seq FROM case_events)", transaction);
-        await orphans.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return pruned;
-    });
+    public Task<int> PruneEventsAsync(DateTimeOffset before) => _log.PruneEventsAsync(before);
 
-    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit) => db.ReadAsync(async connection =>
-    {
-        await using var command = Command(connection, """
-            SELECT e.seq, e.event_key, e.case_id, e.event, e.at, e.body, o.attempts, o.next_at
-            FROM webhook_outbox o JOIN case_events e ON e.seq = o.seq
-            WHERE o.state = 'pending' ORDER BY o.seq LIMIT @limit
-            """, null, ("limit", limit));
-        return (IReadOnlyList<OutboxEntry>)await ListAsync(command, r =>
-            new OutboxEntry(ReadEvent(r), r.GetInt32(6), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)))).ConfigureAwait(false);
-    });
+    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit) => _log.PendingAsync(limit);
 
-    public async Task<int> PendingCountAsync() =>
-        (int)await db.ReadNumberAsync("SELECT COUNT(*) FROM webhook_outbox WHERE state = 'pending'").ConfigureAwait(false);
+    public Task<int> PendingCountAsync() => _log.PendingCountAsync();
 
-    public Task DeliveredAsync(long sequence) => SetOutbox(sequence, "delivered", null, null, null);
+    public Task DeliveredAsync(long sequence) => _log.SetOutboxAsync(sequence, "delivered", null, null, null);
 
     public Task RetryLaterAsync(long sequence, int attempts, DateTimeOffset nextAttemptAt, string error) =>
-        SetOutbox(sequence, "pending", attempts, nextAttemptAt, error);
+        _log.SetOutboxAsync(sequence, "pending", attempts, nextAttemptAt, error);
 
-    public Task ParkAsync(long sequence, int attempts, string error) => SetOutbox(sequence, "parked", attempts, null, error);
+    public Task ParkAsync(long sequence, int attempts, string error) => _log.SetOutboxAsync(sequence, "parked", attempts, null, error);
 
     public Task<CaseSnapshot?> FindAsync(string id) => db.ReadAsync(async connection =>
     {
@@ -169,24 +108,6 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
             ("updated", snapshot.UpdatedAt.ToUnixTimeMilliseconds()), ("body", JsonSerializer.Serialize(snapshot, CityOpsJson.Options)));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
-
-    private Task SetOutbox(long sequence, string state, int? attempts, DateTimeOffset? nextAt, string? error) =>
-        db.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = Command(connection, """
-                UPDATE webhook_outbox SET state = @state, attempts = COALESCE(@attempts, attempts),
-                  next_at = COALESCE(@next, next_at), last_error = COALESCE(@error, last_error)
-                WHERE seq = @seq
-                """, transaction, ("seq", sequence), ("state", state));
-            Add(command, "attempts", attempts, DbType.Int32);
-            Add(command, "next", nextAt?.ToUnixTimeMilliseconds(), DbType.Int64);
-            Add(command, "error", error, DbType.String);
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        });
-
-    private static StoredCaseEvent ReadEvent(DbDataReader reader) => new(
-        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5));
 
     private static CaseSnapshot Deserialize(string body) =>
         JsonSerializer.Deserialize<CaseSnapshot>(body, CityOpsJson.Options)

@@ -39,6 +39,49 @@ CREATE TABLE IF NOT EXISTS webhook_outbox (
 );
 CREATE INDEX IF NOT EXISTS webhook_outbox_pending ON webhook_outbox (state, seq);
 
+-- Alarms (预警, CONTRACT §7): one row per alarm, written by its device grain; the filters' columns beside the JSON.
+CREATE TABLE IF NOT EXISTS alarms (
+  id           TEXT PRIMARY KEY,
+  device_id    TEXT NOT NULL,
+  rule_id      TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  severity     TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  disposition  TEXT NOT NULL,
+  acknowledged INTEGER NOT NULL,
+  grid         TEXT,
+  unit         TEXT,
+  zones        TEXT,
+  raised_at    BIGINT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  body         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alarms_raised ON alarms (raised_at DESC);
+CREATE INDEX IF NOT EXISTS alarms_status ON alarms (status, raised_at DESC);
+CREATE INDEX IF NOT EXISTS alarms_device ON alarms (device_id, rule_id);
+CREATE INDEX IF NOT EXISTS alarms_disposition ON alarms (disposition, raised_at DESC);
+
+-- The durable log of alarm changes (the alarm stream's SSE ids, alarm webhook events), numbered like case_events.
+CREATE TABLE IF NOT EXISTS alarm_events (
+  seq        BIGINT PRIMARY KEY,
+  event_key  TEXT NOT NULL,
+  alarm_id   TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alarm_events_at ON alarm_events (at);
+
+CREATE TABLE IF NOT EXISTS alarm_outbox (
+  seq        BIGINT PRIMARY KEY,
+  alarm_id   TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  attempts   INTEGER NOT NULL,
+  next_at    BIGINT NOT NULL,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS alarm_outbox_pending ON alarm_outbox (state, seq);
+
 CREATE TABLE IF NOT EXISTS devices (
   id     TEXT PRIMARY KEY,
   kind   TEXT NOT NULL,
