@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CityOps.LoadTest;
 
 /// <summary>One run at one rate, as JSON and as a table row.</summary>
@@ -32,6 +34,6 @@ public sealed record LoadReport(
         $"{"rate",8} {"sent/s",8} {"sent",9} {"accepted",9} {"lost",6} {"stored",9} {"sustain/s",9} {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} {"max≤ ms",8} {"cases",7} {"case p99",9} {"cpu",5} {"mem MB",7}";
 
     public string Row =>
-        $"{TargetRate,8} {PublishedRate,8:0} {Sent,9} {Accepted,9} {Lost,6} {(Stored?.ToString() ?? "-"),9} {SustainedRate,9:0} {LagP50Ms,7:0.0} {LagP95Ms,7:0.0} {LagP99Ms,7:0.0} {LagMaxBoundMs,8:0} " +
-        $"{CasesVisible + "/" + Crossings,7} {(CaseP99Ms is { } p ? p.ToString("0.0") : "-"),9} {CpuCores,5:0.00} {PeakMemoryMb,7:0}";
+        $"{TargetRate,8} {PublishedRate,8:0} {Sent,9} {Accepted,9} {Lost,6} {(Stored?.ToString(CultureInfo.InvariantCulture) ?? "-"),9} {SustainedRate,9:0} {LagP50Ms,7:0.0} {LagP95Ms,7:0.0} {LagP99Ms,7:0.0} {LagMaxBoundMs,8:0} " +
+        $"{CasesVisible + "/" + Crossings,7} {(CaseP99Ms is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "-"),9} {CpuCores,5:0.00} {PeakMemoryMb,7:0}";
 }

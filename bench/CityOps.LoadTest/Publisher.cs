@@ -50,8 +50,8 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
             {
                 await inFlight.WaitAsync(cancellationToken);
                 var message = new MqttApplicationMessageBuilder()
-                    .WithTopic(city.Device(device).Topic)
-                    .WithPayload(city.NormalReading(device, Interlocked.Increment(ref _seq), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+                    .WithTopic(SyntheticCity.Device(device).Topic)
+                    .WithPayload(SyntheticCity.NormalReading(device, Interlocked.Increment(ref _seq), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
                     .WithQualityOfServiceLevel(qos)
                     .Build();
                 pending.Add(PublishAsync(client, message, inFlight, cancellationToken));
@@ -88,10 +88,10 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
             {
                 await inFlight.WaitAsync(cancellationToken);
                 var seq = Interlocked.Increment(ref _seq);
-                var (topic, _) = city.Device(device);
+                var (topic, _) = SyntheticCity.Device(device);
                 var message = new MqttApplicationMessageBuilder()
                     .WithTopic(topic)
-                    .WithPayload(city.NormalReading(device, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+                    .WithPayload(SyntheticCity.NormalReading(device, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
                     .WithQualityOfServiceLevel(qos)
                     .Build();
                 pending.Add(PublishAsync(client, message, inFlight, cancellationToken));

@@ -15,7 +15,7 @@ public sealed class SyntheticCity(int devices)
 
     public int Devices => devices;
 
-    public (string Topic, string Kind) Device(int index)
+    public static (string Topic, string Kind) Device(int index)
     {
         var kind = (index % 10) switch
         {
@@ -27,7 +27,7 @@ public sealed class SyntheticCity(int devices)
         return ($"city/{kind}/LT-{index}/telemetry", kind);
     }
 
-    public byte[] NormalReading(int index, long seq, long tsMs)
+    public static byte[] NormalReading(int index, long seq, long tsMs)
     {
         var (_, kind) = Device(index);
         var metrics = kind switch

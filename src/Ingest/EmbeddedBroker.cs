@@ -71,8 +71,12 @@ public sealed partial class EmbeddedBroker(
         await _server.StartAsync().ConfigureAwait(false);
         IngestMetrics.Connected.Set(1);
         _deadLetterPump = PublishDeadLettersAsync(_server, _stopping.Token);
-        LogStarted(logger, o.EmbeddedPort, bind, o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
-            o.RequireAuth ? "registered devices and service clients only" : "anyone (set CityOps:Mqtt:RequireAuth=true in production)");
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var tls = o.TlsPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off";
+            LogStarted(logger, o.EmbeddedPort, bind, tls,
+                o.RequireAuth ? "registered devices and service clients only" : "anyone (set CityOps:Mqtt:RequireAuth=true in production)");
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -94,7 +94,11 @@ public sealed partial class DemoCity(
                     continue;
                 }
 
-                LogPublishing(logger, model.DeviceCount, BrokerConnection.Endpoint(o));
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var broker = BrokerConnection.Endpoint(o);
+                    LogPublishing(logger, model.DeviceCount, broker);
+                }
             }
 
             try

@@ -93,7 +93,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
         var signals = _events.SubscribeLog(stoppingToken);
         await _lease.WaitUntilHeldAsync(stoppingToken);
-        LogStarted(_logger, _options.WebhookUrl!, await _outbox.PendingCountAsync());
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var pending = await _outbox.PendingCountAsync();
+            LogStarted(_logger, _options.WebhookUrl!, pending);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             if (!_lease.IsHeld)

@@ -13,20 +13,20 @@ namespace CityOps.Api.Endpoints;
 /// </summary>
 public sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad || context.Response.HasStarted)
+        if (exception is not BadHttpRequestException bad || httpContext.Response.HasStarted)
         {
             return false;
         }
 
         // The endpoint that failed: the middleware has already cleared it from the context for the re-execution.
-        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
         var (field, message) = Explain(bad, endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType);
-        context.Response.StatusCode = bad.StatusCode;
+        httpContext.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             ProblemDetails =
             {
                 Status = bad.StatusCode,

@@ -16,10 +16,10 @@ internal static class Open311Writer
             ? TypedResults.Content(XmlDocument("errors", "error", [[("code", status), ("description", description)]]), "text/xml; charset=utf-8", Encoding.UTF8, status)
             : TypedResults.Content(JsonText([[("code", status), ("description", description)]]), "application/json; charset=utf-8", Encoding.UTF8, status);
 
-    private static IResult Json(IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Json(IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
         TypedResults.Content(JsonText(items), "application/json; charset=utf-8", Encoding.UTF8);
 
-    private static IResult Xml(string root, string element, IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Xml(string root, string element, IEnumerable<IReadOnlyList<(string Name, object? Value)>> items) =>
         TypedResults.Content(XmlDocument(root, element, items), "text/xml; charset=utf-8", Encoding.UTF8);
 
     private static string JsonText(IEnumerable<IReadOnlyList<(string Name, object? Value)>> items)

@@ -12,9 +12,15 @@ public sealed partial class CaseConsoleReporter(CaseEventHub events, ILogger<Cas
         {
             await foreach (var change in events.Subscribe(stoppingToken).ReadAllAsync(stoppingToken))
             {
+                if (!logger.IsEnabled(LogLevel.Information))
+                {
+                    continue;
+                }
+
                 var c = change.Case;
+                var value = c.Value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-";
                 LogCase(logger, change.Event, c.Id, c.Status, c.Severity, c.Code, c.Title, c.DeviceId ?? "-",
-                    c.Value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-", c.Unit ?? "-", c.AlarmActive ? "active" : "clear");
+                    value, c.Unit ?? "-", c.AlarmActive ? "active" : "clear");
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -74,7 +74,11 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
 
     private void Inspect(ReadOnlySpan<byte> bytes)
     {

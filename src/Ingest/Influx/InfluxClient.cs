@@ -24,7 +24,7 @@ public sealed partial class InfluxClient : IDisposable
     private readonly ILogger _logger;
     private readonly string _writePath;
     private readonly InfluxDBClient? _v2;
-    private readonly IWriteApiAsync? _v2Write;
+    private readonly WriteApiAsync? _v2Write;
 
     public InfluxClient(InfluxOptions options, ILogger logger, HttpMessageHandler? handler = null)
     {
@@ -108,7 +108,12 @@ public sealed partial class InfluxClient : IDisposable
                 return true;
             }
 
-            LogUnavailable(_logger, $"{(int)response.StatusCode} {response.StatusCode}", "creating the database failed");
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var status = $"{(int)response.StatusCode} {response.StatusCode}";
+                LogUnavailable(_logger, status, "creating the database failed");
+            }
+
             return false;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

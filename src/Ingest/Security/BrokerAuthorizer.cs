@@ -26,7 +26,7 @@ public sealed partial class BrokerAuthorizer(
     IOptions<MqttOptions> options,
     InternalCredentials internalCredentials,
     TimeProvider time,
-    ILogger<BrokerAuthorizer> logger)
+    ILogger<BrokerAuthorizer> logger) : IDisposable
 {
     private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(10);
     private static readonly ClientIdentity Anonymous = new("anonymous", null);
@@ -40,6 +40,8 @@ public sealed partial class BrokerAuthorizer(
     private int _waitingChecks;
 
     public bool Enabled => options.Value.RequireAuth;
+
+    public void Dispose() => _passwordChecks.Dispose();
 
     public async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using CityOps.Tests.Infrastructure;
 using CityOps.Tests.Integration;
@@ -27,7 +28,7 @@ public sealed class DemoCityTelemetry : IAsyncLifetime
         App = new CityOpsProcess(_folder.Path, new Dictionary<string, string>
         {
             ["CityOps:Influx:Url"] = Influx.Url,
-            ["CityOps:Mqtt:EmbeddedPort"] = brokerPort.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
         }, "--demo");
         await App.StartAsync();
         Running.Start();

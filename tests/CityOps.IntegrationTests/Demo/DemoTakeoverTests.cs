@@ -1,3 +1,4 @@
+using System.Globalization;
 using CityOps.Tests.Infrastructure;
 using CityOps.Tests.Integration;
 
@@ -16,12 +17,12 @@ public sealed class DemoTakeoverTests
         var port = FreePort.Next();
         await using var app = new CityOpsProcess(data.Path, new Dictionary<string, string>
         {
-            ["CityOps:Mqtt:EmbeddedPort"] = port.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = port.ToString(CultureInfo.InvariantCulture),
         }, "--demo");
         await app.StartAsync();
         await Devices.WaitForMetricAsync(app.Http, "cityops_ingest_readings_total", 1, TimeSpan.FromSeconds(60));
 
-        var attack = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", port.ToString(), "-V", "mqttv5",
+        var attack = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
             "-i", $"cityops-demo-{app.ProcessId}", "-c", "-x", "3600", "-q", "1", "-t", "city/manhole/MH-0001/telemetry", "-m", """{"metrics":{"tilt_deg":45}}""");
         Assert.NotEqual(0, attack.ExitCode);
         Assert.Contains("identifier", attack.ToString(), StringComparison.OrdinalIgnoreCase);

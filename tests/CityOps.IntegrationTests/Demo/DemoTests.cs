@@ -1,3 +1,4 @@
+using System.Globalization;
 using CityOps.Tests.Infrastructure;
 using CityOps.Tests.Integration;
 using Xunit.Abstractions;
@@ -13,7 +14,7 @@ public sealed class DemoTests(ITestOutputHelper output)
         using var data = new TempFolder();
         await using var app = new CityOpsProcess(data.Path, new Dictionary<string, string>
         {
-            ["CityOps:Mqtt:EmbeddedPort"] = FreePort.Next().ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }, "--demo");
         await app.StartAsync();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text;
 
@@ -22,8 +23,8 @@ public sealed class CityOpsProcess : IAsyncDisposable
         _settings = new Dictionary<string, string>(settings)
         {
             ["CityOps:DataDir"] = dataDir,
-            ["CityOps:Cluster:SiloPort"] = FreePort.Next().ToString(),
-            ["CityOps:Cluster:GatewayPort"] = FreePort.Next().ToString(),
+            ["CityOps:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["CityOps:Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["urls"] = $"http://127.0.0.1:{HttpPort}",
         };
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };

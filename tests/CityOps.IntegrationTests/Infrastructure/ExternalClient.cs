@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 namespace CityOps.Tests.Infrastructure;
@@ -21,7 +22,7 @@ public static class ExternalClient
             throw new InvalidOperationException("MQTT.js is not installed: run ./test.sh, which runs npm ci in tests/interop.");
         }
 
-        return RunAsync("node", [Path.Combine(folder, "publish.mjs"), port.ToString(), protocolVersion.ToString(), qos.ToString(), topic, payload, retain ? "retain" : "no"]);
+        return RunAsync("node", [Path.Combine(folder, "publish.mjs"), port.ToString(CultureInfo.InvariantCulture), protocolVersion.ToString(CultureInfo.InvariantCulture), qos.ToString(CultureInfo.InvariantCulture), topic, payload, retain ? "retain" : "no"]);
     }
 
     public static async Task<ClientRun> RunAsync(string file, IEnumerable<string> arguments, TimeSpan? timeout = null)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -27,7 +28,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
         _app = new CityOpsProcess(_folder.Combine("data"), new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,
-            ["CityOps:Mqtt:EmbeddedPort"] = _brokerPort.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = _brokerPort.ToString(CultureInfo.InvariantCulture),
         });
         await _app.StartAsync();
     }
@@ -122,7 +123,7 @@ public sealed class EmbeddedBrokerTests : IAsyncLifetime
     {
         // Both readings are stamped on receipt, in the same millisecond: neither may pass for a redelivery of the other.
         var publish = new ProcessStartInfo("mosquitto_pub", [
-            "-h", "127.0.0.1", "-p", _brokerPort.ToString(), "-i", "cityops-gateway-test", "-q", "1",
+            "-h", "127.0.0.1", "-p", _brokerPort.ToString(CultureInfo.InvariantCulture), "-i", "cityops-gateway-test", "-q", "1",
             "-t", "city/manhole/MH-GW-1/telemetry", "-m", """[{"metrics":{"tilt_deg":1}},{"metrics":{"tilt_deg":50}}]"""])
         {
             RedirectStandardError = true,

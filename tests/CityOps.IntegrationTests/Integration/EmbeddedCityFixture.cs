@@ -1,3 +1,4 @@
+using System.Globalization;
 using CityOps.Tests.Infrastructure;
 
 namespace CityOps.Tests.Integration;
@@ -24,7 +25,7 @@ public abstract class EmbeddedCityFixture : IAsyncLifetime
         var settings = new Dictionary<string, string>(Settings)
         {
             ["CityOps:Rules:Path"] = rules,
-            ["CityOps:Mqtt:EmbeddedPort"] = Port.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = Port.ToString(CultureInfo.InvariantCulture),
         };
         App = new CityOpsProcess(_folder.Combine("data"), settings);
         await App.StartAsync();

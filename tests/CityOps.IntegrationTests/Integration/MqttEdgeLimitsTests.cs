@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using CityOps.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class MqttEdgeLimitsTests(EdgeLimitsCityFixture city) : IClassFixt
             }
 
             // Meanwhile a device connects, publishes, and is judged.
-            var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-q", "1",
+            var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-q", "1",
                 "-t", "city/manhole/IDLE-1/telemetry", "-m", """{"metrics":{"tilt_deg":40}}""");
             Assert.True(run.ExitCode == 0, run.ToString());
             await Devices.WaitForLastAsync(_app.Http, "IDLE-1", "tilt_deg", 40);
@@ -63,17 +64,17 @@ public sealed class MqttEdgeLimitsTests(EdgeLimitsCityFixture city) : IClassFixt
     {
         var file = Path.Combine(city.Folder, "big.bin");
         await File.WriteAllBytesAsync(file, new byte[200 * 1024]);
-        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1", "-r",
+        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1", "-r",
             "-t", "lab/big", "-f", file);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Equal(1, await Devices.MetricAsync(_app.Http, "cityops_mqtt_refused_total", "packet_too_large"));
-        var kept = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-t", "lab/big", "-C", "1", "-W", "2");
+        var kept = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-t", "lab/big", "-C", "1", "-W", "2");
         Assert.Equal("", kept.Output);
 
         // A reading just over the contract's 64 KiB still arrives, to be refused and dead-lettered as too_large.
         var justOver = Path.Combine(city.Folder, "65k.json");
         await File.WriteAllTextAsync(justOver, "{\"metrics\":{\"tilt_deg\":1},\"pad\":\"" + new string('x', 66_000) + "\"}");
-        var reading = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1",
+        var reading = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1",
             "-t", "city/manhole/BIG-1/telemetry", "-f", justOver);
         Assert.Contains("Payload format invalid", reading.Error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, await Devices.MetricAsync(_app.Http, "cityops_ingest_rejected_total", "too_large"));
@@ -84,19 +85,19 @@ public sealed class MqttEdgeLimitsTests(EdgeLimitsCityFixture city) : IClassFixt
     {
         for (var i = 0; i < 3; i++)
         {
-            var kept = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1", "-r", "-t", $"quota/{i}", "-m", "x");
+            var kept = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1", "-r", "-t", $"quota/{i}", "-m", "x");
             Assert.True(kept.ExitCode == 0 && kept.Error.Trim().Length == 0, kept.ToString());
         }
 
-        var over = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/3", "-m", "x");
+        var over = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/3", "-m", "x");
         Assert.Contains("Quota exceeded", over.Error, StringComparison.OrdinalIgnoreCase);
 
-        var delete = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/0", "-n");
+        var delete = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/0", "-n");
         Assert.True(delete.ExitCode == 0 && delete.Error.Trim().Length == 0, delete.ToString());
-        var again = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/3", "-m", "x");
+        var again = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1", "-r", "-t", "quota/3", "-m", "x");
         Assert.True(again.ExitCode == 0 && again.Error.Trim().Length == 0, again.ToString());
 
-        var retained = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-t", "quota/#", "-v", "-W", "3");
+        var retained = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-t", "quota/#", "-v", "-W", "3");
         Assert.Equal(["quota/1 x", "quota/2 x", "quota/3 x"], retained.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray());
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.NetworkInformation;
@@ -30,7 +31,7 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
     public async Task Mosquitto_pub_without_a_client_id_is_judged(string version, int qos)
     {
         var device = $"MQ-{version}-{qos}".Replace("mqttv", "V", StringComparison.Ordinal);
-        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", version, "-q", qos.ToString(),
+        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", version, "-q", qos.ToString(CultureInfo.InvariantCulture),
             "-t", $"city/manhole/{device}/telemetry", "-m", """{"metrics":{"tilt_deg":40}}""");
         Assert.True(run.ExitCode == 0, run.ToString());
         await WaitForMetricValueAsync(device, "tilt_deg", 40);
@@ -62,9 +63,9 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
     public async Task Mosquitto_sub_receives_other_topics_at_every_protocol_level(string version)
     {
         var topic = $"city/streetlight/SUB-{version}/status";
-        var published = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", version, "-q", "1", "-r", "-t", topic, "-m", "online");
+        var published = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", version, "-q", "1", "-r", "-t", topic, "-m", "online");
         Assert.True(published.ExitCode == 0, published.ToString());
-        var received = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", version, "-t", topic, "-C", "1", "-W", "30");
+        var received = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", version, "-t", topic, "-C", "1", "-W", "30");
         Assert.True(received.ExitCode == 0, received.ToString());
         Assert.Equal("online", received.Output.Trim());
     }
@@ -73,13 +74,13 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
     public async Task Retained_telemetry_is_judged_once_and_not_kept()
     {
         var before = await Devices.MetricAsync(_app.Http, "cityops_ingest_readings_total");
-        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-q", "1", "-r",
+        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-r",
             "-t", "city/manhole/RET-1/telemetry", "-m", """{"metrics":{"tilt_deg":42}}""");
         Assert.True(run.ExitCode == 0, run.ToString());
         await WaitForMetricValueAsync("RET-1", "tilt_deg", 42);
 
         // A new subscriber gets no replay of it (it would be judged again by any CityOps reading this broker).
-        var replay = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-t", "city/manhole/RET-1/telemetry", "-C", "1", "-W", "2");
+        var replay = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-t", "city/manhole/RET-1/telemetry", "-C", "1", "-W", "2");
         Assert.Equal("", replay.Output.Trim());
         var marker = await ExternalClient.MqttJsPublishAsync(_port, 4, 1, "city/manhole/RET-1/telemetry", """{"metrics":{"tilt_deg":43}}""");
         Assert.True(marker.ExitCode == 0, marker.ToString());
@@ -95,13 +96,13 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
             put.EnsureSuccessStatusCode();
         }
 
-        var wrong = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1",
+        var wrong = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1",
             "-t", "city/manhole/WK-1/telemetry", "-m", """{"metrics":{"tilt_deg":40}}""");
         Assert.Contains("Not authorized", wrong.Error, StringComparison.OrdinalIgnoreCase);
         var js = await ExternalClient.MqttJsPublishAsync(_port, 5, 1, "city/manhole/WK-1/telemetry", """{"metrics":{"tilt_deg":40}}""");
         Assert.Contains("135", js.Output, StringComparison.Ordinal);
 
-        var right = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5", "-q", "1",
+        var right = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1",
             "-t", "city/waterlog/WK-1/telemetry", "-m", """{"metrics":{"depth_cm":7}}""");
         Assert.True(right.ExitCode == 0 && right.Error.Trim().Length == 0, right.ToString());
         await WaitForMetricValueAsync("WK-1", "depth_cm", 7);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CityOps.Tests.Infrastructure;
 
 namespace CityOps.Tests.Integration;
@@ -18,7 +19,7 @@ public sealed class MqttInteropViaMosquittoTests(CityOpsFixture fixture) : IClas
     public async Task Mosquitto_pub_through_mosquitto_is_judged(string version, int qos)
     {
         var device = $"VM-{version}-{qos}".Replace("mqttv", "V", StringComparison.Ordinal);
-        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(), "-V", version, "-q", qos.ToString(),
+        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(CultureInfo.InvariantCulture), "-V", version, "-q", qos.ToString(CultureInfo.InvariantCulture),
             "-t", $"city/manhole/{device}/telemetry", "-m", """{"metrics":{"tilt_deg":40}}""");
         Assert.True(run.ExitCode == 0, run.ToString());
         await Devices.WaitForLastAsync(fixture.App.Http, device, "tilt_deg", 40);
@@ -40,7 +41,7 @@ public sealed class MqttInteropViaMosquittoTests(CityOpsFixture fixture) : IClas
     {
         var http = fixture.App.Http;
         var before = await Devices.MetricAsync(http, "cityops_ingest_readings_total");
-        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(), "-q", "1", "-r",
+        var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-r",
             "-t", "city/manhole/VR-1/telemetry", "-m", """{"metrics":{"tilt_deg":42}}""");
         Assert.True(run.ExitCode == 0, run.ToString());
         await Devices.WaitForLastAsync(http, "VR-1", "tilt_deg", 42);
@@ -54,7 +55,7 @@ public sealed class MqttInteropViaMosquittoTests(CityOpsFixture fixture) : IClas
             await Task.Delay(100);
         }
 
-        var marker = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(), "-q", "1",
+        var marker = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", fixture.Broker.Port.ToString(CultureInfo.InvariantCulture), "-q", "1",
             "-t", "city/manhole/VR-1/telemetry", "-m", """{"metrics":{"tilt_deg":43}}""");
         Assert.True(marker.ExitCode == 0, marker.ToString());
         await Devices.WaitForLastAsync(http, "VR-1", "tilt_deg", 43);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -42,11 +43,11 @@ public sealed class MqttSecurityFixture : IAsyncLifetime
         App = new CityOpsProcess(_folder.Combine("data"), new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,
-            ["CityOps:Mqtt:EmbeddedPort"] = BrokerPort.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = BrokerPort.ToString(CultureInfo.InvariantCulture),
             ["CityOps:Mqtt:RequireAuth"] = "true",
             ["CityOps:Mqtt:ServiceClients:0:Username"] = "gateway-1",
             ["CityOps:Mqtt:ServiceClients:0:Password"] = ServicePassword,
-            ["CityOps:Mqtt:TlsPort"] = TlsPort.ToString(),
+            ["CityOps:Mqtt:TlsPort"] = TlsPort.ToString(CultureInfo.InvariantCulture),
             ["CityOps:Mqtt:CertificatePath"] = certificate,
             ["CityOps:Mqtt:CertificatePassword"] = "pfx-pass",
         });

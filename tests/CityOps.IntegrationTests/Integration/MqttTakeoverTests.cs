@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using CityOps.Tests.Infrastructure;
 using MQTTnet;
@@ -32,7 +33,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
         var victim = await HoldSessionAsync("dev-b", "secret-of-dev-b", "dev-b-session", "city/manhole/dev-b/cmd");
         var refusedBefore = await Devices.MetricAsync(_app.Http, "cityops_mqtt_refused_total", "client_id_taken");
 
-        var attack = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5",
+        var attack = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
             "-u", "dev-a", "-P", "secret-of-dev-a", "-i", "dev-b-session", "-c", "-x", "3600", "-q", "1",
             "-t", "city/manhole/dev-b/telemetry", "-m", """{"metrics":{"tilt_deg":45}}""");
 
@@ -45,7 +46,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
         Assert.Empty(await Devices.CasesAsync(_app.Http, "deviceId=dev-b"));
 
         // The owner itself may resume its session.
-        var own = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5",
+        var own = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
             "-u", "dev-b", "-P", "secret-of-dev-b", "-i", "dev-b-session-2", "-q", "1",
             "-t", "city/manhole/dev-b/telemetry", "-m", """{"metrics":{"tilt_deg":2}}""");
         Assert.True(own.ExitCode == 0, own.ToString());
@@ -56,7 +57,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
     public async Task A_device_cannot_take_over_a_service_clients_session_nor_its_subscriptions()
     {
         var gateway = await HoldSessionAsync("gateway-1", GatewayPassword, "gateway-session", "city/#");
-        var attack = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5",
+        var attack = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
             "-u", "dev-a", "-P", "secret-of-dev-a", "-i", "gateway-session", "-c", "-x", "3600", "-t", "city/manhole/dev-a/#", "-W", "5");
         Assert.NotEqual(0, attack.ExitCode);
         Assert.Contains("identifier", attack.ToString(), StringComparison.OrdinalIgnoreCase);
@@ -64,7 +65,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
 
         // Also when the gateway is away: its stored session still belongs to it.
         await gateway.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(3600).Build());
-        var later = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv5",
+        var later = await ExternalClient.MosquittoSubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5",
             "-u", "dev-a", "-P", "secret-of-dev-a", "-i", "gateway-session", "-c", "-x", "3600", "-t", "city/manhole/dev-a/#", "-W", "5");
         Assert.Contains("identifier", later.ToString(), StringComparison.OrdinalIgnoreCase);
     }
@@ -82,7 +83,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
         {
             for (var i = 0; i < guessesEach; i++)
             {
-                await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-A", "127.0.0.2", "-p", _port.ToString(), "-V", "mqttv311",
+                await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-A", "127.0.0.2", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311",
                     "-u", g % 2 == 0 ? "dev-g" : $"guess-{g}", "-P", $"wrong-{g}-{i}", "-t", "city/manhole/dev-g/telemetry", "-m", "{}");
             }
         })).ToArray();
@@ -92,7 +93,7 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
         while (!guessing.All(t => t.IsCompleted) || judged < 5)
         {
             judged++;
-            var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(), "-V", "mqttv311", "-q", "1",
+            var run = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311", "-q", "1",
                 "-u", "dev-c", "-P", "secret-of-dev-c", "-t", "city/manhole/dev-c/telemetry", "-m", "{\"metrics\":{\"tilt_deg\":" + judged + "}}");
             Assert.True(run.ExitCode == 0, $"reading {judged} of the registered device: {run}");
             await Devices.WaitForLastAsync(_app.Http, "dev-c", "tilt_deg", judged);

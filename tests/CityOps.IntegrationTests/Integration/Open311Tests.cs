@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -61,7 +62,7 @@ public sealed partial class Open311Tests(DispatchApiFixture city)
             Assert.Matches(Iso8601WithOffset(), (string?)r[time]);
         }
 
-        Assert.Equal(DateTimeOffset.Parse((string)r["requested_datetime"]!).AddHours(6), DateTimeOffset.Parse((string)r["expected_datetime"]!));
+        Assert.Equal(DateTimeOffset.Parse((string)r["requested_datetime"]!, CultureInfo.InvariantCulture).AddHours(6), DateTimeOffset.Parse((string)r["expected_datetime"]!, CultureInfo.InvariantCulture));
         Assert.Equal("unit grid 410702001001001", (string?)r["address"]);
         Assert.Equal("410702001001001", (string?)r["address_id"]);
         Assert.Null(r["zipcode"]);

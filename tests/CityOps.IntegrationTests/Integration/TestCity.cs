@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CityOps.Tests.Integration;
 
 /// <summary>A tiny city for integration tests: two unit grids, and rules that fire at once.</summary>
@@ -36,7 +38,7 @@ public static class TestCity
     {
         ["CityOps:Rules:Path"] = rulesDir,
         ["CityOps:Mqtt:Host"] = "127.0.0.1",
-        ["CityOps:Mqtt:Port"] = brokerPort.ToString(),
+        ["CityOps:Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
         ["CityOps:Mqtt:ClientId"] = "cityops-test-" + Guid.NewGuid().ToString("N")[..8],
     };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text;
 using CityOps.Tests.Infrastructure;
@@ -57,7 +58,7 @@ public sealed class ConsoleCity : IAsyncLifetime
         var settings = new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,
-            ["CityOps:Mqtt:EmbeddedPort"] = BrokerPort.ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = BrokerPort.ToString(CultureInfo.InvariantCulture),
         };
         var index = 0;
         foreach (var (key, role) in new[] { (ViewerKey, "viewer"), (EngineerKey, "engineer"), (DispatcherKey, "dispatcher"), (AdminKey, "admin") })
@@ -105,7 +106,7 @@ public sealed class ConsoleCity : IAsyncLifetime
         var payload = Integration.Devices.Reading(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metric, value);
         var start = new ProcessStartInfo("mosquitto_pub") { RedirectStandardError = true, UseShellExecute = false };
         // A client id of its own, as a device has: the embedded broker refuses an MQTT 3.1.1 client without one.
-        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", BrokerPort.ToString(), "-i", "console-test-" + device, "-q", "1", "-t", $"city/{kind}/{device}/telemetry", "-m", payload })
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", BrokerPort.ToString(CultureInfo.InvariantCulture), "-i", "console-test-" + device, "-q", "1", "-t", $"city/{kind}/{device}/telemetry", "-m", payload })
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -170,9 +171,9 @@ public sealed class ConsoleTests(ConsoleCity city, ITestOutputHelper output) : I
         await console.Page.Locator("#rule-validate").ClickAsync();
         var error = console.Page.Locator(".rule-error").First;
         await error.WaitForAsync();
-        Assert.Equal(line.ToString(), await error.GetAttributeAsync("data-line"));
+        Assert.Equal(line.ToString(CultureInfo.InvariantCulture), await error.GetAttributeAsync("data-line"));
         Assert.Contains($"edit.yaml:{line}:{column}", await error.InnerTextAsync());
-        Assert.Equal(line.ToString(), (await console.Page.Locator(".gutter .bad").InnerTextAsync()).Trim());
+        Assert.Equal(line.ToString(CultureInfo.InvariantCulture), (await console.Page.Locator(".gutter .bad").InnerTextAsync()).Trim());
         await console.ScreenshotAsync("rules");
 
         // The rule set in force did not change.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using CityOps.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -18,7 +19,7 @@ public sealed class DemoCityConsoleTests(ITestOutputHelper output)
         using var data = new TempFolder("console-demo");
         await using var app = new CityOpsProcess(data.Path, new Dictionary<string, string>
         {
-            ["CityOps:Mqtt:EmbeddedPort"] = FreePort.Next().ToString(),
+            ["CityOps:Mqtt:EmbeddedPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }, "--demo");
         await app.StartAsync(TimeSpan.FromSeconds(180));
         var (playwright, browser) = await ConsoleBrowser.LaunchAsync();

@@ -119,8 +119,8 @@ public sealed class DashboardModelTests
                 Assert.True(defined.Contains(name), $"{query}: ${name} is not a variable of the dashboard");
 
                 // A multi-value variable expands to "(a|b)" or ".*": only a regex match keeps that valid InfluxQL.
-                var uses = Regex.Matches(query.InfluxQl, Regex.Escape("$" + name) + @"\b").Count;
-                var anchored = Regex.Matches(query.InfluxQl, "=~ /\\^" + Regex.Escape("$" + name) + "\\$/").Count;
+                var uses = Regex.Count(query.InfluxQl, Regex.Escape("$" + name) + @"\b");
+                var anchored = Regex.Count(query.InfluxQl, "=~ /\\^" + Regex.Escape("$" + name) + "\\$/");
                 Assert.True(uses == anchored, $"{query}: ${name} used outside =~ /^${name}$/");
             }
         }

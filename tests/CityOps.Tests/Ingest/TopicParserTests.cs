@@ -28,8 +28,8 @@ public class TopicParserTests
     [Fact]
     public void Kind_is_the_same_string_instance_for_every_message()
     {
-        _parser.TryParse("city/manhole/a/telemetry", out var first, out _, out _);
-        _parser.TryParse("city/manhole/b/telemetry", out var second, out _, out _);
+        Assert.True(_parser.TryParse("city/manhole/a/telemetry", out var first, out _, out _));
+        Assert.True(_parser.TryParse("city/manhole/b/telemetry", out var second, out _, out _));
         Assert.Same(first.Kind, second.Kind);
     }
 

@@ -35,7 +35,7 @@ public sealed class RulesCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private (int Exit, string Output) Run(params string[] args)
+    private static (int Exit, string Output) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

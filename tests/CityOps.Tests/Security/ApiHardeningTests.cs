@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -19,8 +20,8 @@ public sealed class ApiHardeningTests
         ["CityOps:Auth:ApiKeys:1:Key"] = ViewerKey,
         ["CityOps:Auth:ApiKeys:1:Role"] = "viewer",
         ["CityOps:Auth:ApiKeys:1:Name"] = "wall-screen",
-        ["CityOps:RateLimit:RequestsPerSecond"] = perSecond.ToString(),
-        ["CityOps:RateLimit:Burst"] = burst.ToString(),
+        ["CityOps:RateLimit:RequestsPerSecond"] = perSecond.ToString(CultureInfo.InvariantCulture),
+        ["CityOps:RateLimit:Burst"] = burst.ToString(CultureInfo.InvariantCulture),
     };
 
     [Fact]

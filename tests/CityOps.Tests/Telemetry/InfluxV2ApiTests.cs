@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CityOps.Ingest.Influx;
 using CityOps.Tests.Infrastructure;
@@ -133,7 +134,7 @@ public sealed class InfluxV2ApiTests : IAsyncLifetime
             ,,1,2026-07-20T00:00:00Z,2026-07-21T00:00:00Z,2026-07-20T09:00:00.5Z,waterlog,WL-2,12
 
             """.Replace("\n", "\r\n", StringComparison.Ordinal);
-        var (from, to) = (DateTimeOffset.Parse("2026-07-20T00:00:00Z"), DateTimeOffset.Parse("2026-07-21T00:00:00Z"));
+        var (from, to) = (DateTimeOffset.Parse("2026-07-20T00:00:00Z", CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-07-21T00:00:00Z", CultureInfo.InvariantCulture));
         using var reader = new InfluxReader(Options());
         var readings = new List<CityOps.Grains.Reading>();
         await foreach (var reading in reader.ReadAsync("waterlog", from, to, ["WL-1", "WL-2"], CancellationToken.None))

@@ -21,7 +21,7 @@ public sealed partial class RuleCatalog : IDisposable
     private readonly ILogger<RuleCatalog> _logger;
     private readonly string _folder;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
-    private readonly IZoneLookup _zones;
+    private readonly ZoneMap _zones;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, string>> _definitions = new();
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;

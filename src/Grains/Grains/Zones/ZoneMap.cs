@@ -10,7 +10,7 @@ namespace CityOps.Grains.Zones;
 /// folder, or in a cluster the shared PostgreSQL, from which <see cref="RefreshAsync"/> (polled) takes another node's change.
 /// <see cref="LoadAsync"/> runs before the silo starts (<see cref="Hosting.StoreStartup"/>).
 /// </summary>
-public sealed class ZoneMap : IZoneLookup
+public sealed class ZoneMap : IZoneLookup, IDisposable
 {
     private readonly IZoneStore _store;
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -32,6 +32,8 @@ public sealed class ZoneMap : IZoneLookup
     }
 
     public ZoneSet Current => _current;
+
+    public void Dispose() => _lock.Dispose();
 
     public bool HasZone(string zoneId) => _current.HasZone(zoneId);
 
