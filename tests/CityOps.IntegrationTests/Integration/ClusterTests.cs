@@ -14,6 +14,7 @@ namespace CityOps.Tests.Integration;
 /// Three CityOps nodes as separate processes, one cluster on one PostgreSQL, sharing the telemetry subscription of one
 /// mosquitto; the node holding the cluster lease is killed with SIGKILL in the middle of a QoS 1 load and started again.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DeviceCount = 240;

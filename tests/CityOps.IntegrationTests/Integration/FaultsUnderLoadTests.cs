@@ -9,6 +9,7 @@ namespace CityOps.Tests.Integration;
 /// (<see cref="LoadPublisher"/>): CityOps SIGKILLed, mosquitto restarted, the webhook receiver away. Afterwards
 /// every device has exactly its cases and its last reading judged: nothing lost, nothing judged twice.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class FaultsUnderLoadTests(ITestOutputHelper output)
 {
     private const int Devices = 40;

@@ -10,6 +10,7 @@ namespace CityOps.Tests.Integration;
 /// down and are closed after <c>ConnectTimeout</c> while real devices still connect and are judged; a packet over
 /// <c>MaxPacketSize</c> closes its connection unread; retained messages stop at <c>MaxRetainedMessages</c>.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class MqttEdgeLimitsTests(EdgeLimitsCityFixture city) : IClassFixture<EdgeLimitsCityFixture>
 {
     private const int IdleSockets = 3_000;

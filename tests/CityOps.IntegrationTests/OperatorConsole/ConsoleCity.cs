@@ -32,6 +32,16 @@ public sealed class ConsoleCity : IAsyncLifetime
 
     public const int DeviceCount = 7;
 
+    /// <summary>Methane in a cover: an alarm that waits for a monitor on the alarm desk (file: confirm).</summary>
+    public const string ConfirmRule = """
+
+          - id: manhole-gas
+            kind: manhole
+            metric: gas_ch4_lel
+            levels: [ { severity: yellow, above: 25 } ]
+            case: { file: confirm, code: "0111", title: "井内甲烷 {value}% LEL" }
+        """;
+
     private const string Fence = """
         ,{"type":"Feature","properties":{"id":"muck-routes","type":"geofence","name":"渣土车线路"},
           "geometry":{"type":"Polygon","coordinates":[[[113.903,35.3035],[113.917,35.3035],[113.917,35.3045],[113.903,35.3045],[113.903,35.3035]]]}}
@@ -54,7 +64,7 @@ public sealed class ConsoleCity : IAsyncLifetime
     {
         var rules = _folder.Combine("rules");
         Directory.CreateDirectory(rules);
-        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules + ConfirmRule);
         var settings = new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,
