@@ -26,6 +26,7 @@ public sealed partial class DeviceGrain(
     IDeviceDirectory directory,
     DeviceWatchList watch,
     DeviceCaseFiler filer,
+    AutoProvisionGate provisioning,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
@@ -35,6 +36,7 @@ public sealed partial class DeviceGrain(
     private bool _softDirty;
     private bool _warnedAhead; // once per activation: a device stamping ahead would flood the log otherwise
     private DateTimeOffset _softPersistedAt;
+    private string? _refusedReason; // of the last reading refused in the batch being ingested
 
     private DeviceState S => state.State;
 
@@ -81,6 +83,7 @@ public sealed partial class DeviceGrain(
             }
 
             accepted++;
+            S.ReadingsAccepted = S.ReadingsAccepted == int.MaxValue ? int.MaxValue : S.ReadingsAccepted + 1;
             await SyncRules();
             var judge = Judge;
             var ruleList = judge.Rules;
@@ -121,7 +124,11 @@ public sealed partial class DeviceGrain(
             judge.Begin(reading.Timestamp);
             foreach (var metric in reading.Metrics)
             {
-                S.Last[metric.Name] = metric.Value;
+                if (!S.RememberLast(metric.Name, metric.Value, options.Value.MaxMetricsPerDevice))
+                {
+                    CityOpsMetrics.MetricNamesDropped.Inc();
+                }
+
                 judge.Set(metric.Name, metric.Value);
             }
 
@@ -149,7 +156,9 @@ public sealed partial class DeviceGrain(
         }
 
         Watch();
-        return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead);
+        var refusedReason = _refusedReason;
+        _refusedReason = null;
+        return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead, refusedReason);
     }
 
     public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
@@ -206,7 +215,8 @@ public sealed partial class DeviceGrain(
         var judge = Judge;
         var ruleList = judge.Rules;
         var now = time.GetUtcNow();
-        for (var i = 0; i < ruleList.Length; i++)
+        var phantom = S.IsPhantom(options.Value.OfflineCaseAfterReadings);
+        for (var i = 0; i < ruleList.Length && !phantom; i++)
         {
             if (judge.CheckOffline(i, S.LastSeen, now, out var change, out var alarm))
             {
@@ -243,6 +253,13 @@ public sealed partial class DeviceGrain(
                 return false;
             }
 
+            if (provisioning.TryAdmit() is { } limit)
+            {
+                Refused(limit);
+                DeactivateOnIdle(); // refused: no grain is kept for it
+                return false;
+            }
+
             S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
             S.AutoProvisioned = true;
             _dirty = directoryChanged = true;
@@ -258,8 +275,9 @@ public sealed partial class DeviceGrain(
         return true;
     }
 
-    private static void Refused(string reason)
+    private void Refused(string reason)
     {
+        _refusedReason = reason;
         CityOpsMetrics.ReadingsRefused.WithLabels(reason).Inc();
         CityOpsMetrics.ReadingsNotJudged.WithLabels(reason).Inc();
     }
