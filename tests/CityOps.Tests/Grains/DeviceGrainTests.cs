@@ -198,6 +198,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
 
         Assert.Empty(await CasesOf(phantom));
         Assert.False((await fixture.Grains.GetGrain<IDeviceGrain>(phantom).Get())!.Online);
+        Assert.DoesNotContain(phantom, fixture.SiloServices.GetRequiredService<DeviceWatchList>().Due(Now.AddDays(1))); // not woken again and again
         Assert.Equal("waterlog-offline", Assert.Single(await CasesOf(steady)).RuleId);
     }
 

@@ -404,7 +404,8 @@ public sealed partial class DeviceGrain(
         var due = DateTimeOffset.MaxValue;
         if (S.LastSeen is { } seen)
         {
-            due = Judge.OfflineDue(seen) ?? due;
+            // A phantom is not judged offline (CheckOffline): its offline window is nothing to wake it for.
+            due = S.IsPhantom(options.Value.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
             if (S.Online && seen + OnlineWindow() < due)
             {
                 due = seen + OnlineWindow();
