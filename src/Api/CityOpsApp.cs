@@ -56,6 +56,7 @@ public static partial class CityOpsApp
         app.MapOpen311Endpoints();
         app.MapRoutingEndpoints();
         app.MapAuditEndpoints();
+        app.MapSessionEndpoints();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityOps");
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<InfluxOptions>>().Value.Url))

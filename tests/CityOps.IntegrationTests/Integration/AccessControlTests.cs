@@ -46,6 +46,32 @@ public sealed class AccessControlTests(DispatchApiFixture city)
     };
 
     [Theory]
+    [InlineData("viewer")]
+    [InlineData("engineer")]
+    [InlineData("dispatcher")]
+    [InlineData("admin")]
+    public async Task Me_names_the_role_of_the_key_sent(string role)
+    {
+        using var client = city.Client(KeyOf(role));
+
+        var me = await client.GetFromJsonAsync<JsonObject>("/api/v1/me");
+
+        Assert.Equal(role, (string?)me!["role"]);
+        Assert.False((bool?)me["open"]);
+        Assert.False(string.IsNullOrEmpty((string?)me["name"]));
+    }
+
+    [Fact]
+    public async Task Me_without_a_key_is_401()
+    {
+        using var client = city.Client(null);
+
+        using var response = await client.GetAsync("/api/v1/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
     [MemberData(nameof(Matrix))]
     public async Task Each_role_may_do_what_its_rank_allows(string role, string method, string path, HttpStatusCode expected)
     {

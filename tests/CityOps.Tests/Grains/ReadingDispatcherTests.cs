@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using CityOps.Grains;
 using CityOps.Grains.Zones;
@@ -41,12 +42,14 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         var durable = await dispatcher.DeliverAsync([new IngestMessage(readings, null)], default);
         await durable;
 
+        // Times in ns: each reading keeps its millisecond and takes its own place within it (TelemetryLines.NanosOf).
+        string At(Reading r) => (r.TimestampMs * 1_000_000L + TelemetryLines.NanosOf(r)).ToString(CultureInfo.InvariantCulture);
         Assert.Equal(
-            $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=12,lat=35.3,lon=113.9 {ts}\n"
-            + $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=13,lat=35.3,lon=113.9 {ts + 2}\n"
-            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {ts}\n"
-            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {ts}\n"
-            + $"waterlog,device=WL-d2 depth_cm=1 {ts}\n",
+            $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=12,lat=35.3,lon=113.9 {At(readings[0])}\n"
+            + $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=13,lat=35.3,lon=113.9 {At(readings[2])}\n"
+            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
+            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
+            + $"waterlog,device=WL-d2 depth_cm=1 {At(readings[5])}\n",
             writer.Text.ToString());
     }
 

@@ -13,6 +13,13 @@ public sealed class FuzzRun(string name, int defaultIterations)
 {
     public const string IterationsVariable = "CITYOPS_FUZZ_ITERATIONS";
 
+    /// <summary>
+    /// The time one input may take before it counts as a hang (an exponential blow-up, a loop). A guard, not a speed
+    /// target: far above any real time, so a loaded machine never fails it; speed is what the benchmark run of the
+    /// fuzzers reports (docs/reliability.md), with the slowest input of every run printed.
+    /// </summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private readonly Stopwatch _total = new();
     private readonly Stopwatch _one = new();
