@@ -19,6 +19,7 @@ sleep 0.5
 start_cityops() {
   (cd "$work" && exec dotnet "$OLDPWD/src/Api/bin/Release/net10.0/CityOps.Api.dll" --urls "http://127.0.0.1:$http" \
     --CityOps:Mqtt:Host=127.0.0.1 --CityOps:Mqtt:Port="$broker" --CityOps:Mqtt:ClientId=cityops-backlog \
+    --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000 \
     --CityOps:DataDir="$work/data" --CityOps:Cluster:SiloPort="$silo" --CityOps:Cluster:GatewayPort="$gateway" \
     --Logging:LogLevel:Default=Warning >> "$work/cityops.log" 2>&1) &
   city=$!

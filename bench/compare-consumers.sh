@@ -34,6 +34,7 @@ mosquitto_sub -h 127.0.0.1 -p "$broker" -t 'city/+/+/telemetry' -q 1 -i compare-
 mkdir -p "$work/cityops"
 (cd "$work/cityops" && exec dotnet "$OLDPWD/src/Api/bin/Release/net10.0/CityOps.Api.dll" --urls "http://127.0.0.1:$api" \
   --CityOps:Mqtt:Host=127.0.0.1 --CityOps:Mqtt:Port="$broker" --CityOps:Mqtt:ClientId=cityops-compare \
+  --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000 \
   --CityOps:DataDir="$work/cityops/data" --CityOps:Cluster:SiloPort="$(free_port)" --CityOps:Cluster:GatewayPort="$(free_port)" \
   --Logging:LogLevel:Default=Warning > "$work/cityops.log" 2>&1) & pids+=($!)
 wait_port "$api"

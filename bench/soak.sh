@@ -45,7 +45,8 @@ socks = [socket.socket() for _ in range(4)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 args=(--urls="http://127.0.0.1:$http" --CityOps:DataDir="$work/data" --CityOps:Mqtt:EmbeddedPort="$mqtt"
-      --CityOps:Cluster:SiloPort="$silo" --CityOps:Cluster:GatewayPort="$gateway" --CityOps:Mqtt:ClientId=cityops-soak)
+      --CityOps:Cluster:SiloPort="$silo" --CityOps:Cluster:GatewayPort="$gateway" --CityOps:Mqtt:ClientId=cityops-soak
+      --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000)  # its devices auto-provision: lift the per-node limits (docs/security.md)
 [ -n "$influx" ] && args+=(--CityOps:Influx:Url="$influx")
 (cd "$work" && exec env DOTNET_ENVIRONMENT=Production dotnet "$root/src/Api/bin/Release/net10.0/CityOps.Api.dll" "${args[@]}" >"$work/cityops.log" 2>&1) &
 pid=$!

@@ -1,4 +1,5 @@
 using System.Net;
+using CityOps.Grains.Devices;
 using CityOps.Grains.Hosting;
 using CityOps.Grains.RuleSets;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,8 @@ public sealed class SiloHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<RulesOptions>(o => o.Path = Path.Combine(Repo.Root, "rules"));
+        // scale-devices auto-provisions up to millions of devices: no per-node auto-provisioning limit here.
+        builder.Services.Configure<DevicesOptions>(o => (o.AutoProvisionBurst, o.MaxAutoProvisioned) = (int.MaxValue, int.MaxValue));
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());

@@ -165,9 +165,13 @@ public sealed partial class ReadingDispatcher(
                 }
 
                 IngestMetrics.ReadingsAccepted.Inc(result.Accepted);
-                if (result.Refused > 0)
+                for (var i = 0; i < result.Placements.Length && result.Refused > 0; i++)
                 {
-                    IngestMetrics.Rejected.WithLabels("refused_by_device").Inc(result.Refused);
+                    if (result.Placements[i] is null)
+                    {
+                        // Counted as refused_by_device; the letter says why (wrong_kind, unregistered, auto_provision_rate...).
+                        deadLetters.Reject($"city/{readings[i].Kind}/{deviceId}/telemetry", "refused_by_device", result.RefusedReason ?? "refused", default, time.GetUtcNow());
+                    }
                 }
 
                 return result.Placements;

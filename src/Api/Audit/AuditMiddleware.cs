@@ -1,5 +1,6 @@
 using CityOps.Api.Security;
 using CityOps.Grains;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Audit;
 
@@ -9,10 +10,9 @@ namespace CityOps.Api.Audit;
 /// client sees the answer. A store that cannot be written is logged and does not fail the request:
 /// the write itself already happened (or was refused).
 /// </summary>
-public sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog log, ApiKeyRing keys, TimeProvider time, ILogger<AuditMiddleware> logger)
+public sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog log, ApiKeyRing keys, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditMiddleware> logger)
 {
     public const string AnonymousLoopback = "anonymous@loopback";
-    private const int MaxPathLength = 2048;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -35,7 +35,7 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog log,
             at,
             Actor(context),
             context.Request.Method,
-            path.Length > MaxPathLength ? path[..MaxPathLength] : path,
+            Truncate(path, options.Value.MaxPathLength),
             ResourceId(context),
             context.Response.StatusCode,
             context.Connection.RemoteIpAddress?.ToString());
@@ -48,6 +48,9 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IAuditLog log,
             LogNotRecorded(logger, entry.Method, entry.Path, entry.Actor, entry.Status, ex.Message);
         }
     }
+
+    /// <summary>A path cut to <paramref name="max"/> characters, the last being <c>…</c> when it was longer.</summary>
+    public static string Truncate(string path, int max) => path.Length <= max ? path : string.Concat(path.AsSpan(0, max - 1), "…");
 
     private string Actor(HttpContext context)
     {

@@ -11,13 +11,40 @@ public sealed class DbAuditLog([FromKeyedServices(StoreDatabase.Local)] StoreDat
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
         db.WriteAsync(async (connection, transaction) =>
         {
+            if (AuditAggregation.Aggregates(entry))
+            {
+                // A repeat of a refusal already recorded in this minute only counts on that entry.
+                var minute = AuditAggregation.MinuteOf(entry.At);
+                await using var repeat = Command(connection, """
+                    UPDATE audit_log SET repeats = repeats + 1 WHERE seq = (
+                      SELECT seq FROM audit_log
+                      WHERE actor = @actor AND at >= @from AND at < @to AND status = @status AND COALESCE(remote, '') = @remote
+                        AND (@anyPath = 1 OR (method = @method AND path = @path))
+                      ORDER BY seq DESC LIMIT 1)
+                    """, transaction,
+                    ("actor", entry.Actor), ("from", minute.ToUnixTimeMilliseconds()), ("to", minute.AddMinutes(1).ToUnixTimeMilliseconds()),
+                    ("status", entry.Status), ("remote", entry.RemoteAddress ?? ""), ("anyPath", AuditAggregation.AnyPath(entry) ? 1 : 0),
+                    ("method", entry.Method), ("path", entry.Path));
+                if (await repeat.ExecuteNonQueryAsync(cancellationToken) > 0)
+                {
+                    return;
+                }
+            }
+
             await using var command = Command(connection, """
-                INSERT INTO audit_log (at, actor, method, path, resource, status, remote)
-                VALUES (@at, @actor, @method, @path, @resource, @status, @remote)
+                INSERT INTO audit_log (at, actor, method, path, resource, status, remote, repeats)
+                VALUES (@at, @actor, @method, @path, @resource, @status, @remote, 1)
                 """, transaction,
                 ("at", entry.At.ToUnixTimeMilliseconds()), ("actor", entry.Actor), ("method", entry.Method), ("path", entry.Path),
                 ("resource", entry.ResourceId), ("status", entry.Status), ("remote", entry.RemoteAddress));
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, "DELETE FROM audit_log WHERE at < @before", transaction, ("before", before.ToUnixTimeMilliseconds()));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     public Task<Page<AuditEntry>> QueryAsync(AuditQuery query) => db.ReadAsync(async connection =>
@@ -46,7 +73,7 @@ public sealed class DbAuditLog([FromKeyedServices(StoreDatabase.Local)] StoreDat
         command.CommandText = "SELECT COUNT(*) FROM audit_log" + filter;
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
-        command.CommandText = "SELECT seq, at, actor, method, path, resource, status, remote FROM audit_log" + filter
+        command.CommandText = "SELECT seq, at, actor, method, path, resource, status, remote, repeats FROM audit_log" + filter
             + " ORDER BY seq DESC LIMIT @limit OFFSET @offset";
         Add(command, "limit", query.PageSize);
         Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
@@ -61,5 +88,6 @@ public sealed class DbAuditLog([FromKeyedServices(StoreDatabase.Local)] StoreDat
         reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetString(5),
         reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7));
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetInt32(8));
 }

@@ -11,6 +11,9 @@ public interface IAuditLog
     /// <summary>Records one write; the entry's <see cref="AuditEntry.Sequence"/> is assigned by the store.</summary>
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the entries older than <paramref name="before"/>; how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
     /// <summary>Entries matching the query, newest first.</summary>
     Task<Page<AuditEntry>> QueryAsync(AuditQuery query);
 }

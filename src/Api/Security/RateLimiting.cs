@@ -7,7 +7,8 @@ namespace CityOps.Api.Security;
 
 /// <summary>
 /// The global rate limiter (ASP.NET Core rate limiting): one token bucket per partition, the partition being
-/// the name of the API key presented (<c>key:{name}</c>) or else the client address (<c>ip:{address}</c>),
+/// the name of the API key presented (<c>key:{name}</c>) or else the client's network (<c>ip:{network}</c>, see
+/// <see cref="ClientNetwork"/>: loopback as one, IPv4 /24, IPv6 /64),
 /// so guessing keys is limited too. Rejections are 429 problem+json with <c>Retry-After</c> in seconds.
 /// </summary>
 public static class RateLimiting
@@ -56,11 +57,11 @@ public static class RateLimiting
         };
     }
 
-    /// <summary>What a request is counted against: its API key's name, or its client address.</summary>
+    /// <summary>What a request is counted against: its API key's name, or its client's network.</summary>
     public static string PartitionOf(HttpContext context, ApiKeyRing keys) =>
         keys.TryFind(ApiKeyRing.Presented(context.Request), out var holder)
             ? "key:" + holder.Name
-            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            : "ip:" + ClientNetwork.Of(context.Connection.RemoteIpAddress);
 
     private static bool Unlimited(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics");

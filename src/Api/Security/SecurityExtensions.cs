@@ -21,6 +21,8 @@ public static partial class SecurityExtensions
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>, ApiKeyRing>((limiter, limits, keys) => RateLimiting.Configure(limiter, limits.Value, keys));
         builder.Services.AddSingleton<IAuditLog, DbAuditLog>();
+        builder.AddValidatedOptions<AuditOptions>(AuditOptions.Section, AuditOptions.Check);
+        builder.Services.AddHostedService<AuditRetentionSweeper>();
         builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += HideFailure);
         builder.Services.Configure<KestrelServerOptions>(k => k.AddServerHeader = false);
         return builder;

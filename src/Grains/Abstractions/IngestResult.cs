@@ -15,4 +15,5 @@ public sealed record IngestResult(
     [property: Id(2)] int Duplicates,
     [property: Id(3)] int Refused,
     [property: Id(5)] ImmutableArray<ReadingPlacement?> Placements, // Id 4 (the readings handed back) is retired
-    [property: Id(6)] int Ahead = 0);
+    [property: Id(6)] int Ahead = 0,
+    [property: Id(7)] string? RefusedReason = null); // why the (last) refused reading was refused

@@ -25,6 +25,9 @@ public static class CityOpsMetrics
         "Readings no rule judged, by reason: redelivered (same seq and ts), late (older than the last judged), future (ts too far ahead), unregistered, wrong_kind.",
         "reason"), "redelivered", "late", "future", "unregistered", "wrong_kind");
 
+    public static readonly Counter MetricNamesDropped = Metrics.CreateCounter(
+        "cityops_metric_names_dropped_total", "Metric values not kept as a device's last value because the device already has CityOps:Devices:MaxMetricsPerDevice names.");
+
     public static readonly Gauge LeaseHeld = Metrics.CreateGauge(
         "cityops_cluster_lease_held", "1 on the node doing the cluster's once-only work (webhooks, sweeps, waking devices), else 0.");
 

@@ -165,6 +165,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
     {
         var device = NewDevice("WL");
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        await grain.Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
         await grain.Ingest([Depth(device, Now, 1)]);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(31));
@@ -181,12 +182,52 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_phantom_device_heard_from_once_files_no_offline_case_but_one_that_kept_reporting_does()
+    {
+        var phantom = NewDevice("WL");
+        var steady = NewDevice("WL");
+        await fixture.Grains.GetGrain<IDeviceGrain>(phantom).Ingest([Depth(phantom, Now, 1)]);
+        for (var i = 0; i < new DevicesOptions().OfflineCaseAfterReadings; i++)
+        {
+            await fixture.Grains.GetGrain<IDeviceGrain>(steady).Ingest([Depth(steady, Now.AddSeconds(i), 1)]);
+        }
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(31));
+        await fixture.Grains.GetGrain<IDeviceGrain>(phantom).CheckOffline();
+        await fixture.Grains.GetGrain<IDeviceGrain>(steady).CheckOffline();
+
+        Assert.Empty(await CasesOf(phantom));
+        Assert.False((await fixture.Grains.GetGrain<IDeviceGrain>(phantom).Get())!.Online);
+        Assert.DoesNotContain(phantom, fixture.SiloServices.GetRequiredService<DeviceWatchList>().Due(Now.AddDays(1))); // not woken again and again
+        Assert.Equal("waterlog-offline", Assert.Single(await CasesOf(steady)).RuleId);
+    }
+
+    [Fact]
+    public async Task Metric_names_beyond_the_cap_are_not_kept_and_the_reading_is_still_judged()
+    {
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var cap = new DevicesOptions().MaxMetricsPerDevice;
+        var names = Enumerable.Range(0, cap + 100).Select(i => new Metric($"junk_{i}", i)).ToList();
+
+        await grain.Ingest([new Reading(device, "waterlog", Now.ToUnixTimeMilliseconds(), null, [.. names])]);
+        var result = await grain.Ingest([Depth(device, Now.AddSeconds(1), 60), Depth(device, Now.AddSeconds(62), 60)]);
+
+        var snapshot = (await grain.Get())!;
+        Assert.Equal(cap, snapshot.Last.Count);
+        Assert.False(snapshot.Last.ContainsKey("depth_cm")); // a name beyond the cap, even a known one
+        Assert.Equal(2, result.Evaluated);
+        Assert.Single(await CasesOf(device)); // depth 60 for a minute: judged all the same
+    }
+
+    [Fact]
     public async Task The_silo_sweep_checks_a_silent_device_when_its_offline_window_ends_and_then_no_more()
     {
         var device = NewDevice("WL");
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
         var sweeper = fixture.SiloServices.GetRequiredService<DeviceSweeper>();
         var watch = fixture.SiloServices.GetRequiredService<DeviceWatchList>();
+        await grain.Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
         await grain.Ingest([Depth(device, Now, 1)]);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(29));

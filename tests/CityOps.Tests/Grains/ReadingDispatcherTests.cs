@@ -53,6 +53,21 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
             writer.Text.ToString());
     }
 
+    [Fact]
+    public async Task A_reading_its_device_refuses_is_dead_lettered_with_the_reason()
+    {
+        var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await fixture.Grains.GetGrain<IDeviceGrain>("WL-d3").Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
+        var letters = new DeadLetterQueue();
+        var dispatcher = new ReadingDispatcher(
+            new IngestChannel(4), fixture.Grains, new RecordingWriter(), letters, Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+
+        await await dispatcher.DeliverAsync([new IngestMessage([new Reading("WL-d3", "manhole", ts, 1, [new Metric("tilt_deg", 3)])], null)], default);
+
+        Assert.True(letters.Reader.TryRead(out var letter));
+        Assert.Equal(("city/manhole/WL-d3/telemetry", "refused_by_device", "wrong_kind"), (letter.Topic, letter.Reason, letter.Error));
+    }
+
     private sealed class RecordingWriter : ITelemetryWriter
     {
         public StringBuilder Text { get; } = new();

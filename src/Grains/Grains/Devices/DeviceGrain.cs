@@ -28,6 +28,7 @@ public sealed partial class DeviceGrain(
     DeviceWatchList watch,
     DeviceCaseFiler filer,
     AlarmDesk desk,
+    AutoProvisionGate provisioning,
     IOptions<DevicesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
@@ -38,6 +39,7 @@ public sealed partial class DeviceGrain(
     private bool _warnedAhead; // once per activation: a device stamping ahead would flood the log otherwise
     private DateTimeOffset _softPersistedAt;
     private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
+    private string? _refusedReason; // of the last reading refused in the batch being ingested
 
     private DeviceState S => state.State;
 
@@ -84,6 +86,7 @@ public sealed partial class DeviceGrain(
             }
 
             accepted++;
+            S.ReadingsAccepted = S.ReadingsAccepted == int.MaxValue ? int.MaxValue : S.ReadingsAccepted + 1;
             await SyncRules();
             var judge = Judge;
             var ruleList = judge.Rules;
@@ -124,7 +127,11 @@ public sealed partial class DeviceGrain(
             judge.Begin(reading.Timestamp);
             foreach (var metric in reading.Metrics)
             {
-                S.Last[metric.Name] = metric.Value;
+                if (!S.RememberLast(metric.Name, metric.Value, options.Value.MaxMetricsPerDevice))
+                {
+                    CityOpsMetrics.MetricNamesDropped.Inc();
+                }
+
                 judge.Set(metric.Name, metric.Value);
             }
 
@@ -157,7 +164,9 @@ public sealed partial class DeviceGrain(
         }
 
         Watch();
-        return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead);
+        var refusedReason = _refusedReason;
+        _refusedReason = null;
+        return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead, refusedReason);
     }
 
     public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
@@ -214,7 +223,8 @@ public sealed partial class DeviceGrain(
         var judge = Judge;
         var ruleList = judge.Rules;
         var now = time.GetUtcNow();
-        for (var i = 0; i < ruleList.Length; i++)
+        var phantom = S.IsPhantom(options.Value.OfflineCaseAfterReadings);
+        for (var i = 0; i < ruleList.Length && !phantom; i++)
         {
             if (judge.CheckOffline(i, S.LastSeen, now, out var change, out var alarm))
             {
@@ -252,6 +262,13 @@ public sealed partial class DeviceGrain(
                 return false;
             }
 
+            if (provisioning.TryAdmit() is { } limit)
+            {
+                Refused(limit);
+                DeactivateOnIdle(); // refused: no grain is kept for it
+                return false;
+            }
+
             S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
             S.AutoProvisioned = true;
             _dirty = directoryChanged = true;
@@ -267,8 +284,9 @@ public sealed partial class DeviceGrain(
         return true;
     }
 
-    private static void Refused(string reason)
+    private void Refused(string reason)
     {
+        _refusedReason = reason;
         CityOpsMetrics.ReadingsRefused.WithLabels(reason).Inc();
         CityOpsMetrics.ReadingsNotJudged.WithLabels(reason).Inc();
     }
@@ -660,7 +678,8 @@ public sealed partial class DeviceGrain(
         var due = DateTimeOffset.MaxValue;
         if (S.LastSeen is { } seen)
         {
-            due = Judge.OfflineDue(seen) ?? due;
+            // A phantom is not judged offline (CheckOffline): its offline window is nothing to wake it for.
+            due = S.IsPhantom(options.Value.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
             if (S.Online && seen + OnlineWindow() < due)
             {
                 due = seen + OnlineWindow();

@@ -29,6 +29,31 @@ public sealed class DeviceState
     /// <summary>Flapping watches by rule id (rules with <c>flapping:</c> only).</summary>
     [Id(13)] public Dictionary<string, FlapState> Flaps { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Readings accepted from the device, counted up to <see cref="int.MaxValue"/> (phantoms send one or two).</summary>
+    [Id(14)] public int ReadingsAccepted { get; set; }
+
+    /// <summary>
+    /// Auto-provisioned, never registered through the API, and heard from fewer than <paramref name="minReadings"/> times:
+    /// its silence is no 离线 case for the desk.
+    /// </summary>
+    public bool IsPhantom(int minReadings) => AutoProvisioned && ReadingsAccepted < minReadings;
+
+    /// <summary>
+    /// Keeps <paramref name="value"/> as the last value of <paramref name="metric"/>; a name the device has not sent before
+    /// is kept only while it has fewer than <paramref name="maxNames"/> (false: dropped, so one device cannot grow its
+    /// document without bound by inventing names).
+    /// </summary>
+    public bool RememberLast(string metric, double value, int maxNames)
+    {
+        if (Last.Count >= maxNames && !Last.ContainsKey(metric))
+        {
+            return false;
+        }
+
+        Last[metric] = value;
+        return true;
+    }
+
     /// <summary>Recomputes grid and unit when the position or the zone map changed; true when they did.</summary>
     public bool Locate(ZoneSet zoneSet, bool force)
     {

@@ -140,6 +140,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<RoutingCatalog>();
         services.AddSingleton<CaseSweeper>();
         services.AddSingleton<DeviceWatchList>();
+        services.AddSingleton<AutoProvisionGate>();
         services.AddSingleton<DeviceSweeper>();
         services.AddSingleton<SilenceBook>();
         services.AddSingleton<CaseIntake>();

@@ -24,7 +24,8 @@ export async function mount(root) {
       : { color: '#4a6a8a', weight: 1, fillColor: '#dfe8f1', fillOpacity: 0.35 },
     onEachFeature: (f, l) => {
       const p = f.properties || {};
-      l.bindTooltip(p.type === 'grid' ? `${p.name || ''} ${p.code || ''} · ${p.unit || ''}` : `${p.name || p.id}`, { sticky: true });
+      // Leaflet puts a string tooltip in as HTML: zone and device names go in as text nodes.
+      l.bindTooltip(el('span', {}, p.type === 'grid' ? `${p.name || ''} ${p.code || ''} · ${p.unit || ''}` : `${p.name || p.id}`), { sticky: true });
     },
   }).addTo(map);
   if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
@@ -67,7 +68,7 @@ function draw(d) {
   if (!m) {
     m = L.circleMarker([d.lat, d.lon], style).addTo(map);
     m.on('click', () => showPanel(d.id));
-    m.bindTooltip(d.name || d.id);
+    m.bindTooltip(el('span', {}, d.name || d.id));
     markers.set(d.id, m);
   } else {
     m.setLatLng([d.lat, d.lon]);

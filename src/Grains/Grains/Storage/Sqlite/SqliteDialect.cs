@@ -30,6 +30,13 @@ public sealed class SqliteDialect : SqlDialect
         {
             await ExecuteAsync(connection, "ALTER TABLE rule_versions ADD COLUMN note TEXT;", cancellationToken).ConfigureAwait(false);
         }
+
+        // Likewise databases from before refused requests were aggregated in the audit log.
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit_log') WHERE name = 'repeats'";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await ExecuteAsync(connection, "ALTER TABLE audit_log ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public override bool IsUnavailable(Exception exception) =>

@@ -136,7 +136,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
   path     TEXT NOT NULL,
   resource TEXT,
   status   INTEGER NOT NULL,
-  remote   TEXT
+  remote   TEXT,
+  repeats  INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at DESC);
 CREATE INDEX IF NOT EXISTS audit_log_actor ON audit_log (actor, at DESC);
