@@ -7,7 +7,7 @@ public sealed class AutoProvisionCityFixture : EmbeddedCityFixture
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings => new Dictionary<string, string>
     {
-        ["CityOps:Devices:AutoProvisionBurst"] = Burst.ToString(),
+        ["CityOps:Devices:AutoProvisionBurst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["CityOps:Devices:AutoProvisionPerSecond"] = "0.0001", // one more device every 3 hours
     };
 }
