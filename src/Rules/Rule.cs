@@ -39,6 +39,12 @@ public sealed class Rule
     /// <summary><c>flapping:</c> of the rule: while flapping, its alarm stays one alarm, files no new case and sends no notification.</summary>
     public FlappingPolicy? Flapping { get; init; }
 
+    /// <summary><c>escalate:</c> steps (after, to, unless: acknowledged), in order; empty when the rule has none. See <see cref="AlarmClock"/>.</summary>
+    public ImmutableArray<EscalationStep> Escalate { get; init; } = [];
+
+    /// <summary><c>remind:</c> re-sends the alarm's event this often until it is acknowledged or cleared; null for never.</summary>
+    public TimeSpan? Remind { get; init; }
+
     /// <summary>True when an alarm at <paramref name="severity"/> files its case at once (the rule's filing policy).</summary>
     public bool FilesAt(Severity severity) => !Maintenance && Case.FilesAt(severity);
 

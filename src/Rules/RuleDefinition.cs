@@ -46,6 +46,13 @@ public static class RuleDefinition
         Append(text, "fileFrom", rule.Case.FileFrom is { } from ? SeverityNames.ToName(from) : null);
         Append(text, "maintenance", rule.Maintenance ? "true" : null);
         Append(text, "flapping", rule.Flapping is { } flapping ? flapping.Changes.ToString(CultureInfo.InvariantCulture) + "/" + Durations.Format(flapping.Within) : null);
+        if (!rule.Escalate.IsDefaultOrEmpty)
+        {
+            Append(text, "escalate", string.Join(',', rule.Escalate.Select(s =>
+                Durations.Format(s.After) + ">" + SeverityNames.ToName(s.To) + (s.UnlessAcknowledged ? "/unacknowledged" : ""))));
+        }
+
+        Append(text, "remind", rule.Remind is { } remind ? Durations.Format(remind) : null);
         return text.ToString();
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using CityOps.Rules.Expressions;
 using YamlDotNet.Core;
@@ -12,11 +13,12 @@ namespace CityOps.Rules;
 internal sealed class RuleFileReader
 {
     private static readonly string[] _topKeys = ["rules"];
-    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
     private static readonly string[] _flappingKeys = ["changes", "within"];
+    private static readonly string[] _escalateKeys = ["after", "to", "unless"];
     private static readonly string[] _caseKeys = ["code", "title", "file", "fileFrom"];
 
     /// <summary>Largest rule file read (characters); the shipped files are a few KiB.</summary>
@@ -227,6 +229,11 @@ internal sealed class RuleFileReader
         var maintenance = ReadMaintenance(fields, path);
         var flapping = ReadFlapping(fields, path);
         var caseTemplate = ReadCase(fields, map, path, maintenance);
+        var lowest = levels is { Count: > 0 } && levels.Any(l => l.Severity != Severity.None)
+            ? levels.Where(l => l.Severity != Severity.None).Min(l => l.Severity)
+            : offline is not null ? Severity.Yellow : Severity.None;
+        var escalate = ReadEscalate(fields, path, lowest);
+        var remind = ReadRemind(fields, path);
         if (offline is not null)
         {
             CheckOfflineRule(fields, path, levels);
@@ -312,6 +319,8 @@ internal sealed class RuleFileReader
             Case = caseTemplate,
             Maintenance = maintenance,
             Flapping = flapping,
+            Escalate = escalate,
+            Remind = remind,
             Where = where,
             WhereExpression = whereExpression,
             When = when,
@@ -646,6 +655,113 @@ internal sealed class RuleFileReader
         }
 
         return changes is { } c && within is { } w ? new FlappingPolicy(c, w) : null;
+    }
+
+    // escalate: [ { after: 30m, to: red, unless: acknowledged } ]: steps in order, each later and higher than the one before,
+    // every to above the rule's lowest severity (what an alarm can be raised at).
+    private ImmutableArray<EscalationStep> ReadEscalate(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, Severity lowest)
+    {
+        const string Example = "e.g. escalate: [ { after: 30m, to: red, unless: acknowledged } ]";
+        if (!fields.TryGetValue("escalate", out var field) || IsNull(field.Value))
+        {
+            return [];
+        }
+
+        var escalatePath = Join(path, "escalate");
+        if (field.Value is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            Add(field.Value, escalatePath, $"escalate is a list of steps, {Example}");
+            return [];
+        }
+
+        var steps = new List<EscalationStep>();
+        var valid = true;
+        EscalationStep? previous = null;
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var node = list.Children[i];
+            var stepPath = $"{escalatePath}[{i}]";
+            if (node is not YamlMappingNode map)
+            {
+                Add(node, stepPath, $"each escalation step is a mapping, {Example}");
+                valid = false;
+                continue;
+            }
+
+            var stepFields = Fields(map, stepPath, _escalateKeys);
+            var after = OptionalDuration(stepFields, stepPath, "after");
+            if (after is null && !stepFields.ContainsKey("after"))
+            {
+                Add(map, Join(stepPath, "after"), $"escalate.after is required: how long after the alarm was raised, {Example}");
+            }
+            else if (after == TimeSpan.Zero)
+            {
+                Add(stepFields["after"].Value, Join(stepPath, "after"), "escalate.after needs a time longer than 0, e.g. after: 30m");
+                after = null;
+            }
+
+            Severity? to = null;
+            if (OptionalText(stepFields, stepPath, "to") is not { } toText)
+            {
+                Add(stepFields.TryGetValue("to", out var toField) ? toField.Value : map, Join(stepPath, "to"), $"escalate.to is required: the severity to escalate to, {Example}");
+            }
+            else if (!SeverityNames.TryParse(toText, out var parsed) || parsed == Severity.None)
+            {
+                Add(stepFields["to"].Value, Join(stepPath, "to"), $"unknown severity '{toText}' in escalate.to; use blue, yellow, orange or red");
+            }
+            else if (lowest != Severity.None && parsed <= lowest)
+            {
+                Add(stepFields["to"].Value, Join(stepPath, "to"), $"escalate.to must be above the rule's lowest severity ({Name(lowest)}): an alarm is raised at {Name(lowest)} at least");
+            }
+            else
+            {
+                to = parsed;
+            }
+
+            var unlessAcknowledged = false;
+            switch (OptionalText(stepFields, stepPath, "unless"))
+            {
+                case null:
+                    break;
+                case "acknowledged":
+                    unlessAcknowledged = true;
+                    break;
+                case var other:
+                    Add(stepFields["unless"].Value, Join(stepPath, "unless"), $"unknown unless: '{other}'; the only condition is unless: acknowledged (leave it out to escalate regardless)");
+                    valid = false;
+                    break;
+            }
+
+            if (after is not { } a || to is not { } t)
+            {
+                valid = false;
+                continue;
+            }
+
+            var step = new EscalationStep(a, t, unlessAcknowledged);
+            if (previous is not null && (step.After <= previous.After || step.To <= previous.To))
+            {
+                Add(map, stepPath, $"escalation steps go in order: each after later and to higher than the step before ({Durations.Format(previous.After)} to {Name(previous.To)})");
+                valid = false;
+            }
+
+            previous = step;
+            steps.Add(step);
+        }
+
+        return valid ? [.. steps] : [];
+    }
+
+    private TimeSpan? ReadRemind(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
+    {
+        var remind = OptionalDuration(fields, path, "remind");
+        if (remind is { } every && every < TimeSpan.FromMinutes(1))
+        {
+            Add(fields["remind"].Value, Join(path, "remind"), "remind needs an interval of at least 1m, e.g. remind: 15m (a reminder more often floods the hall and the webhook)");
+            return null;
+        }
+
+        return remind;
     }
 
     private bool ReadMaintenance(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)

@@ -71,6 +71,11 @@ public class GrainClusterFixture : IAsyncLifetime
     /// <summary>The rule set the silo loads; a fixture for other rules overrides it.</summary>
     protected virtual string RuleText => Rules;
 
+    /// <summary>Silo services a fixture changes after CityOps' own (e.g. the device sweep's interval).</summary>
+    protected virtual void ConfigureSilo(IServiceCollection services)
+    {
+    }
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -93,6 +98,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.Configure<RulesOptions>(o => o.Path = rules);
             silo.Services.Configure<RoutingOptions>(o => o.Path = routing);
             silo.AddCityOpsGrains(_folder.Combine("data"));
+            ConfigureSilo(silo.Services);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

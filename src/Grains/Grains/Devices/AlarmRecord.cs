@@ -47,6 +47,9 @@ public sealed class AlarmRecord
     [Id(24)] public string? Title { get; set; }
     [Id(25)] public bool Flapping { get; set; }
 
+    /// <summary>When the last <c>remind:</c> reminder was sent; the next is due one interval later (<see cref="AlarmClock"/>).</summary>
+    [Id(26)] public DateTimeOffset? RemindedAt { get; set; }
+
     public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null) => new()
     {
         Phase = state.Phase,

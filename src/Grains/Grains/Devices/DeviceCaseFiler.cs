@@ -72,6 +72,14 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
             alarm.Peak));
     }
 
+    /// <summary>An escalation step of the rule raised the alarm's severity without a reading (the value stays as it was).</summary>
+    public Task Escalated(string caseId, AlarmState alarm, DateTimeOffset at, string note)
+    {
+        ArgumentNullException.ThrowIfNull(alarm);
+        return grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
+            at, SeverityNames.ToName(alarm.Severity), null, Active: true, note, null));
+    }
+
     /// <summary>The alarm cleared.</summary>
     public Task Cleared(string caseId, Rule rule, AlarmChange change, AlarmState alarm)
     {

@@ -17,7 +17,8 @@ namespace CityOps.Grains.Devices;
 /// either no alarm or an alarm whose case is filed again (idempotently) on reactivation: never two cases for one alarm.
 /// Liveness and last metrics are written lazily, by the silo's <see cref="DeviceSweeper"/>: losing them in a
 /// crash loses no alarm, and the next reading restores them. Time-based checks (offline rules, the online
-/// flag) need no timer per grain: the grain tells the silo's <see cref="DeviceWatchList"/> when it is next due.
+/// flag, escalation and reminders: DeviceGrain.Clock.cs) need no timer per grain: the grain tells the silo's
+/// <see cref="DeviceWatchList"/> when it is next due.
 /// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed partial class DeviceGrain(
@@ -233,6 +234,7 @@ public sealed partial class DeviceGrain(
         }
 
         await EndQuietFlapping();
+        await RunAlarmClock();
         var online = IsOnline(now);
         if (online != S.Online)
         {
@@ -699,7 +701,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, due);
+        watch.Set(Id, AlarmClockDue(due));
     }
 
     private bool Locate(bool force)
