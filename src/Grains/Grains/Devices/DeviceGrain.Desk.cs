@@ -1,0 +1,181 @@
+using CityOps.Grains.Alarms;
+using CityOps.Grains.Storage;
+using CityOps.Rules;
+
+namespace CityOps.Grains.Devices;
+
+// The alarm desk's side of the device (CONTRACT §7): the actions a monitor takes on an alarm, filing it, announcing its
+// changes to the alarm store and stream, and flapping. Alarm state stays the grain's; these run on its turn.
+public sealed partial class DeviceGrain
+{
+    // Counts a raise or clear of a rule with flapping:; the watch when the alarm is flapping (now or already), else null.
+    private FlapState? NoteFlap(Rule rule, DateTimeOffset at)
+    {
+        if (rule.Flapping is not { } policy)
+        {
+            return null;
+        }
+
+        if (!S.Flaps.TryGetValue(rule.Id, out var flap))
+        {
+            S.Flaps[rule.Id] = flap = new FlapState();
+        }
+
+        flap.Flapping = policy.Note(flap.Changes, at) || flap.Flapping;
+        _dirty = true;
+        return flap.Flapping ? flap : null;
+    }
+
+    // A flapping alarm quiet for its window stops flapping: told once, then judged again (a clear one clears, an active one
+    // files under its rule's policy). Rules no longer in force, or without flapping:, drop their watch.
+    private async Task EndQuietFlapping()
+    {
+        if (S.Flaps.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (ruleId, flap) in S.Flaps.ToList())
+        {
+            var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+            if (rule?.Flapping is not { } policy)
+            {
+                S.Flaps.Remove(ruleId);
+                _dirty = true;
+                continue;
+            }
+
+            if (policy.QuietAt(flap.Changes) > now)
+            {
+                continue;
+            }
+
+            S.Flaps.Remove(ruleId);
+            _dirty = true;
+            if (flap.Held is { } held)
+            {
+                held.Flapping = false;
+                await AnnounceCleared(ruleId, held, now, "quiet after flapping");
+            }
+            else if (S.Alarms.GetValueOrDefault(ruleId) is { Flapping: true } active && Judge.AlarmOf(ruleId) is { } state)
+            {
+                active.Flapping = false;
+                AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
+                var fileNow = active.CaseId is null && active.Disposition == AlarmDisposition.Pending && active.SuppressedBy is null && rule.FilesAt(state.Severity);
+                if (fileNow)
+                {
+                    active.CaseId = DeviceCaseFiler.NewCaseId(now);
+                }
+
+                await Persist();
+                await Announce(ruleId, active, AlarmEvents.Updated, now);
+                if (fileNow)
+                {
+                    await FileAlarm(rule, state, active, now, "rule:" + ruleId);
+                }
+            }
+        }
+    }
+
+    public async Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var now = time.GetUtcNow();
+        var (ruleId, record) = S.Alarms.FirstOrDefault(a => a.Value.AlarmId == alarmId);
+        if (record is null)
+        {
+            // Cleared: the store keeps the alarm, and this grain is still its only writer.
+            if (await desk.Find(alarmId) is not { } stored || stored.DeviceId != Id)
+            {
+                return new AlarmActionResult(null, $"No alarm '{alarmId}'.", NotFound: true);
+            }
+
+            if (AlarmActions.Refusal(action.Action, stored.Status, stored.Disposition, stored.Acknowledged, stored.ClosedAt is not null, stored.CaseId) is { } refused)
+            {
+                return new AlarmActionResult(null, refused);
+            }
+
+            var after = AlarmActions.Apply(stored, action, now);
+            await desk.Announce(after, AlarmActions.EventOf(action.Action), now);
+            CountAction(stored.RuleId, action);
+            return new AlarmActionResult(after, null);
+        }
+
+        if (AlarmActions.Refusal(action.Action, AlarmStatus.Active, record.Disposition, record.AcknowledgedAt is not null, record.ClosedAt is not null, record.CaseId) is { } refusal)
+        {
+            return new AlarmActionResult(null, refusal);
+        }
+
+        var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+        if (action.Action == AlarmActionKind.File && (rule is null || Judge.AlarmOf(ruleId) is null))
+        {
+            return new AlarmActionResult(null, $"the rule '{ruleId}' of the alarm is no longer in force; file a case by hand");
+        }
+
+        var entry = AlarmActions.Entry(action, now, record.Disposition);
+        switch (action.Action)
+        {
+            case AlarmActionKind.Acknowledge:
+                record.AcknowledgedAt = now;
+                record.AcknowledgedBy = action.By;
+                break;
+            case AlarmActionKind.Dismiss:
+                record.Disposition = AlarmDisposition.Dismissed;
+                record.DismissReason = action.Reason;
+                break;
+            case AlarmActionKind.Close:
+                record.ClosedAt = now;
+                break;
+            case AlarmActionKind.File:
+                record.CaseId = DeviceCaseFiler.NewCaseId(now);
+                await Persist();
+                await FileAlarm(rule!, Judge.AlarmOf(ruleId)!, record, now, action.By, entry);
+                await Persist();
+                CountAction(ruleId, action);
+                return new AlarmActionResult(AlarmDesk.Snapshot(Id, S, ruleId, record, now), null);
+        }
+
+        AlarmDesk.Note(record, entry);
+        await Persist();
+        var snapshot = AlarmDesk.Snapshot(Id, S, ruleId, record, now);
+        await desk.Announce(snapshot, AlarmActions.EventOf(action.Action), now);
+        CountAction(ruleId, action);
+        return new AlarmActionResult(snapshot, null);
+    }
+
+    private static void CountAction(string ruleId, AlarmAction action)
+    {
+        if (action.Action == AlarmActionKind.Dismiss)
+        {
+            AlarmMetrics.Dismissed.WithLabels(ruleId).Inc();
+        }
+    }
+
+    // Files the alarm's case (its id already persisted on the record), then marks the alarm filed and announces it.
+    private async Task FileAlarm(Rule rule, AlarmState alarm, AlarmRecord record, DateTimeOffset at, string by, AlarmEntry? entry = null)
+    {
+        await filer.File(Id, S, rule, alarm, record.CaseId!, at);
+        var before = record.Disposition;
+        record.Disposition = AlarmDisposition.Filed;
+        AlarmDesk.Note(record, entry ?? new AlarmEntry(at, "filed", DbAlarmStore.Name(before), "filed", by, "case " + record.CaseId));
+        AlarmMetrics.Filed.WithLabels(rule.Id, by.StartsWith("rule:", StringComparison.Ordinal) ? "auto" : "person").Inc();
+        await desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
+    }
+
+    private async Task Announce(string ruleId, AlarmRecord record, string eventName, DateTimeOffset at)
+    {
+        await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at), eventName, at);
+        if (eventName == AlarmEvents.Raised && !record.Announced)
+        {
+            record.Announced = true;
+            _dirty = true;
+        }
+    }
+
+    private Task AnnounceCleared(string ruleId, AlarmRecord record, DateTimeOffset at, string note)
+    {
+        AlarmDesk.Note(record, new AlarmEntry(at, "cleared", null, null, "rule:" + ruleId, note));
+        return desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
+    }
+}
