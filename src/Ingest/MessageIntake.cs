@@ -3,6 +3,7 @@ using CityOps.Grains;
 using CityOps.Ingest.Parsing;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace CityOps.Ingest;
 
@@ -44,6 +45,44 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
         return readings.Count > 0
             ? new IntakeResult(readings, null, BadTopic: false)
             : new IntakeResult(null, errors.Count > 0 ? errors[0].Message : "no readings", BadTopic: false);
+    }
+
+    /// <summary>
+    /// One message from a broker client: parsed, and its readings handed to the dispatcher. A QoS 1/2 message is
+    /// acknowledged only once its device grain accepted it (the dispatcher calls back); a rejected one at once, as the
+    /// dead-letter topic holds it. <paramref name="settled"/> runs when the broker no longer waits for this message.
+    /// </summary>
+    public async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken, Action? settled = null)
+    {
+        var message = e.ApplicationMessage;
+        if (Parse(message.Topic, message.Payload).Readings is not { } readings)
+        {
+            settled?.Invoke();
+            return;
+        }
+
+        Func<CancellationToken, Task>? acknowledge = null;
+        if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            e.AutoAcknowledge = false;
+            acknowledge = settled is null ? e.AcknowledgeAsync : async ct =>
+            {
+                try
+                {
+                    await e.AcknowledgeAsync(ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    settled();
+                }
+            };
+        }
+
+        await EnqueueAsync(readings, acknowledge, cancellationToken).ConfigureAwait(false);
+        if (acknowledge is null)
+        {
+            settled?.Invoke();
+        }
     }
 
     /// <summary>Hands readings to the dispatcher; waits while the channel is full, so back-pressure reaches the publisher through TCP.</summary>

@@ -99,7 +99,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
     {
         var builder = BrokerConnection.For(_options, _internalCredentials)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(_options.ClientId ?? $"cityops-{Environment.MachineName}".ToLowerInvariant())
+            .WithClientId(_options.EffectiveClientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithReceiveMaximum(_options.ReceiveMaximum)
@@ -131,23 +131,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
         LogConnected(_logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
-    {
-        var message = e.ApplicationMessage;
-        if (_intake.Parse(message.Topic, message.Payload).Readings is not { } readings)
-        {
-            return;
-        }
-
-        Func<CancellationToken, Task>? acknowledge = null;
-        if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
-        {
-            e.AutoAcknowledge = false;
-            acknowledge = ct => e.AcknowledgeAsync(ct);
-        }
-
-        await _intake.EnqueueAsync(readings, acknowledge, _stopping).ConfigureAwait(false);
-    }
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => _intake.ReceiveAsync(e, _stopping);
 
     private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)
     {

@@ -82,6 +82,9 @@ public sealed class MqttOptions
     /// <summary>The ingest client's id; fixed so the broker keeps its session (and unacknowledged QoS 1 messages) across restarts.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>The ingest client's id in use: <see cref="ClientId"/>, or <c>cityops-{machine}</c>. In a cluster it is also the node's silo name, so a surviving node knows which session a dead one left at the broker.</summary>
+    public string EffectiveClientId => ClientId is { Length: > 0 } id ? id : $"cityops-{Environment.MachineName}".ToLowerInvariant();
+
     /// <summary>How long the broker keeps the session while CityOps is away.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 

@@ -44,9 +44,24 @@ public sealed class StoreDatabase : IDisposable
         return new StoreDatabase(source, new SqliteDialect(), source.Path);
     }
 
+    /// <summary>
+    /// Connections one node opens to the cluster's PostgreSQL at most, unless the connection string names its own
+    /// <c>Maximum Pool Size</c>. Npgsql's default (100) lets three nodes reactivating a dead node's grains at once
+    /// exhaust a server's <c>max_connections</c> (100 by default): every node then fails alike. Requests beyond the
+    /// pool wait for a free connection (up to the connection string's <c>Timeout</c>).
+    /// </summary>
+    public const int DefaultMaxPoolSize = 25;
+
     public static StoreDatabase Postgres(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("maximumpoolsize", StringComparison.OrdinalIgnoreCase)
+            || k.Replace(" ", "", StringComparison.Ordinal).Equals("maxpoolsize", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         return new StoreDatabase(NpgsqlDataSource.Create(builder), new PostgresDialect(), $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}");
     }
 
