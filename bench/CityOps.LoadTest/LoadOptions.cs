@@ -36,6 +36,11 @@ public sealed record LoadOptions
 
     public string? Json { get; init; }
 
+    /// <summary>MQTT credentials of the publishing connections (a service client when the broker requires auth).</summary>
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
     public string RunId { get; init; } = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public static LoadOptions Parse(string[] args)
@@ -59,6 +64,8 @@ public sealed record LoadOptions
                 "--step" => o with { MaxStep = Int() },
                 "--max-p99-ms" => o with { MaxP99Ms = Int() },
                 "--json" => o with { Json = Next() },
+                "--username" => o with { Username = Next() },
+                "--password" => o with { Password = Next() },
                 _ => throw new ArgumentException($"unknown option {args[i]} (see bench/README.md)"),
             };
         }

@@ -26,12 +26,17 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
         for (var i = 0; i < count; i++)
         {
             var client = factory.CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder()
+            var connect = new MqttClientOptionsBuilder()
                 .WithTcpServer(options.BrokerHost, options.BrokerPort)
                 .WithClientId($"{prefix}-{options.RunId}-{i}")
                 .WithCleanStart()
-                .WithTimeout(TimeSpan.FromSeconds(30))
-                .Build());
+                .WithTimeout(TimeSpan.FromSeconds(30));
+            if (options.Username is not null)
+            {
+                connect.WithCredentials(options.Username, options.Password);
+            }
+
+            await client.ConnectAsync(connect.Build());
             clients.Add(client);
         }
 
