@@ -97,7 +97,7 @@ def devices():
         else:
             lat, lon = point(rnd.uniform(0.2, COLS - 0.2), rnd.uniform(0.2, ROWS - 0.2))
             name = f"路面积水监测 {i + 1}"
-        rows.append((f"WL-{i + 1:04d}", "waterlog", name, lat, lon, f"{COUNTY}0406{i + 1:06d}"))
+        rows.append((f"WL-{i + 1:04d}", "waterlog", name, lat, lon, f"{COUNTY}2101{i + 1:06d}"))  # 部件 2101: the gauge itself, a local class (not 04/06)
     # Manhole covers along every other grid line, of the kinds a city has most of.
     cover_kinds = [("03", "雨水井盖"), ("02", "污水井盖"), ("01", "上水井盖"), ("05", "电力井盖"), ("07", "通讯井盖"), ("11", "燃气井盖")]
     for i in range(300):

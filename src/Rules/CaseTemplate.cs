@@ -7,9 +7,10 @@ namespace CityOps.Rules;
 /// <c>{value}</c>, <c>{peak}</c>, <c>{severity}</c>, <c>{device.code}</c>, <c>{device.name}</c>, <c>{device.id}</c>;
 /// the caller resolves them, so formatting of numbers stays with the caller. <c>{{</c> and <c>}}</c> are literal braces.
 /// <see cref="File"/> and <see cref="FileFrom"/> are the filing policy of the alarm desk: whether an alarm files its case
-/// at once, waits for a person's <c>file</c>, or never files one.
+/// at once, waits for a person's <c>file</c>, or never files one. <see cref="CodeType"/>: <c>component</c> (部件) or <c>event</c>
+/// (事件) when the rule says which table its code is from; null: the code tables decide.
 /// </summary>
-public sealed record CaseTemplate(string Code, string Title, FilingMode File = FilingMode.Auto, Severity? FileFrom = null)
+public sealed record CaseTemplate(string Code, string Title, FilingMode File = FilingMode.Auto, Severity? FileFrom = null, string? CodeType = null)
 {
     /// <summary>True when an alarm at <paramref name="severity"/> files its case without a person (auto, from <see cref="FileFrom"/> up).</summary>
     public bool FilesAt(Severity severity) => File == FilingMode.Auto && (FileFrom is not { } from || severity >= from);

@@ -201,7 +201,19 @@ internal sealed partial class RuleFileReader
         var title = RequiredText(caseFields, map, casePath, "title", "case.title is required: what the dispatcher reads, e.g. \"道路积水 {value} cm\"");
         var valid = CheckTemplate(caseFields, casePath, "code", code) & CheckTemplate(caseFields, casePath, "title", title);
         var (file, fileFrom, policyValid) = ReadFilingPolicy(caseFields, casePath, maintenance);
-        return code is null || title is null || !valid || !policyValid ? null : new CaseTemplate(code, title, file, fileFrom);
+        var codeType = OptionalText(caseFields, casePath, "codeType");
+        if (codeType is not null and not "component" and not "event")
+        {
+            Add(caseFields["codeType"].Value, Join(casePath, "codeType"), $"unknown codeType '{codeType}'; use component (部件) or event (事件)");
+            valid = false;
+        }
+        else if (valid && code is not null && !code.Contains('{', StringComparison.Ordinal) && _options.CaseCodes is { } codes && !codes.Knows(code, codeType))
+        {
+            Add(caseFields["code"].Value, Join(casePath, "code"), $"'{code}' is not in the {codeType switch { "component" => "部件 (component)", "event" => "事件 (event)", _ => "部件 or 事件" }} code table in force (CityOps:Codes)");
+            valid = false;
+        }
+
+        return code is null || title is null || !valid || !policyValid ? null : new CaseTemplate(code, title, file, fileFrom, codeType);
     }
 
     private (FilingMode File, Severity? FileFrom, bool Valid) ReadFilingPolicy(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, bool maintenance)

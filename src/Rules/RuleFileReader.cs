@@ -19,7 +19,7 @@ internal sealed partial class RuleFileReader
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
     private static readonly string[] _flappingKeys = ["changes", "within"];
     private static readonly string[] _escalateKeys = ["after", "to", "unless"];
-    private static readonly string[] _caseKeys = ["code", "title", "file", "fileFrom"];
+    private static readonly string[] _caseKeys = ["code", "title", "file", "fileFrom", "codeType"];
 
     /// <summary>Largest rule file read (characters); the shipped files are a few KiB.</summary>
     public const int MaxFileLength = 1024 * 1024;

@@ -11,4 +11,7 @@ public sealed record RuleParseOptions
     /// is simply not judged until the zone exists.
     /// </summary>
     public IZoneLookup? Zones { get; init; }
+
+    /// <summary>The code tables in force. When set, a rule whose <c>case.code</c> is a literal code the table lacks is an error.</summary>
+    public ICaseCodeLookup? CaseCodes { get; init; }
 }

@@ -1,3 +1,4 @@
+using CityOps.Api.Security;
 using CityOps.Grains;
 using CityOps.Grains.Cases;
 using CityOps.Grains.Storage;
@@ -111,8 +112,9 @@ public static class AlarmEndpoints
             return Problems.NotFound($"No upkeep alarm '{id}' (it is on the alarm desk: /api/v1/alarms/{id}).");
         }
 
+        var (actor, onBehalfOf) = Roles.Actor(context.User, request.By);
         var result = await grains.GetGrain<IDeviceGrain>(alarm.DeviceId).ActOnAlarm(id,
-            new AlarmAction(action.Value, request.By ?? context.User.Identity?.Name ?? "api", request.Note, request.Reason?.Trim()));
+            new AlarmAction(action.Value, actor, onBehalfOf is null ? request.Note : $"{request.Note}{(request.Note is null ? "" : "; ")}on behalf of {onBehalfOf}", request.Reason?.Trim()));
         return result switch
         {
             { Alarm: { } updated } => TypedResults.Ok(updated),

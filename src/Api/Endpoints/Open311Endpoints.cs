@@ -8,7 +8,8 @@ namespace CityOps.Api.Endpoints;
 /// <summary>
 /// <c>/open311/v2</c>: the Open311 GeoReport v2 view of cases (read only), in XML (the spec's) and JSON.
 /// A case is a service request: <c>code</c> → <c>service_code</c>, <c>unit</c> → <c>agency_responsible</c>,
-/// <c>dueAt</c> → <c>expected_datetime</c>; closed (结案, also 作废) → <c>closed</c>, any other status → <c>open</c>.
+/// <c>dueAt</c> → <c>expected_datetime</c>; closed (结案) and cancelled (作废) → <c>closed</c>, any other status → <c>open</c>.
+/// One service per typed code (部件 and 事件 tables), its group the major class of its own table.
 /// </summary>
 public static class Open311Endpoints
 {
@@ -19,9 +20,9 @@ public static class Open311Endpoints
     {
         var group = app.MapGroup("/open311/v2").WithTags("Open311");
 
-        group.MapGet("/services.{format}", (string format) =>
+        group.MapGet("/services.{format}", (string format, CaseCodeBook codes) =>
             IsFormat(format)
-                ? Open311Writer.Write(format, "services", "service", CaseCodes.All.Select(s => Open311Fields.Service(s.Code, s.Name, s.Group)))
+                ? Open311Writer.Write(format, "services", "service", codes.All.Select(Open311Fields.Service))
                 : NotFound());
 
         group.MapGet("/requests.{format}", async (
@@ -74,7 +75,7 @@ public static class Open311Endpoints
                 var batch = await store.QueryAsync(new CaseQuery(From: start, To: end, Page: page, PageSize: 500));
                 cases.AddRange(batch.Items.Where(c =>
                     (codes is null || codes.Contains(c.Code))
-                    && (statuses is null || statuses.Contains(c.Status == CaseStatus.Closed ? "closed" : "open"))));
+                    && (statuses is null || statuses.Contains(Open311Fields.Status(c)))));
                 if (batch.Items.Count < 500)
                 {
                     break;

@@ -13,7 +13,7 @@ internal static class Open311Fields
     public static IReadOnlyList<(string Name, object? Value)> Of(CaseSnapshot c) =>
     [
         ("service_request_id", c.Id),
-        ("status", c.Status == CaseStatus.Closed ? "closed" : "open"),
+        ("status", Status(c)),
         ("status_notes", StatusNotes(c)),
         ("service_name", c.Category),
         ("service_code", c.Code),
@@ -31,16 +31,19 @@ internal static class Open311Fields
         ("media_url", null),
     ];
 
-    public static IReadOnlyList<(string Name, object? Value)> Service(string code, string name, string? group) =>
+    public static IReadOnlyList<(string Name, object? Value)> Service(CaseCode code) =>
     [
-        ("service_code", code),
-        ("service_name", name),
-        ("description", $"{code} {name} (GB/T 30428)"),
+        ("service_code", code.Code),
+        ("service_name", code.Name),
+        ("description", $"{(code.Type == CodeType.Component ? "部件" : "事件")} {code.Code} {code.Name} (GB/T 30428)"),
         ("metadata", false),
         ("type", "realtime"),
-        ("keywords", name),
-        ("group", group),
+        ("keywords", $"{code.Name},{WireNames.Of(code.Type)}"),
+        ("group", code.Group is null ? null : $"{(code.Type == CodeType.Component ? "部件" : "事件")}·{code.Group}"),
     ];
+
+    /// <summary>Open311's two statuses: 结案 and 作废 are <c>closed</c>, every other status <c>open</c>.</summary>
+    public static string Status(CaseSnapshot c) => c.Status is CaseStatus.Closed or CaseStatus.Cancelled ? "closed" : "open";
 
     /// <summary>ISO 8601 with offset, as the spec asks (2026-07-20T08:15:00+00:00).</summary>
     public static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);

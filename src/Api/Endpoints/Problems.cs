@@ -11,6 +11,9 @@ internal static class Problems
     public static ProblemHttpResult Conflict(string why) =>
         TypedResults.Problem(title: "Invalid action", detail: why, statusCode: StatusCodes.Status409Conflict);
 
+    public static ProblemHttpResult Forbidden(string why) =>
+        TypedResults.Problem(title: "Forbidden", detail: why, statusCode: StatusCodes.Status403Forbidden);
+
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors, string? detail = null) =>
         TypedResults.ValidationProblem(errors, detail: detail, title: "The request is invalid");
 

@@ -1,4 +1,5 @@
 using CityOps.Grains;
+using CityOps.Grains.Cases;
 using CityOps.Grains.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,11 +34,20 @@ public static class RoutingEndpoints
 
         // What routing would decide for a case filed now with this code in this grid.
         group.MapGet("/decide", Results<Ok<RouteDecision>, ValidationProblem> (
-            RoutingCatalog routing, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, string? code, string? grid, string? gridUnit) =>
+            RoutingCatalog routing, CaseCodeBook codes, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
+            string? code, string? grid, string? gridUnit, string? codeType, string? severity) =>
             string.IsNullOrEmpty(code) || code.Length > 16 || !code.All(char.IsAsciiDigit)
                 ? Problems.Invalid("code", "code is a GB/T 30428 code (digits)")
-                : TypedResults.Ok(routing.Current.Decide(code, grid, gridUnit, time.GetUtcNow())));
+                : codeType is not null && !WireNames.TryParse<CodeType>(codeType, out _) ? Problems.Invalid("codeType", "codeType is component or event")
+                : severity is not null and not ("blue" or "yellow" or "orange" or "red") ? Problems.Invalid("severity", "severity is blue, yellow, orange or red")
+                : TypedResults.Ok(Decide(routing.Current, codes, code, grid, gridUnit, codeType, severity, time.GetUtcNow())));
 
         return app;
+    }
+
+    private static RouteDecision Decide(RoutingTable table, CaseCodeBook codes, string code, string? grid, string? gridUnit, string? codeType, string? severity, DateTimeOffset now)
+    {
+        var (type, resolved) = codes.Resolve(code, WireNames.TryParse<CodeType>(codeType, out var given) ? given : null);
+        return table.Decide(resolved, grid, gridUnit, now, type, severity, codes);
     }
 }

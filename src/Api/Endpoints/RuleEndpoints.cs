@@ -1,3 +1,4 @@
+using CityOps.Grains.Cases;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Zones;
 using Microsoft.AspNetCore.Mvc;
@@ -53,10 +54,10 @@ public static class RuleEndpoints
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
         });
 
-        group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog, ZoneMap zones) =>
+        group.MapPut("/", async Task<Results<Ok<RuleSetView>, ValidationProblem>> (HttpRequest http, RuleCatalog catalog, ZoneMap zones, CaseCodeBook codes) =>
         {
             var files = await ReadFiles(http);
-            var errors = await catalog.ApplyAsync(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones });
+            var errors = await catalog.ApplyAsync(files, Author(http.HttpContext), new RuleParseOptions { Zones = zones, CaseCodes = codes });
             if (errors.Count > 0)
             {
                 return RuleProblems.Invalid(errors, "Nothing changed: the rule set in force stays.");
@@ -66,11 +67,11 @@ public static class RuleEndpoints
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
         }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
-        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones) =>
+        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones, CaseCodeBook codes) =>
         {
             var parsed = RuleParser.Parse(
                 await ReadFiles(http),
-                new RuleParseOptions { Zones = zones });
+                new RuleParseOptions { Zones = zones, CaseCodes = codes });
             return parsed.Success
                 ? TypedResults.Ok(new ValidationView(true, parsed.RuleSet!.Rules.Length))
                 : RuleProblems.Invalid(parsed.Errors, "The rules have errors.");

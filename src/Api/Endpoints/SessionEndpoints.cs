@@ -24,12 +24,16 @@ public static class SessionEndpoints
     {
         if (auth.Value.ApiKeys.Count == 0)
         {
-            return TypedResults.Ok(new CallerView("loopback", "admin", Open: true));
+            return TypedResults.Ok(new CallerView("loopback", "admin", Open: true, Capabilities(Role.Admin)));
         }
 
         // The key middleware authenticated the request before it got here (GET needs the viewer role).
         var user = context.User;
+        var role = user.FindFirstValue(ClaimTypes.Role) ?? "viewer";
         return TypedResults.Ok(new CallerView(
-            user.FindFirstValue(ClaimTypes.Name) ?? "", user.FindFirstValue(ClaimTypes.Role) ?? "viewer", Open: false));
+            user.FindFirstValue(ClaimTypes.Name) ?? "", role, Open: false, Capabilities(Enum.TryParse<Role>(role, ignoreCase: true, out var r) ? r : Role.Viewer)));
     }
+
+    private static IReadOnlyList<string> Capabilities(Role role) =>
+        [.. Enum.GetValues<Capability>().Where(c => c != Capability.None && Roles.Allows(role, c)).Select(c => c.ToString().ToLowerInvariant())];
 }

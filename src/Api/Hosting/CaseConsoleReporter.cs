@@ -1,4 +1,5 @@
 using System.Globalization;
+using CityOps.Grains;
 using CityOps.Grains.Cases;
 
 namespace CityOps.Api.Hosting;
@@ -19,7 +20,9 @@ public sealed partial class CaseConsoleReporter(CaseEventHub events, ILogger<Cas
 
                 var c = change.Case;
                 var value = c.Value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-";
-                LogCase(logger, change.Event, c.Id, c.Status, c.Severity, c.Code, c.Title, c.DeviceId ?? "-",
+                var status = WireNames.Of(c.Status);
+                var eventName = change.Name;
+                LogCase(logger, eventName, c.Id, status, c.Severity, c.Code, c.Title, c.DeviceId ?? "-",
                     value, c.Unit ?? "-", c.AlarmActive ? "active" : "clear");
             }
         }

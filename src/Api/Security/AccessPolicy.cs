@@ -1,12 +1,13 @@
 namespace CityOps.Api.Security;
 
 /// <summary>
-/// The role each request needs, by method and path, in one place, so an endpoint added later is covered
-/// at once (a write nobody classified needs admin). Health, metrics and the OpenAPI document stay open.
+/// The capability each request needs, by method and path, in one place, so an endpoint added later is covered
+/// at once (a write nobody classified needs <see cref="Capability.Registry"/>, which only admin holds). Health, metrics
+/// and the OpenAPI document stay open. Supervisor-only case actions are checked by the case endpoint, which reads the body.
 /// </summary>
 public static class AccessPolicy
 {
-    public static Role? Required(string method, PathString path)
+    public static Capability? Required(string method, PathString path)
     {
         if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/openapi"))
         {
@@ -15,25 +16,23 @@ public static class AccessPolicy
 
         if (path.StartsWithSegments("/api/v1/audit"))
         {
-            return Role.Admin;
+            return Capability.Audit;
         }
 
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
         {
-            return Role.Viewer;
+            return Capability.Read;
         }
 
-        if (path.StartsWithSegments("/api/v1/rules") || path.StartsWithSegments("/api/v1/silences"))
+        return path switch
         {
-            return Role.Engineer;
-        }
-
-        if (path.StartsWithSegments("/api/v1/cases") || path.StartsWithSegments("/api/v1/alarms") || path.StartsWithSegments("/api/v1/maintenance"))
-        {
-            return Role.Dispatcher;
-        }
-
-        return Role.Admin;
+            _ when path.StartsWithSegments("/api/v1/rules") => Capability.Rules,
+            _ when path.StartsWithSegments("/api/v1/silences") => Capability.Silences,
+            _ when path.StartsWithSegments("/api/v1/cases") => Capability.Cases,
+            _ when path.StartsWithSegments("/api/v1/alarms") => Capability.AlarmDesk,
+            _ when path.StartsWithSegments("/api/v1/maintenance") => Capability.Upkeep,
+            _ => Capability.Registry,
+        };
     }
 
     /// <summary>Largest request body per write endpoint: imports and zone maps are big, everything else is small.</summary>

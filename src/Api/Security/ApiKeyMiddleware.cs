@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace CityOps.Api.Security;
 
 /// <summary>
-/// API keys (<c>X-Api-Key: key</c> or <c>Authorization: Bearer key</c>) checked against the role the request
-/// needs (<see cref="AccessPolicy"/>): 401 without a known key, 403 when its role is too low, both as
+/// API keys (<c>X-Api-Key: key</c> or <c>Authorization: Bearer key</c>) checked against the capability the request
+/// needs (<see cref="AccessPolicy"/>): 401 without a known key, 403 when its role lacks it, both as
 /// problem+json. With no key configured, only loopback clients are served. Also caps the request body
 /// per endpoint (413 beyond it).
 /// </summary>
@@ -64,10 +64,10 @@ public sealed class ApiKeyMiddleware
             return;
         }
 
-        if (holder.Role < required)
+        if (!Roles.Allows(holder.Role, required.Value))
         {
             await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden",
-                $"This needs the {required.Value.ToString().ToLowerInvariant()} role; the key of {holder.Name} is {holder.Role.ToString().ToLowerInvariant()}.");
+                $"This needs the {required.Value.ToString().ToLowerInvariant()} capability; the key of {holder.Name} is {holder.Role.ToString().ToLowerInvariant()}, which lacks it.");
             return;
         }
 

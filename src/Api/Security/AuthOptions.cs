@@ -20,7 +20,7 @@ public sealed class AuthOptions
             problems.RequireSecret(k.Key.Length >= MinimumKeyLength, $"ApiKeys:{i}:Key", k.Key, $"must be at least {MinimumKeyLength} characters");
             problems.Require(
                 Enum.TryParse<Role>(k.Role, ignoreCase: true, out _) && !int.TryParse(k.Role, out _),
-                $"ApiKeys:{i}:Role", k.Role, "must be viewer, engineer, dispatcher or admin");
+                $"ApiKeys:{i}:Role", k.Role, $"must be {Roles.Names}");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

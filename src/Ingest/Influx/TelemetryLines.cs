@@ -53,7 +53,7 @@ public static class TelemetryLines
             .Tag("code", c.Code)
             .Tag("device", c.DeviceId)
             .Tag("severity", c.Severity)
-            .Tag("status", c.Status)
+            .Tag("status", WireNames.Of(c.Status))
             .Tag("unit", c.Unit)
             .Field("id", c.Id)
             .Field("event", eventName)

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace CityOps.Tests.Integration;
 
-/// <summary>API keys and roles: viewer &lt; engineer &lt; dispatcher &lt; admin, 401/403 as problem+json.</summary>
+/// <summary>API keys and roles as capabilities (viewer, monitor, engineer, dispatcher, supervisor, admin), 401/403 as problem+json.</summary>
 [Collection(DispatchApiCollection.Name)]
 public sealed class AccessControlTests(DispatchApiFixture city)
 {
@@ -26,13 +26,24 @@ public sealed class AccessControlTests(DispatchApiFixture city)
         { "dispatcher", "PUT", "/api/v1/devices/WL-AC-2", HttpStatusCode.Forbidden },
         { "admin", "PUT", "/api/v1/devices/WL-AC-2", HttpStatusCode.OK },
         { "admin", "POST", "/api/v1/cases", HttpStatusCode.Created },
+        { "dispatcher", "PUT", "/api/v1/rules", HttpStatusCode.Forbidden },
+        { "dispatcher", "POST", "/api/v1/rules/validate", HttpStatusCode.Forbidden },
+        { "supervisor", "PUT", "/api/v1/rules", HttpStatusCode.Forbidden },
+        { "supervisor", "POST", "/api/v1/cases", HttpStatusCode.Created },
+        { "monitor", "POST", "/api/v1/cases", HttpStatusCode.Forbidden },
+        { "monitor", "POST", "/api/v1/silences", HttpStatusCode.Forbidden },
+        { "monitor", "POST", "/api/v1/alarms/no-such-alarm/actions", HttpStatusCode.NotFound },
+        { "viewer", "POST", "/api/v1/alarms/no-such-alarm/actions", HttpStatusCode.Forbidden },
+        { "engineer", "POST", "/api/v1/alarms/no-such-alarm/actions", HttpStatusCode.Forbidden },
     };
 
     private static string KeyOf(string role) => role switch
     {
         "viewer" => DispatchApiFixture.ViewerKey,
+        "monitor" => DispatchApiFixture.MonitorKey,
         "engineer" => DispatchApiFixture.EngineerKey,
         "dispatcher" => DispatchApiFixture.DispatcherKey,
+        "supervisor" => DispatchApiFixture.SupervisorKey,
         _ => DispatchApiFixture.AdminKey,
     };
 
@@ -41,14 +52,17 @@ public sealed class AccessControlTests(DispatchApiFixture city)
         "/api/v1/silences" => JsonContent.Create(Silence),
         "/api/v1/cases" => JsonContent.Create(new { code = "0102", title = "井盖破损", unit = "water-east" }),
         "/api/v1/devices/WL-AC-2" => JsonContent.Create(new { kind = "waterlog", name = "test", lat = 35.305, lon = 113.905 }),
-        "/api/v1/rules/validate" => new StringContent(TestCity.Rules, System.Text.Encoding.UTF8, "application/yaml"),
+        "/api/v1/rules/validate" or "/api/v1/rules" => new StringContent(TestCity.Rules, System.Text.Encoding.UTF8, "application/yaml"),
+        "/api/v1/alarms/no-such-alarm/actions" => JsonContent.Create(new { action = "acknowledge" }),
         _ => null,
     };
 
     [Theory]
     [InlineData("viewer")]
+    [InlineData("monitor")]
     [InlineData("engineer")]
     [InlineData("dispatcher")]
+    [InlineData("supervisor")]
     [InlineData("admin")]
     public async Task Me_names_the_role_of_the_key_sent(string role)
     {
@@ -129,6 +143,55 @@ public sealed class AccessControlTests(DispatchApiFixture city)
 
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal("dispatcher-on-duty", (string?)body!["history"]!.AsArray()[^1]!["actor"]);
+    }
+
+    [Fact]
+    public async Task Case_history_records_the_key_holder_and_the_claimed_by_only_as_on_behalf_of()
+    {
+        using var dispatcher = city.Client(DispatchApiFixture.DispatcherKey);
+        var id = await DispatchCity.FileAsync(dispatcher);
+
+        using var response = await dispatcher.PostAsJsonAsync($"/api/v1/cases/{id}/actions", new { action = "dispatch", by = "admin-chief", note = "urgent" });
+
+        var entry = (await response.Content.ReadFromJsonAsync<JsonObject>())!["history"]!.AsArray()[^1]!;
+        Assert.Equal("dispatcher-on-duty", (string?)entry["actor"]);
+        Assert.EndsWith("urgent; on behalf of admin-chief", (string?)entry["note"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dispatcher", "supervise", HttpStatusCode.Forbidden)]
+    [InlineData("supervisor", "supervise", HttpStatusCode.OK)]
+    [InlineData("dispatcher", "cancel", HttpStatusCode.Forbidden)]
+    [InlineData("supervisor", "cancel", HttpStatusCode.OK)]
+    [InlineData("dispatcher", "defer", HttpStatusCode.Forbidden)]
+    [InlineData("supervisor", "defer", HttpStatusCode.OK)]
+    [InlineData("dispatcher", "reassign", HttpStatusCode.OK)]
+    public async Task Supervisor_decisions_on_a_dispatched_case_answer_403_to_a_dispatcher(string role, string action, HttpStatusCode expected)
+    {
+        using var dispatcher = city.Client(DispatchApiFixture.DispatcherKey);
+        var id = await DispatchCity.FileAsync(dispatcher);
+        (await dispatcher.PostAsJsonAsync($"/api/v1/cases/{id}/actions", new { action = "dispatch" })).EnsureSuccessStatusCode();
+        using var client = city.Client(KeyOf(role));
+
+        using var response = await client.PostAsJsonAsync($"/api/v1/cases/{id}/actions", new { action, level = 2, unit = "roads-bureau" });
+
+        Assert.True(expected == response.StatusCode, $"{role} {action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            await AssertProblem(response, 403);
+        }
+    }
+
+    [Fact]
+    public async Task Dispatcher_cancels_a_case_before_dispatch_and_it_is_cancelled_not_closed()
+    {
+        using var dispatcher = city.Client(DispatchApiFixture.DispatcherKey);
+        var id = await DispatchCity.FileAsync(dispatcher);
+
+        using var response = await dispatcher.PostAsJsonAsync($"/api/v1/cases/{id}/actions", new { action = "cancel", note = "duplicate of a hotline report" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cancelled", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]);
     }
 
     [Fact]

@@ -9,6 +9,8 @@ public sealed class DispatchApiFixture : IAsyncLifetime
     public const string EngineerKey = "engineer-key-0123456789";
     public const string DispatcherKey = "dispatcher-key-0123456789";
     public const string AdminKey = "admin-key-0123456789";
+    public const string MonitorKey = "monitor-key-0123456789";
+    public const string SupervisorKey = "supervisor-key-0123456789";
 
     private readonly TempFolder _folder = new("dispatch-api");
 
@@ -18,7 +20,7 @@ public sealed class DispatchApiFixture : IAsyncLifetime
     {
         var keys = new Dictionary<string, string>();
         var index = 0;
-        foreach (var (key, role) in new[] { (ViewerKey, "viewer"), (EngineerKey, "engineer"), (DispatcherKey, "dispatcher"), (AdminKey, "admin") })
+        foreach (var (key, role) in new[] { (ViewerKey, "viewer"), (EngineerKey, "engineer"), (DispatcherKey, "dispatcher"), (AdminKey, "admin"), (MonitorKey, "monitor"), (SupervisorKey, "supervisor") })
         {
             keys[$"CityOps:Auth:ApiKeys:{index}:Key"] = key;
             keys[$"CityOps:Auth:ApiKeys:{index}:Role"] = role;

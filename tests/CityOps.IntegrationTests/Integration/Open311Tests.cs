@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -51,7 +52,7 @@ public sealed partial class Open311Tests(DispatchApiFixture city)
         Assert.Equal(Fields, r.Select(p => p.Key));
         Assert.Equal(id, (string?)r["service_request_id"]);
         Assert.Equal("open", (string?)r["status"]);
-        Assert.Equal("dispatch by dispatcher: unit water-east; 派遣到水务", (string?)r["status_notes"]);
+        Assert.Equal("dispatch by admin-on-duty: unit water-east; 派遣到水务; on behalf of dispatcher", (string?)r["status_notes"]);
         Assert.Equal("污水井盖", (string?)r["service_name"]);
         Assert.Equal("0102", (string?)r["service_code"]);
         Assert.Equal("井盖破损", (string?)r["description"]);
@@ -62,7 +63,8 @@ public sealed partial class Open311Tests(DispatchApiFixture city)
             Assert.Matches(Iso8601WithOffset(), (string?)r[time]);
         }
 
-        Assert.Equal(DateTimeOffset.Parse((string)r["requested_datetime"]!, CultureInfo.InvariantCulture).AddHours(6), DateTimeOffset.Parse((string)r["expected_datetime"]!, CultureInfo.InvariantCulture));
+        // 处置时限 runs from dispatch (the last change), not from filing.
+        Assert.Equal(DateTimeOffset.Parse((string)r["updated_datetime"]!, CultureInfo.InvariantCulture).AddHours(6), DateTimeOffset.Parse((string)r["expected_datetime"]!, CultureInfo.InvariantCulture));
         Assert.Equal("unit grid 410702001001001", (string?)r["address"]);
         Assert.Equal("410702001001001", (string?)r["address_id"]);
         Assert.Null(r["zipcode"]);
@@ -105,6 +107,34 @@ public sealed partial class Open311Tests(DispatchApiFixture city)
         Assert.Equal("services", xml.Name.LocalName);
         Assert.Equal(json.Count, xml.Elements("service").Count());
         Assert.Equal("道路积水", xml.Elements("service").Single(s => s.Element("service_code")!.Value == "0406").Element("service_name")!.Value);
+    }
+
+    [Fact]
+    public async Task Services_are_one_per_typed_code_each_in_its_own_tables_major_class()
+    {
+        var json = JsonNode.Parse(await Http.GetStringAsync("/open311/v2/services.json"))!.AsArray();
+
+        Assert.Equal("事件·突发事件", (string?)json.Single(s => (string?)s!["service_code"] == "0406")!["group"]);
+        Assert.Equal("事件·突发事件", (string?)json.Single(s => (string?)s!["service_code"] == "0401")!["group"]);
+        Assert.Equal("路面塌陷", (string?)json.Single(s => (string?)s!["service_code"] == "0401")!["service_name"]);
+        Assert.Equal("部件·公用设施", (string?)json.Single(s => (string?)s!["service_code"] == "0102")!["group"]);
+        Assert.DoesNotContain(json, s => ((string?)s!["group"])?.Contains("园林绿化", StringComparison.Ordinal) == true && ((string?)s!["service_code"])!.StartsWith("0406", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Hand_filed_0401_is_road_collapse_in_the_api_and_in_open311()
+    {
+        using var response = await Http.PostAsJsonAsync("/api/v1/cases", new { code = "0401", title = "路面塌陷 2 m²", severity = "orange", lat = 35.305, lon = 113.905, source = "hotline", by = "12345" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var filed = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("路面塌陷", "event", "hotline"), ((string?)filed["category"], (string?)filed["codeType"], (string?)filed["source"]));
+
+        var request = await JsonRequest((string)filed["id"]!);
+        Assert.Equal(("0401", "路面塌陷"), ((string?)request["service_code"], (string?)request["service_name"]));
+
+        using var unknown = await Http.PostAsJsonAsync("/api/v1/cases", new { code = "0499", title = "?", codeType = "event" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("\"code\"", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

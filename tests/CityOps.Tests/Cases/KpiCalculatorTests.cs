@@ -14,11 +14,11 @@ public sealed class KpiCalculatorTests
 
     private static CaseSnapshot Case(string id, string unit, DateTimeOffset filed, DateTimeOffset due, params (string Action, DateTimeOffset At)[] steps)
     {
-        var route = new RouteDecision(unit, due - filed, false, due, TimeSpan.FromHours(1), false);
+        var route = new RouteDecision(unit, due - filed, false, due, TimeSpan.FromHours(1), false, TimeSpan.FromMinutes(30), filed.AddMinutes(30));
         var c = CaseWorkflow.File(id, new CaseFiling("0406", "积水", "yellow", null, null, null, null, null, unit, null, filed, "inspector", null), route);
         foreach (var (action, at) in steps)
         {
-            var (next, error) = CaseWorkflow.Apply(c, new CaseAction(action, null, null, "tester", null), at);
+            var (next, error) = CaseWorkflow.Apply(c, new CaseAction(Parse(action), null, null, "tester", null, Supervisor: true), at);
             c = next ?? throw new InvalidOperationException(error);
         }
 
@@ -92,4 +92,7 @@ public sealed class KpiCalculatorTests
         Assert.Equal(0, empty.ToHandle);
         Assert.Null(empty.CloseRate);
     }
+
+    private static CaseActionKind Parse(string action) =>
+        WireNames.TryParse<CaseActionKind>(action, out var kind) ? kind : throw new ArgumentException($"no action '{action}'", nameof(action));
 }

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Grains.Routing;
 
 namespace CityOps.Tests.Cases;
@@ -131,5 +132,76 @@ public sealed class RoutingTests
         Assert.Equal(monday9.AddHours(3), table.Decide("0111", null, null, monday9).DueAt);
         Assert.Equal(monday9.AddHours(24), table.Decide("0118", null, null, monday9).DueAt);
         Assert.Equal(new DateTimeOffset(2026, 7, 20, 14, 30, 0, China), table.Decide("0406", null, null, monday9).DueAt);
+    }
+
+    [Fact]
+    public void Red_flood_filed_friday_evening_is_due_that_night_by_the_shipped_routing()
+    {
+        var table = RoutingParser.Parse(File.ReadAllText(Path.Combine(CityOps.Tests.Infrastructure.RepoPaths.Root, "routing.yaml")), "routing.yaml", out var errors);
+        Assert.Empty(errors);
+        var friday20 = new DateTimeOffset(2026, 7, 24, 20, 0, 0, China);
+
+        var red = table.Decide("0406", null, null, friday20, CodeType.Event, "red");
+        var orange = table.Decide("0406", null, null, friday20, CodeType.Event, "orange");
+        var yellow = table.Decide("0406", null, null, friday20, CodeType.Event, "yellow");
+
+        Assert.Equal((TimeSpan.FromHours(1), false, friday20.AddHours(1)), (red.Deadline, red.WorkingHours, red.DueAt));
+        Assert.Equal((TimeSpan.FromHours(2), false, friday20.AddHours(2)), (orange.Deadline, orange.WorkingHours, orange.DueAt));
+        Assert.Equal(new DateTimeOffset(2026, 7, 27, 14, 0, 0, China), yellow.DueAt);
+        Assert.True(yellow.WorkingHours);
+    }
+
+    [Fact]
+    public void Working_time_never_applies_to_red_or_orange_even_when_the_route_says_working()
+    {
+        var friday20 = new DateTimeOffset(2026, 7, 24, 20, 0, 0, China);
+
+        var red = Table().Decide("0406", null, null, friday20, severity: "red");
+
+        Assert.False(red.WorkingHours);
+        Assert.Equal(friday20.AddHours(4), red.DueAt);
+    }
+
+    [Fact]
+    public void Routes_match_codes_in_their_own_table_and_give_per_severity_and_dispatch_limits()
+    {
+        var table = RoutingParser.Parse("""
+            defaults:
+              dispatch: 20m
+            routes:
+              - code: "0401"
+                codeType: event
+                unit: roads-bureau
+                deadlines: { red: 1h, default: 3h }
+                dispatch: 10m
+              - code: "04"
+                codeType: component
+                unit: parks-bureau
+                deadline: 48h
+            """, "routing.yaml", out var errors);
+        Assert.Empty(errors);
+        var at = new DateTimeOffset(2026, 7, 20, 9, 0, 0, China);
+
+        var collapse = table.Decide("0401", null, null, at, CodeType.Event, "red");
+        Assert.Equal(("roads-bureau", TimeSpan.FromHours(1), at.AddMinutes(10)), (collapse.Unit, collapse.Deadline, collapse.DispatchDueAt));
+        Assert.Equal(TimeSpan.FromHours(3), table.Decide("0401", null, null, at, CodeType.Event, "yellow").Deadline);
+
+        var tree = table.Decide("0401", null, null, at, CodeType.Component, "yellow");
+        Assert.Equal(("parks-bureau", TimeSpan.FromHours(48), at.AddMinutes(20)), (tree.Unit, tree.Deadline, tree.DispatchDueAt));
+    }
+
+    [Fact]
+    public void Bad_code_type_and_severity_keys_are_refused_with_their_field()
+    {
+        RoutingParser.Parse("""
+            routes:
+              - code: "0401"
+                codeType: thing
+                deadlines: { purple: 1h, red: soon }
+            """, "routing.yaml", out var errors);
+
+        Assert.Contains(errors, e => e.Contains("routes[0].codeType", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("routes[0].deadlines", StringComparison.Ordinal) && e.Contains("purple", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("routes[0].deadlines.red", StringComparison.Ordinal));
     }
 }

@@ -27,7 +27,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
 
     private async Task<CaseSnapshot> Act(string id, string action, DateTimeOffset? dueAt = null, string? unit = null)
     {
-        var result = await fixture.Grains.GetGrain<ICaseGrain>(id).Act(new CaseAction(action, unit, "note", "tester", dueAt));
+        var result = await fixture.Grains.GetGrain<ICaseGrain>(id).Act(new CaseAction(Parse(action), unit, "note", "tester", dueAt, Supervisor: true));
         Assert.True(result.Case is not null, result.Error);
         return result.Case;
     }
@@ -63,7 +63,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
 
         var filed = await fixture.Grains.GetGrain<ICaseGrain>(id).File(Filing("0406", "410702001001001"));
 
-        Assert.Equal("dispatched", filed.Status);
+        Assert.Equal(CaseStatus.Dispatched, filed.Status);
         Assert.Equal("drainage-co", filed.Unit);
         var calendar = fixture.SiloServices.GetRequiredService<RoutingCatalog>().Current.Calendar;
         Assert.Equal(calendar.AddWorkingTime(filedAt, TimeSpan.FromHours(4)), filed.DueAt);
@@ -80,13 +80,16 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
         var filed = await fixture.Grains.GetGrain<ICaseGrain>(id).File(Filing("0102", "410799001001001"));
         var dispatched = await Act(id, "dispatch");
 
-        Assert.Equal("filed", filed.Status);
-        Assert.Equal(filed.OpenedAt.AddHours(6), filed.DueAt);
+        Assert.Equal(CaseStatus.Filed, filed.Status);
+        Assert.Null(filed.DueAt);
+        Assert.Equal(TimeSpan.FromHours(6), filed.DueLimit);
+        Assert.Equal(filed.OpenedAt.AddMinutes(30), filed.DispatchDueAt);
+        Assert.Equal(Now.AddHours(6), dispatched.DueAt);
         Assert.Equal("grid-unit", dispatched.Unit);
     }
 
     [Fact]
-    public async Task Case_past_its_deadline_is_flagged_overdue_once_and_postponing_clears_the_flag()
+    public async Task Case_past_its_deadline_is_flagged_overdue_and_supervised_once_and_a_late_postponement_keeps_it_overdue()
     {
         var id = NewId("late");
         var filed = await fixture.Grains.GetGrain<ICaseGrain>(id).File(Filing("0102", null));
@@ -101,8 +104,12 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
         Assert.Single(late.History, e => e.Type == "overdue");
         Assert.True(CityOpsMetrics.CasesOverdue.Value >= 1);
 
+        Assert.Equal(1, late.SuperviseLevel);
+        Assert.Single(late.History, e => e.Type == "supervise" && e.Actor == "system:deadline");
+
         var postponed = await Act(id, "postpone", dueAt: Now.AddHours(2));
-        Assert.False(postponed.Overdue);
+        Assert.True(postponed.Overdue);
+        Assert.Equal(Now.AddHours(2), postponed.DueAt);
         Assert.Equal(filed.Id, postponed.Id);
     }
 
@@ -132,12 +139,12 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
 
         fixture.Time.Advance(TimeSpan.FromMinutes(29));
         await Sweeper.SweepAsync();
-        Assert.Equal("handled", (await fixture.Grains.GetGrain<ICaseGrain>(id).Get())!.Status);
+        Assert.Equal(CaseStatus.Handled, (await fixture.Grains.GetGrain<ICaseGrain>(id).Get())!.Status);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(2));
         await Sweeper.SweepAsync();
         var verified = (await fixture.Grains.GetGrain<ICaseGrain>(id).Get())!;
-        Assert.Equal("verified", verified.Status);
+        Assert.Equal(CaseStatus.Verified, verified.Status);
         var entry = verified.History[^1];
         Assert.Equal(("verify", "sensor:waterlog-depth"), (entry.Type, entry.Actor));
         Assert.Contains("alarm clear since", entry.Note);
@@ -157,7 +164,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
 
         var reworked = Assert.Single(await CasesOf(device));
         Assert.Equal(id, reworked.Id);
-        Assert.Equal("dispatched", reworked.Status);
+        Assert.Equal(CaseStatus.Dispatched, reworked.Status);
         Assert.True(reworked.AlarmActive);
         var entry = reworked.History[^1];
         Assert.Equal(("rework", "handled", "sensor:waterlog-depth"), (entry.Type, entry.From, entry.Actor));
@@ -227,4 +234,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
         fixture.Time.Advance(TimeSpan.FromSeconds(61));
         await grain.Ingest([Depth(device, Now, 26)]);
     }
+
+    private static CaseActionKind Parse(string action) =>
+        WireNames.TryParse<CaseActionKind>(action, out var kind) ? kind : throw new ArgumentException($"no action '{action}'", nameof(action));
 }

@@ -80,7 +80,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         await grain.Ingest([Depth(device, t0.AddSeconds(30), 22), Depth(device, t0.AddSeconds(61), 24)]);
         var cases = await CasesOf(device);
         var raised = Assert.Single(cases);
-        Assert.Equal("filed", raised.Status);
+        Assert.Equal(CaseStatus.Filed, raised.Status);
         Assert.Equal("blue", raised.Severity);
         Assert.Equal("0406", raised.Code);
         Assert.Equal("道路积水", raised.Category);

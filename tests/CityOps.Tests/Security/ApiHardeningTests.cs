@@ -190,6 +190,9 @@ public sealed class ApiHardeningTests
     }
 
     [Fact]
-    public void Audit_is_for_admins_only_whatever_the_method() =>
-        Assert.Equal(Role.Admin, AccessPolicy.Required("GET", "/api/v1/audit"));
+    public void Audit_is_for_admins_only_whatever_the_method()
+    {
+        Assert.Equal(Capability.Audit, AccessPolicy.Required("GET", "/api/v1/audit"));
+        Assert.All(Enum.GetValues<Role>().Where(r => r != Role.Admin), r => Assert.False(Roles.Allows(r, Capability.Audit)));
+    }
 }

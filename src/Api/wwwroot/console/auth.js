@@ -1,13 +1,15 @@
 // Who is signed in: the API key (sessionStorage: gone when the tab closes) and the role it carries, as the API
 // tells it (GET /api/v1/me).
 const STORAGE = 'cityops.apiKey';
-const RANK = { viewer: 1, engineer: 2, dispatcher: 3, admin: 4 };
+// Roles are capability sets (GET /api/v1/me lists them): what a view asks for by role name is the capability that job holds.
+const NEEDS = { viewer: 'read', engineer: 'rules', dispatcher: 'cases', supervisor: 'supervise', admin: 'registry' };
 
 export const auth = {
   key: sessionStorage.getItem(STORAGE) || null,
   role: null,
+  capabilities: [],
   open: false,
-  can(role) { return (RANK[this.role] || 0) >= RANK[role]; },
+  can(role) { return this.capabilities.includes(NEEDS[role] || role); },
 };
 
 // Returns 'ok', 'need-key' (keys are configured and none/unknown was given) or 'error'.
@@ -20,6 +22,7 @@ export async function identify() {
   const me = await response.json();
   auth.open = me.open;
   auth.role = me.role;
+  auth.capabilities = me.capabilities || [];
   return 'ok';
 }
 
@@ -31,5 +34,6 @@ export function signIn(key) {
 export function signOut() {
   auth.key = null;
   auth.role = null;
+  auth.capabilities = [];
   sessionStorage.removeItem(STORAGE);
 }

@@ -15,6 +15,7 @@ public sealed partial class CaseGrain(
     ICaseStore store,
     CaseEventHub events,
     RoutingCatalog routing,
+    CaseCodeBook codes,
     IOptions<CasesOptions> options,
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<CaseGrain> logger)
@@ -56,24 +57,25 @@ public sealed partial class CaseGrain(
                     UpdatedAt = filing.At,
                     AlarmIds = filing.AlarmId is { } alarmId && !(_case.AlarmIds ?? []).Contains(alarmId) ? (_case.AlarmIds ?? []).Add(alarmId) : _case.AlarmIds,
                 };
-                await SaveAndAnnounce("case.reworked");
+                await SaveAndAnnounce(CaseEventKind.Reworked);
             }
 
             return _case;
         }
 
-        var route = routing.Current.Decide(CaseCodes.Normalize(filing.Code), filing.Grid, filing.Unit, filing.At);
-        _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing, route);
-        await SaveAndAnnounce("case.filed");
+        var (type, code) = codes.Resolve(filing.Code, filing.CodeType);
+        var route = routing.Current.Decide(code, filing.Grid, filing.Unit, filing.At, type, filing.Severity, codes);
+        _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing, route, codes);
+        await SaveAndAnnounce(CaseEventKind.Filed);
         CityOpsMetrics.CasesRaised.Inc();
         CityOpsMetrics.CasesRaisedByCode.WithLabels(_case.Code).Inc();
         if (route.AutoDispatch && _case.Unit is not null)
         {
-            var (dispatched, _) = CaseWorkflow.Apply(_case, new CaseAction("dispatch", null, "auto-dispatched by routing", "system:routing", null), filing.At);
+            var (dispatched, _) = CaseWorkflow.Apply(_case, new CaseAction(CaseActionKind.Dispatch, null, "auto-dispatched by routing", "system:routing", null), filing.At, routing.Current);
             if (dispatched is not null)
             {
                 _case = dispatched;
-                await SaveAndAnnounce("case.dispatched");
+                await SaveAndAnnounce(CaseEventKind.Dispatched);
             }
         }
 
@@ -100,11 +102,8 @@ public sealed partial class CaseGrain(
         var significant = false;
         if (SeverityRank(update.Severity) > SeverityRank(current.Severity))
         {
-            next = next with
-            {
-                Severity = update.Severity,
-                History = next.History.Add(new CaseEntry(update.At, "severity", current.Severity, update.Severity, "rule:" + current.RuleId, update.Note)),
-            };
+            var route = routing.Current.Decide(current.Code, current.Grid, current.Unit, update.At, current.CodeType, update.Severity, codes);
+            next = CaseWorkflow.Escalate(next, update.Severity, route, update.At, "rule:" + current.RuleId, update.Note, routing.Current);
             significant = true;
         }
 
@@ -112,7 +111,7 @@ public sealed partial class CaseGrain(
         {
             next = CaseWorkflow.ReworkBySensor(next, update.At, update.Note);
             _case = next;
-            await SaveAndAnnounce("case.reworked");
+            await SaveAndAnnounce(CaseEventKind.Reworked);
             return;
         }
 
@@ -128,7 +127,7 @@ public sealed partial class CaseGrain(
         _case = next;
         if (significant)
         {
-            await SaveAndAnnounce("case.updated");
+            await SaveAndAnnounce(CaseEventKind.Updated);
         }
         else if (time.GetUtcNow() - _lastWrite >= ValueFlushInterval)
         {
@@ -148,14 +147,14 @@ public sealed partial class CaseGrain(
             return new CaseActionResult(null, $"Case {this.GetPrimaryKeyString()} does not exist.", NotFound: true);
         }
 
-        var (next, error) = CaseWorkflow.Apply(_case, action, time.GetUtcNow());
-        if (next is null)
+        var outcome = CaseWorkflow.Apply(_case, action, time.GetUtcNow(), routing.Current);
+        if (outcome.Case is null)
         {
-            return new CaseActionResult(null, error);
+            return new CaseActionResult(null, outcome.Error, Forbidden: outcome.Forbidden);
         }
 
-        _case = next;
-        await SaveAndAnnounce(EventName(action.Action));
+        _case = outcome.Case;
+        await SaveAndAnnounce(EventOf(action.Action));
         return new CaseActionResult(_case, null);
     }
 
@@ -163,11 +162,11 @@ public sealed partial class CaseGrain(
 
     public async Task<CaseSnapshot?> Tick()
     {
-        if (_case is not null && CaseWorkflow.Tick(_case, time.GetUtcNow(), options.Value.SensorVerifyAfter) is var (next, eventName))
+        if (_case is not null && CaseWorkflow.Tick(_case, time.GetUtcNow(), options.Value.SensorVerifyAfter, options.Value.AutoSupervise) is var (next, eventKind))
         {
             _case = next;
-            await SaveAndAnnounce(eventName);
-            if (eventName == "case.overdue")
+            await SaveAndAnnounce(eventKind);
+            if (eventKind == CaseEventKind.Overdue)
             {
                 CityOpsMetrics.CasesOverdueTotal.Inc();
             }
@@ -184,13 +183,13 @@ public sealed partial class CaseGrain(
         }
     }
 
-    private async Task SaveAndAnnounce(string eventName)
+    private async Task SaveAndAnnounce(CaseEventKind eventKind)
     {
-        var logged = await store.SaveAsync(_case!, eventName, time.GetUtcNow());
+        var logged = await store.SaveAsync(_case!, eventKind, time.GetUtcNow());
         _dirty = false;
         _lastWrite = time.GetUtcNow();
-        events.Publish(new CaseEvent(eventName, _case!, logged.Sequence));
-        CityOpsMetrics.CaseChanges.WithLabels(eventName).Inc();
+        events.Publish(new CaseEvent(eventKind, _case!, logged.Sequence));
+        CityOpsMetrics.CaseChanges.WithLabels(WireNames.Of(eventKind)).Inc();
     }
 
     private async Task Save()
@@ -200,16 +199,23 @@ public sealed partial class CaseGrain(
         _lastWrite = time.GetUtcNow();
     }
 
-    private static string EventName(string action) => action switch
+    private static CaseEventKind EventOf(CaseActionKind action) => action switch
     {
-        "dispatch" => "case.dispatched",
-        "handle" => "case.handled",
-        "verify" => "case.verified",
-        "close" => "case.closed",
-        "cancel" => "case.cancelled",
-        "rework" => "case.reworked",
-        "postpone" => "case.postponed",
-        _ => "case.updated",
+        CaseActionKind.Dispatch => CaseEventKind.Dispatched,
+        CaseActionKind.Handle => CaseEventKind.Handled,
+        CaseActionKind.Verify => CaseEventKind.Verified,
+        CaseActionKind.Close => CaseEventKind.Closed,
+        CaseActionKind.Cancel => CaseEventKind.Cancelled,
+        CaseActionKind.Rework => CaseEventKind.Reworked,
+        CaseActionKind.Postpone or CaseActionKind.ApprovePostpone => CaseEventKind.Postponed,
+        CaseActionKind.Return => CaseEventKind.Returned,
+        CaseActionKind.Reassign => CaseEventKind.Reassigned,
+        CaseActionKind.RequestPostpone => CaseEventKind.PostponeRequested,
+        CaseActionKind.RejectPostpone => CaseEventKind.PostponeRejected,
+        CaseActionKind.Defer => CaseEventKind.Deferred,
+        CaseActionKind.Resume => CaseEventKind.Resumed,
+        CaseActionKind.Supervise => CaseEventKind.Supervised,
+        _ => CaseEventKind.Updated,
     };
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

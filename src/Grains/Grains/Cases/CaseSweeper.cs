@@ -80,7 +80,7 @@ public sealed partial class CaseSweeper(
     }
 
     private static bool IsOverdueAndUnhandled(CaseSnapshot c, DateTimeOffset now) =>
-        c.Status is CaseStatus.Filed or CaseStatus.Dispatched && c.DueAt is { } due && now > due;
+        c.Status == CaseStatus.Dispatched && c.DueAt is { } due && now > due;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case sweep failed; retried on the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -14,6 +14,9 @@ public sealed class CasesOptions
     /// <summary>How often open cases are checked for deadlines and sensor verification.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>督办 level 1 is recorded automatically when a dispatched case passes its 处置时限.</summary>
+    public bool AutoSupervise { get; set; } = true;
+
     public const string Section = "CityOps:Cases";
 
     public static void Check(CasesOptions o, OptionsProblems problems)

@@ -31,12 +31,13 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
         var registration = device.Registration!;
         var resolve = Resolver(deviceId, registration, alarm);
         var code = rule.Case.RenderCode(resolve);
-        code = string.IsNullOrWhiteSpace(code) ? KindCatalog.DefaultCaseCode(registration.Kind) : CaseCodes.Normalize(code);
+        code = string.IsNullOrWhiteSpace(code) ? KindCatalog.DefaultCaseCode(registration.Kind) : code;
         var filing = new CaseFiling(
             code, rule.Case.RenderTitle(resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
             device.Lat, device.Lon, device.Grid, device.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,
             rule.IsOffline ? "no reading since " + (device.LastSeen?.ToString("O") ?? "registration") : null,
-            AlarmId: device.Alarms.GetValueOrDefault(rule.Id)?.AlarmId);
+            AlarmId: device.Alarms.GetValueOrDefault(rule.Id)?.AlarmId,
+            CodeType: rule.Case.CodeType switch { "component" => CodeType.Component, "event" => CodeType.Event, _ => null });
         await grains.GetGrain<ICaseGrain>(caseId).File(filing);
         device.Alarms[rule.Id].CaseFiled = true;
     }

@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 
@@ -35,6 +36,7 @@ public static class GrainsHostingExtensions
         builder.AddValidatedOptions<DevicesOptions>(DevicesOptions.Section, DevicesOptions.Check);
         builder.AddValidatedOptions<RoutingOptions>(RoutingOptions.Section, RoutingOptions.Check);
         builder.AddValidatedOptions<CasesOptions>(CasesOptions.Section, CasesOptions.Check);
+        builder.AddValidatedOptions<CodesOptions>(CodesOptions.Section, CodesOptions.Check);
         builder.AddValidatedOptions<DispatchOptions>(DispatchOptions.Section, DispatchOptions.Check);
         builder.AddValidatedOptions<CityOpsClusterOptions>(CityOpsClusterOptions.Section, CityOpsClusterOptions.Check);
 
@@ -138,6 +140,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<CaseEventHub>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         services.AddSingleton<RoutingCatalog>();
+        services.AddSingleton(sp => CaseCodeBook.From(sp.GetRequiredService<IOptions<CodesOptions>>().Value));
         services.AddSingleton<CaseSweeper>();
         services.AddSingleton<DeviceWatchList>();
         services.AddSingleton<AutoProvisionGate>();

@@ -44,11 +44,12 @@ public static class RoutingParser
             calendar = ParseCalendar(cal, Error) ?? calendar;
         }
 
-        TimeSpan? defaultDeadline = null, defaultVerify = null;
+        TimeSpan? defaultDeadline = null, defaultVerify = null, defaultDispatch = null;
         if (Child(root, "defaults") is YamlMappingNode defaults)
         {
             defaultDeadline = Duration(defaults, "deadline", "defaults.deadline", Error);
             defaultVerify = Duration(defaults, "verify", "defaults.verify", Error);
+            defaultDispatch = Duration(defaults, "dispatch", "defaults.dispatch", Error);
         }
 
         var routes = new List<Route>();
@@ -88,17 +89,78 @@ public static class RoutingParser
                         Error(map, field + ".timing", "is working or clock");
                     }
 
+                    var codeType = Scalar(map, "codeType");
+                    CodeType? type = codeType switch
+                    {
+                        null => null,
+                        "component" => CodeType.Component,
+                        "event" => CodeType.Event,
+                        _ => null,
+                    };
+                    if (codeType is not null && type is null)
+                    {
+                        Error(map, field + ".codeType", "is component (部件) or event (事件)");
+                    }
+
+                    var deadline = Duration(map, "deadline", field + ".deadline", Error);
+                    var deadlines = Deadlines(map, field + ".deadlines", Error);
+                    if (deadlines is not null && deadlines.Remove("default", out var byDefault))
+                    {
+                        if (deadline is not null)
+                        {
+                            Error(map, field + ".deadlines.default", "is the same as deadline: give one of them");
+                        }
+
+                        deadline = byDefault;
+                    }
+
                     routes.Add(new Route(
                         code, grid, Scalar(map, "unit"),
-                        Duration(map, "deadline", field + ".deadline", Error),
+                        deadline,
                         timing is null ? null : timing == "working",
                         Duration(map, "verify", field + ".verify", Error),
-                        Bool(map, "autoDispatch", field + ".autoDispatch", Error)));
+                        Bool(map, "autoDispatch", field + ".autoDispatch", Error),
+                        type,
+                        deadlines,
+                        Duration(map, "dispatch", field + ".dispatch", Error)));
                 }
             }
         }
 
-        return new RoutingTable(calendar, routes, defaultDeadline, defaultVerify, source);
+        return new RoutingTable(calendar, routes, defaultDeadline, defaultVerify, source, defaultDispatch);
+    }
+
+    private static readonly string[] DeadlineKeys = ["red", "orange", "yellow", "blue", "default"];
+
+    /// <summary><c>deadlines: { red: 1h, orange: 2h, default: 4h }</c>: 处置时限 per severity.</summary>
+    private static Dictionary<string, TimeSpan>? Deadlines(YamlMappingNode map, string field, Action<YamlNode, string, string> error)
+    {
+        if (Child(map, "deadlines") is not { } node)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode deadlines)
+        {
+            error(node, field, "is a mapping of severity to duration, e.g. { red: 1h, orange: 2h, default: 4h }");
+            return null;
+        }
+
+        var result = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var (key, _) in deadlines.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (!DeadlineKeys.Contains(name))
+            {
+                error(key, field, $"'{name}' is not red, orange, yellow, blue or default");
+            }
+            else if (Duration(deadlines, name, field + "." + name, error) is { } limit)
+            {
+                result[name] = limit;
+            }
+        }
+
+        return result;
     }
 
     private static WorkCalendar? ParseCalendar(YamlMappingNode cal, Action<YamlNode, string, string> error)

@@ -2,7 +2,7 @@ namespace CityOps.Grains.Storage;
 
 /// <summary>Filters of <c>GET /api/v1/cases</c>; null means any.</summary>
 public sealed record CaseQuery(
-    string? Status = null,
+    CaseStatus? Status = null,
     string? Code = null,
     string? Unit = null,
     string? Grid = null,

@@ -17,9 +17,10 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
 {
     private readonly DbEventLog _log = new(db, "case_events", "webhook_outbox", "case_id", dispatch.Value.Enabled);
 
-    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at) =>
+    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at) =>
         db.WriteAsync(async (connection, transaction) =>
         {
+            var eventName = WireNames.Of(eventKind);
             await UpsertAsync(connection, transaction, snapshot).ConfigureAwait(false);
             return await _log.AppendAsync(connection, transaction, snapshot.Id, eventName, at,
                 (key, seq) => JsonSerializer.Serialize(new { @event = eventName, id = key, sequence = seq, at, @case = snapshot }, CityOpsJson.Options)).ConfigureAwait(false);
@@ -65,7 +66,7 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
             Add(command, name, value);
         }
 
-        Filter("status", "status", query.Status);
+        Filter("status", "status", query.Status is { } status ? WireNames.Of(status) : null);
         Filter("code", "code", query.Code);
         Filter("unit", "unit", query.Unit);
         Filter("grid", "grid", query.Grid);
@@ -84,7 +85,7 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
 
     public Task<IReadOnlyList<CaseSnapshot>> OpenAsync() => db.ReadAsync(async connection =>
     {
-        await using var command = Command(connection, "SELECT body FROM cases WHERE status <> 'closed'");
+        await using var command = Command(connection, "SELECT body FROM cases WHERE status NOT IN ('closed', 'cancelled')");
         return (IReadOnlyList<CaseSnapshot>)await ListAsync(command, r => Deserialize(r.GetString(0))).ConfigureAwait(false);
     });
 
@@ -103,7 +104,7 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, code = excluded.code, unit = excluded.unit,
               grid = excluded.grid, updated_at = excluded.updated_at, body = excluded.body
             """, transaction,
-            ("id", snapshot.Id), ("status", snapshot.Status), ("code", snapshot.Code), ("unit", snapshot.Unit), ("grid", snapshot.Grid),
+            ("id", snapshot.Id), ("status", WireNames.Of(snapshot.Status)), ("code", snapshot.Code), ("unit", snapshot.Unit), ("grid", snapshot.Grid),
             ("device", snapshot.DeviceId), ("rule", snapshot.RuleId), ("opened", snapshot.OpenedAt.ToUnixTimeMilliseconds()),
             ("updated", snapshot.UpdatedAt.ToUnixTimeMilliseconds()), ("body", JsonSerializer.Serialize(snapshot, CityOpsJson.Options)));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);

@@ -12,7 +12,7 @@ public interface ICaseStore
     /// Saves a change and appends it to the durable event log (and the webhook outbox, when a webhook is
     /// configured) in one transaction; returns the event.
     /// </summary>
-    Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, string eventName, DateTimeOffset at);
+    Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at);
 
     /// <summary>Events after <paramref name="sequence"/>, oldest first (SSE replay).</summary>
     Task<IReadOnlyList<StoredCaseEvent>> EventsAfterAsync(long sequence, int limit);
@@ -28,7 +28,7 @@ public interface ICaseStore
 
     Task<Page<CaseSnapshot>> QueryAsync(CaseQuery query);
 
-    /// <summary>Every case not yet closed (filed, dispatched, handled, verified).</summary>
+    /// <summary>Every case not yet closed or cancelled (filed, dispatched, handled, verified, deferred).</summary>
     Task<IReadOnlyList<CaseSnapshot>> OpenAsync();
 
     /// <summary>Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> (the candidates for a period's KPIs).</summary>

@@ -19,7 +19,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
         var store = await OpenAsync(backend);
         for (var i = 0; i < 3; i++)
         {
-            await store.SaveAsync(Case($"c{i}", T0), "case.filed", T0.AddMinutes(i));
+            await store.SaveAsync(Case($"c{i}", T0), CaseEventKind.Filed, T0.AddMinutes(i));
         }
 
         // Every event is older than the cut-off: all but the newest go.
@@ -27,13 +27,13 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
         Assert.Equal(3, await store.LastSequenceAsync());
         Assert.Equal([3L], (await store.EventsAfterAsync(0, 100)).Select(e => e.Sequence));
 
-        var next = await store.SaveAsync(Case("c3", T0), "case.filed", T0.AddDays(61));
+        var next = await store.SaveAsync(Case("c3", T0), CaseEventKind.Filed, T0.AddDays(61));
         Assert.Equal(4, next.Sequence);
         Assert.Equal([4L], (await store.EventsAfterAsync(3, 100)).Select(e => e.Sequence));
 
         // Pruning again keeps the newest, whatever its age.
         Assert.Equal(1, await store.PruneEventsAsync(T0.AddDays(90)));
-        Assert.Equal(5, (await store.SaveAsync(Case("c4", T0), "case.filed", T0.AddDays(91))).Sequence);
+        Assert.Equal(5, (await store.SaveAsync(Case("c4", T0), CaseEventKind.Filed, T0.AddDays(91))).Sequence);
     }
 
     [Theory]
@@ -41,8 +41,8 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     public async Task Events_carry_sequence_key_and_body_and_replay_in_order(string backend)
     {
         var store = await OpenAsync(backend);
-        var first = await store.SaveAsync(Case("a", T0), "case.filed", T0);
-        var second = await store.SaveAsync(Case("a", T0) with { Status = CaseStatus.Dispatched }, "case.dispatched", T0.AddMinutes(1));
+        var first = await store.SaveAsync(Case("a", T0), CaseEventKind.Filed, T0);
+        var second = await store.SaveAsync(Case("a", T0) with { Status = CaseStatus.Dispatched }, CaseEventKind.Dispatched, T0.AddMinutes(1));
 
         Assert.Equal((1L, 2L), (first.Sequence, second.Sequence));
         Assert.NotEqual(first.Key, second.Key);
@@ -85,9 +85,9 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     {
         var store = await OpenAsync(backend, webhook: true);
         var outbox = (IWebhookOutbox)store;
-        var first = await store.SaveAsync(Case("o1", T0), "case.filed", T0);
-        var second = await store.SaveAsync(Case("o2", T0), "case.filed", T0.AddMinutes(1));
-        await store.SaveAsync(Case("o3", T0), "case.filed", T0.AddMinutes(2));
+        var first = await store.SaveAsync(Case("o1", T0), CaseEventKind.Filed, T0);
+        var second = await store.SaveAsync(Case("o2", T0), CaseEventKind.Filed, T0.AddMinutes(1));
+        await store.SaveAsync(Case("o3", T0), CaseEventKind.Filed, T0.AddMinutes(2));
         Assert.Equal(3, await outbox.PendingCountAsync());
 
         await outbox.RetryLaterAsync(first.Sequence, 1, T0.AddMinutes(5), "503");
