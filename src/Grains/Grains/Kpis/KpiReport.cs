@@ -1,4 +1,15 @@
 namespace CityOps.Grains.Kpis;
 
-/// <summary>The answer of <c>GET /api/v1/kpis</c>: the period, every unit's indicators, and the overall ones.</summary>
-public sealed record KpiReport(DateTimeOffset From, DateTimeOffset To, UnitKpis Overall, IReadOnlyList<UnitKpis> Units);
+/// <summary>
+/// The answer of <c>GET /api/v1/kpis</c>: the period [<see cref="From"/>, <see cref="To"/>), counted as it stood at
+/// <see cref="AsOf"/> (the period's end, or now while it runs); every unit's row, the areas' rows when a level was
+/// asked for, and the overall row (the counts added up, not the rates).
+/// </summary>
+public sealed record KpiReport(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    DateTimeOffset AsOf,
+    KpiRow Overall,
+    IReadOnlyList<KpiRow> Units,
+    string? Level = null,
+    IReadOnlyList<KpiRow>? Areas = null);
