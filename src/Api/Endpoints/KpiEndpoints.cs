@@ -23,7 +23,10 @@ public static class KpiEndpoints
     }
 
     /// <summary>The indicators, with the query the endpoints share.</summary>
-    public sealed record KpiQuery(DateTimeOffset? From, DateTimeOffset? To, string? Unit, string? Grid, string? Level);
+    public sealed record KpiQuery(DateTimeOffset? From, DateTimeOffset? To, string? Unit, string? Grid, string? Level)
+    {
+        public KpiScope ToScope() => new(Unit, Grid, Level is null ? null : [Level]);
+    }
 
     private static async Task<Results<Ok<KpiReport>, ValidationProblem>> Kpis(
         [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
@@ -35,8 +38,7 @@ public static class KpiEndpoints
         }
 
         var (from, to) = Period(query, now);
-        var scope = new KpiScope(query.Unit, query.Grid, query.Level);
-        return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, scope));
+        return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope()));
     }
 
     private static async Task<Results<Ok<KpiRankingView>, ValidationProblem>> Ranking(
@@ -49,7 +51,7 @@ public static class KpiEndpoints
         }
 
         var (from, to) = Period(query, now);
-        var report = KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, new KpiScope(query.Unit, query.Grid, query.Level));
+        var report = KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope());
         var rows = report.Areas ?? report.Units;
         return TypedResults.Ok(new KpiRankingView(from, to, report.AsOf, query.Level ?? "unit", options.Value.Weights, KpiRanking.Rank(rows, options.Value.Weights)));
     }
@@ -67,7 +69,7 @@ public static class KpiEndpoints
         return from >= to || to - from > MaxPeriod ? Problems.Invalid("from", "from is before to, at most 366 days apart (default: this month until now)")
             : query.Unit is { Length: 0 or > 100 } ? Problems.Invalid("unit", "unit is 1-100 characters")
             : query.Grid is { } grid && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)) ? Problems.Invalid("grid", "grid is a grid code or its prefix: 1-15 digits")
-            : query.Level is { } level && !KpiScope.Levels.Contains(level) ? Problems.Invalid("level", $"level is one of {string.Join(", ", KpiScope.Levels)}")
+            : query.Level is { } level && !KpiScope.AllLevels.Contains(level) ? Problems.Invalid("level", $"level is one of {string.Join(", ", KpiScope.AllLevels)}")
             : null;
     }
 }

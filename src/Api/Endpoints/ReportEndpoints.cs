@@ -32,7 +32,7 @@ public static class ReportEndpoints
         }
 
         var now = time.GetUtcNow();
-        if (ReportPeriod.Parse(kind, period, now, options.Value.Zone) is not { } span)
+        if (ReportPeriod.Parse(kind, period, now, options.Value.Zone()) is not { } span)
         {
             return Problems.Invalid("period", kind == ReportPeriod.Weekly
                 ? "period is an ISO week such as 2026-W48 (default: this week)"
@@ -55,7 +55,7 @@ public static class ReportEndpoints
         return chosen switch
         {
             "csv" => Results.File(ReportCsv.Write(report), "text/csv; charset=utf-8", file + ".csv"),
-            "html" => Results.Text(ReportHtml.Write(report, options.Value.Zone), "text/html; charset=utf-8"),
+            "html" => Results.Text(ReportHtml.Write(report, options.Value.Zone()), "text/html; charset=utf-8"),
             _ => TypedResults.Ok(report),
         };
     }

@@ -108,7 +108,7 @@ public sealed class KpiMonthTests
     [Fact]
     public void Districts_and_streets_are_grid_code_prefixes()
     {
-        var districts = November(scope: new KpiScope(Level: "district"));
+        var districts = November(scope: new KpiScope(Levels: ["district"]));
         Assert.Equal(["320582", "320583"], districts.Areas!.Select(a => a.Area));
         Assert.All(districts.Areas!, a => Assert.Equal("district", a.Level));
         Assert.Equal(
@@ -120,7 +120,7 @@ public sealed class KpiMonthTests
             (a.Dispatched, a.Returned, a.Reassigned, a.Postponed, a.ToHandle, a.CarriedOver, a.Handled, a.HandledOnTime,
              a.Closed, a.ClosedOnTime, a.Reworked, a.OverdueUnhandled, a.ToVerify, a.VerifiedOnTime));
 
-        var street = November(scope: new KpiScope(Level: "street")).Areas!.Single(s => s.Area == "320582111");
+        var street = November(scope: new KpiScope(Levels: ["street"])).Areas!.Single(s => s.Area == "320582111");
         Assert.Equal((2, 1, 1, 1, 1, 0.5), (street.Dispatched, street.Returned, street.ToHandle, street.Handled, street.ClosedOnTime, street.DispatchAccuracy));
 
         var filtered = November(scope: new KpiScope(Grid: "320583"));

@@ -18,10 +18,10 @@ public static class KpiCalculator
     {
         scope ??= new KpiScope();
         var asOf = now < to ? now : to;
-        var digits = scope.Level is { } level ? KpiScope.Digits(level, options) : 0;
+        var levels = (scope.Levels ?? []).Select(level => (Level: level, Digits: KpiScope.Digits(level, options))).ToList();
         var overall = new KpiTally();
         var units = new SortedDictionary<string, KpiTally>(StringComparer.Ordinal);
-        var areas = new SortedDictionary<string, KpiTally>(StringComparer.Ordinal);
+        var areas = levels.Select(_ => new SortedDictionary<string, KpiTally>(StringComparer.Ordinal)).ToList();
 
         foreach (var c in cases)
         {
@@ -30,10 +30,8 @@ public static class KpiCalculator
                 continue;
             }
 
-            var area = digits == 0 ? null : c.Grid is { } g && g.Length >= digits ? g[..digits] : "(none)";
-            KpiTally[] For(string unit) => area is null
-                ? [overall, Get(units, unit)]
-                : [overall, Get(units, unit), Get(areas, area)];
+            KpiTally[] For(string unit) =>
+                [overall, Get(units, unit), .. levels.Select((l, i) => Get(areas[i], c.Grid is { } g && g.Length >= l.Digits ? g[..l.Digits] : "(none)"))];
 
             var cancelledAt = CaseTimeline.CancelledAt(c);
             var spells = CaseTimeline.Read(c);
@@ -61,8 +59,7 @@ public static class KpiCalculator
             from, to, asOf,
             overall.ToRow(scope.Unit, scope.Grid, null, options),
             [.. units.Select(u => u.Value.ToRow(u.Key, null, null, options))],
-            scope.Level,
-            scope.Level is null ? null : [.. areas.Select(a => a.Value.ToRow(null, a.Key, scope.Level, options))]);
+            levels.Count == 0 ? null : [.. levels.SelectMany((l, i) => areas[i].Select(a => a.Value.ToRow(null, a.Key, l.Level, options)))]);
     }
 
     /// <summary>What happened in the period: dispatches, 回退, 改派, 作废, postponements granted, verifications due.</summary>

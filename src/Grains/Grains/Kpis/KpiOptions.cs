@@ -47,7 +47,7 @@ public sealed class KpiOptions
     };
 
     /// <summary>The zone named by <see cref="TimeZone"/>, or the machine's.</summary>
-    public TimeZoneInfo Zone => TimeZone is { Length: > 0 } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Local;
+    public TimeZoneInfo Zone() => TimeZone is { Length: > 0 } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Local;
 
     public static void Check(KpiOptions o, OptionsProblems problems)
     {

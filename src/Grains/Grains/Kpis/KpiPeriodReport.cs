@@ -17,14 +17,13 @@ public sealed record KpiPeriodReport(
     IReadOnlyList<KpiRow> Communities,
     IReadOnlyDictionary<string, double> Weights)
 {
-    public static KpiPeriodReport Build(IReadOnlyCollection<CaseSnapshot> cases, ReportPeriod period, DateTimeOffset now, KpiOptions options)
+    public static KpiPeriodReport Build(IEnumerable<CaseSnapshot> cases, ReportPeriod period, DateTimeOffset now, KpiOptions options)
     {
-        IReadOnlyList<KpiRow> Areas(string level) =>
-            KpiCalculator.Compute(cases, period.From, period.To, now, options, new KpiScope(Level: level)).Areas ?? [];
+        var report = KpiCalculator.Compute(cases, period.From, period.To, now, options, new KpiScope(Levels: KpiScope.AllLevels));
+        IReadOnlyList<KpiRow> Areas(string level) => [.. report.Areas!.Where(a => a.Level == level)];
 
-        var units = KpiCalculator.Compute(cases, period.From, period.To, now, options);
         return new KpiPeriodReport(
-            period.Kind, period.Name, period.From, period.To, units.AsOf, units.Overall,
-            KpiRanking.Rank(units.Units, options.Weights), Areas("district"), Areas("street"), Areas("community"), options.Weights);
+            period.Kind, period.Name, period.From, period.To, report.AsOf, report.Overall,
+            KpiRanking.Rank(report.Units, options.Weights), Areas("district"), Areas("street"), Areas("community"), options.Weights);
     }
 }

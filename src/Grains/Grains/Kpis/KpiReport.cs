@@ -2,8 +2,8 @@ namespace CityOps.Grains.Kpis;
 
 /// <summary>
 /// The answer of <c>GET /api/v1/kpis</c>: the period [<see cref="From"/>, <see cref="To"/>), counted as it stood at
-/// <see cref="AsOf"/> (the period's end, or now while it runs); every unit's row, the areas' rows when a level was
-/// asked for, and the overall row (the counts added up, not the rates).
+/// <see cref="AsOf"/> (the period's end, or now while it runs); every unit's row, the areas' rows of the levels asked
+/// for (by level, then code), and the overall row (the counts added up, not the rates).
 /// </summary>
 public sealed record KpiReport(
     DateTimeOffset From,
@@ -11,5 +11,4 @@ public sealed record KpiReport(
     DateTimeOffset AsOf,
     KpiRow Overall,
     IReadOnlyList<KpiRow> Units,
-    string? Level = null,
     IReadOnlyList<KpiRow>? Areas = null);
