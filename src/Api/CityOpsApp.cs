@@ -54,6 +54,7 @@ public static partial class CityOpsApp
         app.MapAlarmEndpoints();
         app.MapSilenceEndpoints();
         app.MapKpiEndpoints();
+        app.MapReportEndpoints();
         app.MapOpen311Endpoints();
         app.MapRoutingEndpoints();
         app.MapAuditEndpoints();

@@ -1,4 +1,6 @@
 using CityOps.Grains;
+using CityOps.Grains.Configuration;
+using CityOps.Grains.Kpis;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CityOps.Api.Endpoints;
@@ -19,6 +21,7 @@ public static class ApiHosting
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddOpenApi();
+        builder.AddValidatedOptions<KpiOptions>(KpiOptions.Section, KpiOptions.Check);
         return builder;
     }
 

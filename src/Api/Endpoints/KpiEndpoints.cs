@@ -2,33 +2,78 @@ using CityOps.Grains;
 using CityOps.Grains.Kpis;
 using CityOps.Grains.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;
 
-/// <summary><c>/api/v1/kpis</c>: 结案率, 按期结案率, 处置率, 按期处置率, 返工率 per unit for a period.</summary>
+/// <summary>
+/// <c>/api/v1/kpis</c>: the indicators per unit (and per 区/街道/社区) for a period, and the 综合评价 ranking
+/// (docs/kpis.md). The arithmetic is <see cref="KpiCalculator"/>'s.
+/// </summary>
 public static class KpiEndpoints
 {
+    private static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
+
     public static IEndpointRouteBuilder MapKpiEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/kpis").WithTags("KPIs").MapGet("/", async Task<Results<Ok<KpiReport>, ValidationProblem>> (
-            ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, DateTimeOffset? from, DateTimeOffset? to, string? unit) =>
-        {
-            var now = time.GetUtcNow();
-            var end = to ?? now;
-            var start = from ?? new DateTimeOffset(end.UtcDateTime.Year, end.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            if (start >= end || end - start > TimeSpan.FromDays(366))
-            {
-                return Problems.Invalid("from", "from is before to, at most 366 days apart (default: this month until now)");
-            }
-
-            if (unit is { Length: 0 or > 100 })
-            {
-                return Problems.Invalid("unit", "unit is 1-100 characters");
-            }
-
-            return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(start, end), start, end, unit));
-        });
-
+        var group = app.MapGroup("/api/v1/kpis").WithTags("KPIs");
+        group.MapGet("/", Kpis).WithName("Kpis").WithSummary("Indicators per unit (and per grid area with level=) for [from, to)");
+        group.MapGet("/ranking", Ranking).WithName("KpiRanking").WithSummary("综合评价: weighted score per unit (or grid area with level=), best first");
         return app;
     }
+
+    /// <summary>The indicators, with the query the endpoints share.</summary>
+    public sealed record KpiQuery(DateTimeOffset? From, DateTimeOffset? To, string? Unit, string? Grid, string? Level)
+    {
+        public KpiScope ToScope() => new(Unit, Grid, Level is null ? null : [Level]);
+    }
+
+    private static async Task<Results<Ok<KpiReport>, ValidationProblem>> Kpis(
+        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
+    {
+        var now = time.GetUtcNow();
+        if (Check(query, now) is { } problem)
+        {
+            return problem;
+        }
+
+        var (from, to) = Period(query, now);
+        return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope()));
+    }
+
+    private static async Task<Results<Ok<KpiRankingView>, ValidationProblem>> Ranking(
+        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
+    {
+        var now = time.GetUtcNow();
+        if (Check(query, now) is { } problem)
+        {
+            return problem;
+        }
+
+        var (from, to) = Period(query, now);
+        var report = KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope());
+        var rows = report.Areas ?? report.Units;
+        return TypedResults.Ok(new KpiRankingView(from, to, report.AsOf, query.Level ?? "unit", options.Value.Weights, KpiRanking.Rank(rows, options.Value.Weights)));
+    }
+
+    /// <summary>Default period: this month (UTC) until now.</summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Period(KpiQuery query, DateTimeOffset now)
+    {
+        var to = query.To ?? now;
+        return (query.From ?? new DateTimeOffset(to.UtcDateTime.Year, to.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero), to);
+    }
+
+    private static ValidationProblem? Check(KpiQuery query, DateTimeOffset now)
+    {
+        var (from, to) = Period(query, now);
+        return from >= to || to - from > MaxPeriod ? Problems.Invalid("from", "from is before to, at most 366 days apart (default: this month until now)")
+            : query.Unit is { Length: 0 or > 100 } ? Problems.Invalid("unit", "unit is 1-100 characters")
+            : query.Grid is { } grid && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)) ? Problems.Invalid("grid", "grid is a grid code or its prefix: 1-15 digits")
+            : query.Level is { } level && !KpiScope.AllLevels.Contains(level) ? Problems.Invalid("level", $"level is one of {string.Join(", ", KpiScope.AllLevels)}")
+            : null;
+    }
 }
+
+/// <summary>The answer of <c>GET /api/v1/kpis/ranking</c>.</summary>
+public sealed record KpiRankingView(
+    DateTimeOffset From, DateTimeOffset To, DateTimeOffset AsOf, string Level, IReadOnlyDictionary<string, double> Weights, IReadOnlyList<RankedRow> Ranking);

@@ -15,6 +15,8 @@ public sealed class AccessControlTests(DispatchApiFixture city)
         // role, method, path, expected
         { "viewer", "GET", "/api/v1/cases", HttpStatusCode.OK },
         { "viewer", "GET", "/api/v1/kpis", HttpStatusCode.OK },
+        { "viewer", "GET", "/api/v1/kpis/ranking", HttpStatusCode.OK },
+        { "viewer", "GET", "/api/v1/reports/monthly?format=csv", HttpStatusCode.OK },
         { "viewer", "GET", "/open311/v2/services.json", HttpStatusCode.OK },
         { "viewer", "POST", "/api/v1/silences", HttpStatusCode.Forbidden },
         { "viewer", "POST", "/api/v1/cases", HttpStatusCode.Forbidden },

@@ -1,90 +1,145 @@
 namespace CityOps.Grains.Kpis;
 
 /// <summary>
-/// The 数字城管 indicators (DOMAIN.md), computed from case histories, pure. For a period [from, to):
+/// The 数字城管 indicators (DOMAIN.md, docs/kpis.md), computed from case snapshots and their histories, pure.
+/// For a period [from, to), counted as it stands at <c>asOf</c> = min(to, now):
 /// <list type="bullet">
-/// <item>the cases counted are those first dispatched (派遣) in the period, by the unit they are with now;
-/// cases cancelled (作废) before <c>to</c> are left out of every rate and counted apart;</item>
-/// <item>应处置数 = 应结案数 = those cases; 处置数: handled by <c>to</c> (and not sent back since);
-/// 按期处置数: of those, last handled no later than <c>dueAt</c> (postponements count);</item>
-/// <item>结案数: closed by <c>to</c>; 按期结案数: closed, and last handled no later than <c>dueAt</c>;</item>
-/// <item>返工数: reworked (返工) at least once before <c>to</c>; 超期待处置数: not handled by <c>to</c> with
-/// <c>dueAt</c> before <c>to</c>.</item>
+/// <item>a case counts for the unit that held it when its deadline fell (<see cref="CaseTimeline"/>): a spell that
+/// ended (回退, 改派) before its deadline is not that unit's; one that ended after it stays that unit's failure;</item>
+/// <item>应处置: the spells whose deadline falls in [from, asOf), plus earlier ones the unit still held unhandled at
+/// <c>from</c> (carry-over); a case still inside its deadline at <c>asOf</c> is not yet counted, so never failed;</item>
+/// <item>作废: a case cancelled before its deadline is out of every rate; one cancelled after it stays counted (and is
+/// never 结案), carried over until the cancellation.</item>
 /// </list>
-/// 处置率 = 处置数/应处置数, 按期处置率 = 按期处置数/应处置数, 结案率 = 结案数/应结案数,
-/// 按期结案率 = 按期结案数/应结案数, 返工率 = 返工数/应结案数, 超期待处置率 = 超期待处置数/应处置数.
 /// </summary>
 public static class KpiCalculator
 {
-    public static KpiReport Compute(IEnumerable<CaseSnapshot> cases, DateTimeOffset from, DateTimeOffset to, string? unit = null)
+    public static KpiReport Compute(IEnumerable<CaseSnapshot> cases, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, KpiOptions options, KpiScope? scope = null)
     {
-        var rows = new List<(string Unit, KpiOutcome KpiOutcome)>();
+        scope ??= new KpiScope();
+        var asOf = now < to ? now : to;
+        var levels = (scope.Levels ?? []).Select(level => (Level: level, Digits: KpiScope.Digits(level, options))).ToList();
+        var overall = new KpiTally();
+        var units = new SortedDictionary<string, KpiTally>(StringComparer.Ordinal);
+        var areas = levels.Select(_ => new SortedDictionary<string, KpiTally>(StringComparer.Ordinal)).ToList();
+
         foreach (var c in cases)
         {
-            var dispatch = c.History.FirstOrDefault(e => e.Type == "dispatch");
-            if (dispatch is null || dispatch.At < from || dispatch.At >= to)
+            if (scope.Grid is { } grid && c.Grid?.StartsWith(grid, StringComparison.Ordinal) != true)
             {
                 continue;
             }
 
-            var owner = c.Unit ?? "(none)";
-            if (unit is not null && owner != unit)
+            KpiTally[] For(string unit) =>
+                [overall, Get(units, unit), .. levels.Select((l, i) => Get(areas[i], c.Grid is { } g && g.Length >= l.Digits ? g[..l.Digits] : "(none)"))];
+
+            var cancelledAt = CaseTimeline.CancelledAt(c);
+            var spells = CaseTimeline.Read(c);
+            if (cancelledAt is { } x && x >= from && x < asOf && !spells.Any(s => s.EndedBy == "cancel")
+                && (scope.Unit is null || scope.Unit == c.Unit))
             {
-                continue;
+                foreach (var t in For(c.Unit ?? "(none)"))
+                {
+                    t.Cancelled++;
+                }
             }
 
-            rows.Add((owner, Judge(c, to)));
+            foreach (var spell in spells)
+            {
+                if (scope.Unit is null || scope.Unit == spell.Unit)
+                {
+                    var tallies = For(spell.Unit);
+                    CountEvents(c, spell, cancelledAt, from, asOf, tallies);
+                    CountDue(spell, cancelledAt, from, asOf, options, tallies);
+                }
+            }
         }
 
-        var units = rows.GroupBy(r => r.Unit, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Sum(g.Key, g.Select(r => r.KpiOutcome)))
-            .ToList();
-        return new KpiReport(from, to, Sum(unit, rows.Select(r => r.KpiOutcome)), units);
+        return new KpiReport(
+            from, to, asOf,
+            overall.ToRow(scope.Unit, scope.Grid, null, options),
+            [.. units.Select(u => u.Value.ToRow(u.Key, null, null, options))],
+            levels.Count == 0 ? null : [.. levels.SelectMany((l, i) => areas[i].Select(a => a.Value.ToRow(null, a.Key, l.Level, options)))]);
     }
 
-    private static KpiOutcome Judge(CaseSnapshot c, DateTimeOffset to)
+    /// <summary>What happened in the period: dispatches, 回退, 改派, 作废, postponements granted, verifications due.</summary>
+    private static void CountEvents(CaseSnapshot c, Assignment spell, DateTimeOffset? cancelledAt, DateTimeOffset from, DateTimeOffset asOf, KpiTally[] tallies)
     {
-        var before = c.History.Where(e => e.At < to).ToList();
-        if (before.Any(e => e.Type == "cancel"))
+        bool In(DateTimeOffset at) => at >= from && at < asOf;
+        var verifyLimit = c.VerifyLimit ?? Routing.RoutingTable.DefaultVerify;
+        foreach (var t in tallies)
         {
-            return new KpiOutcome(Cancelled: true, false, false, false, false, false, false);
+            t.Dispatched += In(spell.Start) ? 1 : 0;
+            if (spell.End is { } end && In(end))
+            {
+                t.Returned += spell.EndedBy == "return" ? 1 : 0;
+                t.Reassigned += spell.EndedBy == "reassign" ? 1 : 0;
+                t.Cancelled += spell.EndedBy == "cancel" ? 1 : 0;
+            }
+
+            t.Postponed += spell.Entries.Count(e => e.Type is "postpone" or "approve-postpone" && In(e.At));
         }
 
-        var lastHandleOrRework = before.LastOrDefault(e => e.Type is "handle" or "rework");
-        var handled = lastHandleOrRework?.Type == "handle";
-        var onTime = handled && (c.DueAt is not { } due || lastHandleOrRework!.At <= due);
-        var closed = before.Any(e => e.Type == "close");
-        var reworked = before.Any(e => e.Type == "rework");
-        var overdue = !handled && c.DueAt is { } dueAt && dueAt < to;
-        return new KpiOutcome(false, handled, onTime, closed, closed && onTime, reworked, overdue);
-    }
-
-    private static UnitKpis Sum(string? unit, IEnumerable<KpiOutcome> outcomes)
-    {
-        int cancelled = 0, counted = 0, handled = 0, handledOnTime = 0, closed = 0, closedOnTime = 0, reworked = 0, overdue = 0;
-        foreach (var o in outcomes)
+        // 按时核查: every handling asks for a verification (核查) within the case's limit; a verify or a rework answers it.
+        foreach (var handle in spell.Entries.Where(e => e.Type == "handle"))
         {
-            if (o.Cancelled)
+            var due = handle.At + verifyLimit;
+            if (!In(due) || cancelledAt <= due)
             {
-                cancelled++;
                 continue;
             }
 
-            counted++;
-            handled += o.Handled ? 1 : 0;
-            handledOnTime += o.HandledOnTime ? 1 : 0;
-            closed += o.Closed ? 1 : 0;
-            closedOnTime += o.ClosedOnTime ? 1 : 0;
-            reworked += o.Reworked ? 1 : 0;
-            overdue += o.OverdueUnhandled ? 1 : 0;
+            var answer = c.History.FirstOrDefault(e => e.At >= handle.At && e.Type is "verify" or "rework");
+            foreach (var t in tallies)
+            {
+                t.ToVerify++;
+                t.VerifiedOnTime += answer is not null && answer.At <= due ? 1 : 0;
+            }
         }
-
-        return new UnitKpis(
-            unit, counted + cancelled, counted, handled, handledOnTime, counted, closed, closedOnTime, reworked, overdue, cancelled,
-            Rate(handled, counted), Rate(handledOnTime, counted), Rate(closed, counted), Rate(closedOnTime, counted),
-            Rate(reworked, counted), Rate(overdue, counted));
     }
 
-    private static double? Rate(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+    /// <summary>The spell as 应处置 (due in the period, or carried over unhandled) and where it stood at <paramref name="asOf"/>.</summary>
+    private static void CountDue(Assignment spell, DateTimeOffset? cancelledAt, DateTimeOffset from, DateTimeOffset asOf, KpiOptions options, KpiTally[] tallies)
+    {
+        if (spell.Due is not { } due || cancelledAt <= due || (spell.End <= due && spell.EndedBy != "cancel"))
+        {
+            return;
+        }
+
+        // When it counts: at its deadline; optionally, a case handled before its deadline counts when it was handled.
+        var counts = options.CountHandledEarly && spell.HandledAt(due) is { } early ? early : due;
+        var carried = counts < from && spell.HeldAt(from) && spell.HandledAt(from) is null;
+        if (!carried && (counts < from || counts >= asOf))
+        {
+            return;
+        }
+
+        var handled = spell.HandledAt(asOf);
+        var closed = spell.Has("close", asOf);
+        var reworked = spell.Has("rework", asOf);
+        var deferred = handled is null && spell.HeldAt(asOf) && spell.DeferredAt(asOf);
+        foreach (var t in tallies)
+        {
+            t.ToHandle++;
+            t.CarriedOver += carried ? 1 : 0;
+            t.Handled += handled is null ? 0 : 1;
+            t.HandledOnTime += handled <= due ? 1 : 0;
+            t.Closed += closed ? 1 : 0;
+            t.ClosedOnTime += closed && handled <= due ? 1 : 0;
+            t.Reworked += reworked ? 1 : 0;
+            t.Deferred += deferred ? 1 : 0;
+            t.OverdueUnhandled += handled is null && !deferred && due < asOf ? 1 : 0;
+        }
+    }
+
+    private static KpiTally Get(SortedDictionary<string, KpiTally> tallies, string key)
+    {
+        if (!tallies.TryGetValue(key, out var tally))
+        {
+            tally = new KpiTally();
+            tallies[key] = tally;
+        }
+
+        return tally;
+    }
 }

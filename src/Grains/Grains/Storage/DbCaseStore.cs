@@ -91,7 +91,7 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
 
     public Task<IReadOnlyList<CaseSnapshot>> ActiveBetweenAsync(DateTimeOffset from, DateTimeOffset to) => db.ReadAsync(async connection =>
     {
-        await using var command = Command(connection, "SELECT body FROM cases WHERE opened_at < @to AND updated_at >= @from",
+        await using var command = Command(connection, "SELECT body FROM cases WHERE opened_at < @to AND (updated_at >= @from OR status NOT IN ('closed', 'cancelled'))",
             null, ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()));
         return (IReadOnlyList<CaseSnapshot>)await ListAsync(command, r => Deserialize(r.GetString(0))).ConfigureAwait(false);
     });

@@ -31,6 +31,9 @@ public interface ICaseStore
     /// <summary>Every case not yet closed or cancelled (filed, dispatched, handled, verified, deferred).</summary>
     Task<IReadOnlyList<CaseSnapshot>> OpenAsync();
 
-    /// <summary>Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> (the candidates for a period's KPIs).</summary>
+    /// <summary>
+    /// Cases opened before <paramref name="to"/> and changed at or after <paramref name="from"/> or still open (the candidates
+    /// for a period's KPIs: an overdue case nobody touched since is carried over into later periods).
+    /// </summary>
     Task<IReadOnlyList<CaseSnapshot>> ActiveBetweenAsync(DateTimeOffset from, DateTimeOffset to);
 }
