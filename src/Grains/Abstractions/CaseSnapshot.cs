@@ -32,4 +32,5 @@ public sealed record CaseSnapshot(
     [property: Id(20)] bool Overdue = false,
     [property: Id(21)] TimeSpan? VerifyLimit = null,
     [property: Id(22)] DateTimeOffset? VerifyDueAt = null,
-    [property: Id(23)] ImmutableArray<string>? AlarmIds = null);
+    [property: Id(23)] ImmutableArray<string>? AlarmIds = null,
+    [property: Id(40)] string? IncidentId = null);
