@@ -52,6 +52,7 @@ public static partial class CityOpsApp
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();
         app.MapAlarmEndpoints();
+        app.MapIncidentEndpoints();
         app.MapSilenceEndpoints();
         app.MapKpiEndpoints();
         app.MapReportEndpoints();

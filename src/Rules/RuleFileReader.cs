@@ -12,7 +12,7 @@ namespace CityOps.Rules;
 /// </summary>
 internal sealed partial class RuleFileReader
 {
-    private static readonly string[] _topKeys = ["rules"];
+    private static readonly string[] _topKeys = ["rules", "incidents"];
     private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
@@ -104,8 +104,18 @@ internal sealed partial class RuleFileReader
         }
 
         var fields = Fields(top, "", _topKeys);
+        if (fields.TryGetValue("incidents", out var incidents))
+        {
+            ReadIncidents(incidents.Value);
+        }
+
         if (!fields.TryGetValue("rules", out var list))
         {
+            if (incidents.Value is not null)
+            {
+                return rules;
+            }
+
             Add(top, "rules", "'rules:' is missing: a rule file holds its rules as a list under 'rules:'");
             return rules;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CityOps.Rules.Incidents;
 
 namespace CityOps.Rules;
 
@@ -26,10 +27,17 @@ public static class RuleParser
 
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         var rules = new List<Rule>();
+        var incidents = new List<IncidentRule>();
+        var references = new List<RuleReference>();
         foreach (var (name, text) in sources)
         {
-            rules.AddRange(new RuleFileReader(name, errors, ids, options).Read(text));
+            var reader = new RuleFileReader(name, errors, ids, options);
+            rules.AddRange(reader.Read(text));
+            incidents.AddRange(reader.Incidents);
+            references.AddRange(reader.References);
         }
+
+        CheckReferences(references, rules, errors);
 
         if (errors.Count > 0)
         {
@@ -38,7 +46,27 @@ public static class RuleParser
             return new RuleParseResult(null, sorted);
         }
 
-        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal)), []);
+        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal), incidents), []);
+    }
+
+    // Rule ids named by incidents must be rules of the set (in any file); a rule is grouped by one incident at most.
+    private static void CheckReferences(List<RuleReference> references, List<Rule> rules, List<RuleError> errors)
+    {
+        var known = rules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var groupedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            if (!known.Contains(reference.RuleId))
+            {
+                errors.Add(new RuleError(reference.File, reference.Line, reference.Column, reference.Field,
+                    $"unknown rule '{reference.RuleId}'; name a rule id of the rule set"));
+            }
+            else if (!groupedBy.TryAdd(reference.RuleId, reference.Owner) && groupedBy[reference.RuleId] != reference.Owner)
+            {
+                errors.Add(new RuleError(reference.File, reference.Line, reference.Column, reference.Field,
+                    $"rule '{reference.RuleId}' is already grouped by incident '{groupedBy[reference.RuleId]}'; a rule belongs to one incident at most"));
+            }
+        }
     }
 
     /// <summary>Parses a single file, e.g. a rule set sent through the API.</summary>

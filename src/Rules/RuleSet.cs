@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using CityOps.Rules.Incidents;
 
 namespace CityOps.Rules;
 
@@ -13,12 +14,14 @@ public sealed class RuleSet
 
     private readonly FrozenDictionary<string, ImmutableArray<Rule>> _byKind;
     private readonly FrozenDictionary<string, Rule> _byId;
+    private readonly FrozenDictionary<string, IncidentRule> _incidentByRule;
 
     /// <exception cref="ArgumentException">Two rules share an id.</exception>
-    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null)
+    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null, IEnumerable<IncidentRule>? incidents = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         Rules = [.. rules];
+        Incidents = incidents is null ? [] : [.. incidents];
         Sources = sources switch
         {
             null => _noSources,
@@ -38,6 +41,16 @@ public sealed class RuleSet
         _byId = byId.ToFrozenDictionary(StringComparer.Ordinal);
         _byKind = Rules.GroupBy(r => r.Kind, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        var incidentByRule = new Dictionary<string, IncidentRule>(StringComparer.Ordinal);
+        foreach (var incident in Incidents)
+        {
+            foreach (var ruleId in incident.RuleIds)
+            {
+                incidentByRule.TryAdd(ruleId, incident);
+            }
+        }
+
+        _incidentByRule = incidentByRule.ToFrozenDictionary(StringComparer.Ordinal);
         Author = "";
     }
 
@@ -47,6 +60,8 @@ public sealed class RuleSet
         Sources = other.Sources;
         _byId = other._byId;
         _byKind = other._byKind;
+        Incidents = other.Incidents;
+        _incidentByRule = other._incidentByRule;
         Version = version;
         CreatedAt = createdAt;
         Author = author;
@@ -64,6 +79,9 @@ public sealed class RuleSet
     /// <summary>In file-name order, then in the order written.</summary>
     public ImmutableArray<Rule> Rules { get; }
 
+    /// <summary>The <c>incidents:</c> of every file, in file-name order.</summary>
+    public ImmutableArray<IncidentRule> Incidents { get; }
+
     /// <summary>File name to YAML text, ordered by file name.</summary>
     public IReadOnlyDictionary<string, string> Sources { get; }
 
@@ -71,6 +89,11 @@ public sealed class RuleSet
     public ImmutableArray<Rule> ForKind(string kind) => _byKind.TryGetValue(kind, out var rules) ? rules : [];
 
     public Rule? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The incident rule that groups the alarms of rule <paramref name="ruleId"/> (a rule belongs to one at most); null when none.</summary>
+    public IncidentRule? IncidentOf(string ruleId) => _incidentByRule.GetValueOrDefault(ruleId);
+
+    public IncidentRule? FindIncident(string id) => Incidents.FirstOrDefault(i => i.Id == id);
 
     public RuleSet WithVersion(int version, DateTimeOffset at, string author) => new(this, version, at, author ?? "");
 }

@@ -50,4 +50,5 @@ public sealed record CaseSnapshot(
     [property: Id(38)] DateTimeOffset? PostponeRequestedTo = null,
     [property: Id(39)] DateTimeOffset? PostponeRequestedAt = null,
     [property: Id(40)] CaseStatus? DeferredFrom = null,
-    [property: Id(41)] DateTimeOffset? DeferredAt = null);
+    [property: Id(41)] DateTimeOffset? DeferredAt = null,
+    [property: Id(42)] string? IncidentId = null);

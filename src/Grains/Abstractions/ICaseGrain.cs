@@ -9,6 +9,12 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>Updates value, peak, severity or alarm state from the device grain.</summary>
     Task AlarmChanged(AlarmUpdate update);
 
+    /// <summary>
+    /// The case of an incident: filed from <paramref name="filing"/> when it does not exist yet (idempotent), then given the
+    /// incident's id, title, worst severity, member alarms and whether any is active.
+    /// </summary>
+    Task<CaseSnapshot> FileIncident(CaseFiling filing, IncidentCaseUpdate update);
+
     Task<CaseActionResult> Act(CaseAction action);
 
     Task<CaseSnapshot?> Get();

@@ -25,4 +25,11 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     /// <summary>A person's action on one of the device's alarms (active, or cleared and kept in the alarm store).</summary>
     Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action);
+
+    /// <summary>
+    /// An incident grain tells the device that its alarm joined an incident, or that the incident's case was filed. One-way:
+    /// the incident grain never waits on a device grain (which may be waiting on it).
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task JoinedIncident(string alarmId, string incidentId, string? caseId);
 }

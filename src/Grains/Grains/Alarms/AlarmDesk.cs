@@ -65,7 +65,7 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
             clearedAt is null ? AlarmStatus.Active : AlarmStatus.Cleared, record.LastValue, record.Peak,
             record.RaisedAt ?? record.ActiveSince ?? at, clearedAt, at,
             record.AcknowledgedAt is not null, record.AcknowledgedBy, record.AcknowledgedAt, record.Disposition,
-            record.CaseFiled || record.Disposition == AlarmDisposition.Filed ? record.CaseId : null, null,
+            record.CaseFiled || record.Disposition == AlarmDisposition.Filed ? record.CaseId : null, record.IncidentId,
             record.SuppressedBy is not null, record.SuppressedBy, record.Flapping,
             device.Lat, device.Lon, device.Grid, device.Unit, record.Title ?? ruleId, record.DismissReason, record.ClosedAt,
             [.. record.Zones], [.. record.History]);

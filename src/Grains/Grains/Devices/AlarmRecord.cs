@@ -50,6 +50,15 @@ public sealed class AlarmRecord
     /// <summary>When the last <c>remind:</c> reminder was sent; the next is due one interval later (<see cref="AlarmClock"/>).</summary>
     [Id(26)] public DateTimeOffset? RemindedAt { get; set; }
 
+    /// <summary>The incident the alarm is a member of (CONTRACT §8); null when none.</summary>
+    [Id(40)] public string? IncidentId { get; set; }
+
+    /// <summary>The incident grain the alarm reported to (rule and group), so its changes reach the same one; null once it left.</summary>
+    [Id(41)] public string? IncidentKey { get; set; }
+
+    /// <summary>True when <see cref="CaseId"/> is the incident's case: the incident grain, not the device, keeps it current.</summary>
+    [Id(42)] public bool CaseOfIncident { get; set; }
+
     public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null) => new()
     {
         Phase = state.Phase,

@@ -54,7 +54,7 @@ public sealed partial class DeviceGrain
         var note = $"escalated to {SeverityNames.ToName(to)}: active {Durations.Format(step.After)}" + (step.UnlessAcknowledged ? " and not acknowledged" : "");
         AlarmDesk.Note(record, new AlarmEntry(now, "escalated", SeverityNames.ToName(from), SeverityNames.ToName(to), "rule:" + rule.Id, note));
         // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now, as on a reading.
-        var fileNow = record.CaseId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(to);
+        var fileNow = record.CaseId is null && record.IncidentId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(to);
         if (fileNow)
         {
             record.CaseId = DeviceCaseFiler.NewCaseId(now);
@@ -67,7 +67,7 @@ public sealed partial class DeviceGrain
             await FileAlarm(rule, alarm, record, now, "rule:" + rule.Id);
             await Persist();
         }
-        else if (record.CaseId is { } caseId && record.CaseFiled)
+        else if (record.CaseId is { } caseId && record.CaseFiled && !record.CaseOfIncident)
         {
             await filer.Escalated(caseId, alarm, now, note);
         }

@@ -62,7 +62,7 @@ public sealed partial class DeviceGrain
             {
                 active.Flapping = false;
                 AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
-                var fileNow = active.CaseId is null && active.Disposition == AlarmDisposition.Pending && active.SuppressedBy is null && rule.FilesAt(state.Severity);
+                var fileNow = active.CaseId is null && active.IncidentId is null && active.Disposition == AlarmDisposition.Pending && active.SuppressedBy is null && rule.FilesAt(state.Severity);
                 if (fileNow)
                 {
                     active.CaseId = DeviceCaseFiler.NewCaseId(now);
@@ -127,6 +127,12 @@ public sealed partial class DeviceGrain
             case AlarmActionKind.Close:
                 record.ClosedAt = now;
                 break;
+            case AlarmActionKind.File when record.IncidentId is not null && record.IncidentKey is not null
+                && await GrainFactory.GetGrain<IIncidentGrain>(record.IncidentKey).File(alarmId, action.By) is { } incidentCase:
+                // A member of an incident joins the incident's case (filed now if the incident had none).
+                await TakeIncident(ruleId, record, record.IncidentId, incidentCase, now);
+                CountAction(ruleId, action);
+                return new AlarmActionResult(AlarmDesk.Snapshot(Id, S, ruleId, record, now), null);
             case AlarmActionKind.File:
                 record.CaseId = DeviceCaseFiler.NewCaseId(now);
                 await Persist();
@@ -173,9 +179,10 @@ public sealed partial class DeviceGrain
         }
     }
 
-    private Task AnnounceCleared(string ruleId, AlarmRecord record, DateTimeOffset at, string note)
+    private async Task AnnounceCleared(string ruleId, AlarmRecord record, DateTimeOffset at, string note)
     {
+        await LeaveIncident(ruleId, record, at);
         AlarmDesk.Note(record, new AlarmEntry(at, "cleared", null, null, "rule:" + ruleId, note));
-        return desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
+        await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
     }
 }

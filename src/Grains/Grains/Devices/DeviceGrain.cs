@@ -58,6 +58,7 @@ public sealed partial class DeviceGrain(
             }
 
             await SyncRules();
+            await RejoinIncidents();
             await RefileUnconfirmedCases();
             Watch();
         }
@@ -357,6 +358,13 @@ public sealed partial class DeviceGrain(
                 S.Alarms[rule.Id] = raised;
                 await Persist();
                 await Announce(rule.Id, raised, AlarmEvents.Raised, change.At);
+                if (await ReportIncident(rule, raised, change.At))
+                {
+                    // A member of an incident: the incident files one case for all (DeviceGrain.Incidents.cs).
+                    _dirty = true;
+                    return;
+                }
+
                 if (fileNow)
                 {
                     await FileAlarm(rule, alarm, raised, change.At, "rule:" + rule.Id);
@@ -365,7 +373,7 @@ public sealed partial class DeviceGrain(
                 _dirty = true;
                 return;
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
-                if (record.CaseId is { } openCase)
+                if (record.CaseId is { } openCase && !record.CaseOfIncident)
                 {
                     await filer.Changed(openCase, change, alarm);
                 }
@@ -375,7 +383,7 @@ public sealed partial class DeviceGrain(
                     var from = record.History.LastOrDefault(h => h.To is not null && h.Type is "raised" or "severity")?.To;
                     AlarmDesk.Note(record, new AlarmEntry(change.At, "severity", from, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
                         "value " + change.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
-                    var crossesFileFrom = record.CaseId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(alarm.Severity);
+                    var crossesFileFrom = record.CaseId is null && record.IncidentId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(alarm.Severity);
                     if (crossesFileFrom)
                     {
                         record.CaseId = DeviceCaseFiler.NewCaseId(change.At);
@@ -383,6 +391,11 @@ public sealed partial class DeviceGrain(
 
                     await Persist();
                     await Announce(rule.Id, record, AlarmEvents.Updated, change.At);
+                    if (await ReportIncident(rule, record, change.At) && record.CaseOfIncident)
+                    {
+                        crossesFileFrom = false; // the incident took the alarm's case as its own and filed it
+                    }
+
                     if (crossesFileFrom)
                     {
                         // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now.
@@ -399,7 +412,7 @@ public sealed partial class DeviceGrain(
                 _dirty |= change.Kind == AlarmChangeKind.Escalated;
                 return;
             case AlarmChangeKind.Cleared:
-                if (record?.CaseId is { } clearedCase)
+                if (record is not null && !await LeaveIncident(rule.Id, record, change.At) && record.CaseId is { } clearedCase)
                 {
                     await filer.Cleared(clearedCase, rule, change, alarm);
                 }

@@ -130,6 +130,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<DbCaseStore>());
         services.AddSingleton<DbAlarmStore>();
         services.AddSingleton<IAlarmStore>(sp => sp.GetRequiredService<DbAlarmStore>());
+        services.AddSingleton<IIncidentStore, DbIncidentStore>();
         services.AddSingleton<IDeviceDirectory, DbDeviceDirectory>();
         services.AddSingleton<IRuleVersionStore, DbRuleVersionStore>();
         services.AddSingleton<ISilenceStore, DbSilenceStore>();

@@ -22,6 +22,7 @@ public sealed class ZoneSet : IZoneLookup
 
     // Every zone by id, grids included, for rules' inside:/outside: zone:<id>.
     private readonly Dictionary<string, IPreparedGeometry> _zones = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
     private ZoneSet(string version, string source)
     {
@@ -53,6 +54,9 @@ public sealed class ZoneSet : IZoneLookup
 
         return null;
     }
+
+    /// <summary>The <c>name</c> of a zone (what an incident's title calls it); null when it has none or does not exist.</summary>
+    public string? NameOf(string zoneId) => _names.GetValueOrDefault(zoneId);
 
     /// <summary>Whether a geofence or grid has this id.</summary>
     public bool HasZone(string zoneId) => _zones.ContainsKey(zoneId);
@@ -129,6 +133,11 @@ public sealed class ZoneSet : IZoneLookup
                     break;
                 case "geofence":
                     set._geofences[id] = prepared;
+                    if (Property(feature, "name") is { Length: > 0 } name)
+                    {
+                        set._names[id] = name;
+                    }
+
                     set._zones[id] = prepared;
                     break;
                 default:

@@ -81,6 +81,21 @@ CREATE TABLE IF NOT EXISTS alarm_outbox (
 );
 CREATE INDEX IF NOT EXISTS alarm_outbox_pending ON alarm_outbox (state, seq);
 
+-- Incidents (CONTRACT §8): one row per incident, written by its incident grain; its events go to alarm_events/alarm_outbox.
+CREATE TABLE IF NOT EXISTS incidents (
+  id         TEXT PRIMARY KEY,
+  rule_id    TEXT NOT NULL,
+  group_key  TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  severity   TEXT NOT NULL,
+  case_id    TEXT,
+  opened_at  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  body       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_opened ON incidents (opened_at DESC);
+CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, opened_at DESC);
+
 CREATE TABLE IF NOT EXISTS devices (
   id     TEXT PRIMARY KEY,
   kind   TEXT NOT NULL,

@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+
+namespace CityOps.Grains;
+
+/// <summary>What an incident grain tells its case: its title and worst severity, every member alarm, whether any is active.</summary>
+[GenerateSerializer, Immutable, Alias("cityops.incident-case-update")]
+public sealed record IncidentCaseUpdate(
+    [property: Id(0)] string IncidentId,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Title,
+    [property: Id(3)] string Severity,
+    [property: Id(4)] ImmutableArray<string> AlarmIds,
+    [property: Id(5)] bool Active,
+    [property: Id(6)] string? Note);

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+
+namespace CityOps.Grains.Cases;
+
+/// <summary>The case of an incident (CONTRACT §8): filed once, then kept up to date by the incident grain that owns it.</summary>
+public sealed partial class CaseGrain
+{
+    public async Task<CaseSnapshot> FileIncident(CaseFiling filing, IncidentCaseUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(filing);
+        ArgumentNullException.ThrowIfNull(update);
+        if (_case is null)
+        {
+            await File(filing);
+        }
+
+        var current = _case!;
+        var alarmIds = (current.AlarmIds ?? []).Union(update.AlarmIds, StringComparer.Ordinal).ToImmutableArray();
+        var next = current with
+        {
+            IncidentId = update.IncidentId,
+            Title = update.Title,
+            AlarmIds = alarmIds,
+            AlarmActive = update.Active,
+            UpdatedAt = update.At,
+        };
+        if (SeverityRank(update.Severity) > SeverityRank(current.Severity))
+        {
+            next = next with
+            {
+                Severity = update.Severity,
+                History = next.History.Add(new CaseEntry(update.At, "severity", current.Severity, update.Severity, "incident:" + update.IncidentId, update.Note)),
+            };
+        }
+
+        if (current.AlarmActive != update.Active)
+        {
+            next = next with
+            {
+                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear", update.Active ? "active" : "clear", "incident:" + update.IncidentId, update.Note)),
+            };
+        }
+        else if (current.IncidentId is null)
+        {
+            next = next with { History = next.History.Add(new CaseEntry(update.At, "incident", null, update.IncidentId, "incident:" + update.IncidentId, update.Note)) };
+        }
+
+        if (update.Active && !current.AlarmActive && current.Status == CaseStatus.Handled)
+        {
+            _case = CaseWorkflow.ReworkBySensor(next, update.At, update.Note);
+            await SaveAndAnnounce("case.reworked");
+            return _case;
+        }
+
+        if (next.IncidentId == current.IncidentId && next.Title == current.Title && next.Severity == current.Severity
+            && next.AlarmActive == current.AlarmActive && next.AlarmIds!.Value.SequenceEqual(current.AlarmIds ?? []))
+        {
+            return current;
+        }
+
+        _case = next;
+        await SaveAndAnnounce("case.updated");
+        return _case;
+    }
+}
