@@ -15,7 +15,7 @@ namespace CityOps.Tests.OperatorConsole;
 /// marks rule errors at their line, and never asks anything of another origin. Screenshots and the page's
 /// load time and size go to the test artifacts (docs/console.md shows them).
 /// </summary>
-public sealed class ConsoleTests(ConsoleCity city, ITestOutputHelper output) : IClassFixture<ConsoleCity>
+public sealed partial class ConsoleTests(ConsoleCity city, ITestOutputHelper output) : IClassFixture<ConsoleCity>
 {
     [Fact]
     public async Task Console_draws_every_device_of_the_city_on_its_zones_under_a_same_origin_policy()

@@ -1,11 +1,12 @@
 // The map: unit grids and geofences from /api/v1/zones as the base layer (tiles only when configured),
 // every device as a circle coloured by its state, vehicles moving as they report; a click opens the
-// device panel (registry, last metrics, active alarms, its cases).
+// device panel (registry, last metrics, the last 24 h from InfluxDB, active alarms, its cases).
 import { city, deviceState, loadZones, loadDevices, loadOpenCases, refreshDevice } from '../city.js';
 import { get, query } from '../api.js';
 import { el, clear } from '../dom.js';
 import { t, fmtTime, onChange } from '../i18n.js';
 import { settings } from '../settings.js';
+import { telemetrySection } from './sparkline.js';
 
 const COLOURS = { ok: '#2e9d5b', offline: '#8a8f98', blue: '#2f6fde', yellow: '#e8c21a', orange: '#f07b16', red: '#d7262b' };
 let map, markers = new Map(), panel, selected = null, section;
@@ -107,6 +108,8 @@ async function renderPanel(d) {
     Object.keys(d.last || {}).length
       ? el('table', { class: 'kv metrics' }, Object.entries(d.last).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))))
       : el('p', { class: 'muted' }, t('device.none')),
+    el('h3', {}, t('device.telemetry')),
+    telemetrySection(id),
     el('h3', {}, t('device.alarms')),
     (d.alarms || []).length
       ? el('ul', { class: 'alarms' }, d.alarms.map(a => el('li', { class: 'sev-' + a.severity },
