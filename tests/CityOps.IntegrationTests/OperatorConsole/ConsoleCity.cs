@@ -32,7 +32,10 @@ public sealed class ConsoleCity : IAsyncLifetime
 
     public const int DeviceCount = 7;
 
-    /// <summary>Methane in a cover: an alarm that waits for a monitor on the alarm desk (file: confirm).</summary>
+    /// <summary>
+    /// Methane in a cover: an alarm that waits for a monitor on the alarm desk (file: confirm); a cover's low battery:
+    /// device upkeep (maintenance: true), never a case.
+    /// </summary>
     public const string ConfirmRule = """
 
           - id: manhole-gas
@@ -40,6 +43,11 @@ public sealed class ConsoleCity : IAsyncLifetime
             metric: gas_ch4_lel
             levels: [ { severity: yellow, above: 25 } ]
             case: { file: confirm, code: "0111", title: "井内甲烷 {value}% LEL" }
+          - id: manhole-battery-low
+            kind: manhole
+            maintenance: true
+            metric: battery_pct
+            levels: [ { severity: blue, below: 20 } ]
         """;
 
     private const string Fence = """
