@@ -43,8 +43,8 @@ public sealed partial class ConsoleTests
         await console.Page.Locator("#a-zone").SelectOptionAsync("grid:410702001001002");
         await suppressed.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         Assert.All(await Devices(), d => Assert.Contains(d, new[] { "MH-C-3", "MH-C-4" }));
-        await console.Page.Locator("#a-zone").SelectOptionAsync("");
         await console.Page.Locator("#a-unit").SelectOptionAsync("water-east");
+        await console.Page.Locator("#a-zone").SelectOptionAsync("");
         await suppressed.WaitForAsync();
         Assert.All(await Devices(), d => Assert.Contains(d, new[] { "MH-C-1", "MH-C-2" }));
 

@@ -1,13 +1,22 @@
-// Who is signed in: the API key (sessionStorage: gone when the tab closes) and the role it carries, as the API
-// tells it (GET /api/v1/me).
+// Who is signed in: the API key (sessionStorage: gone when the tab closes), the role it carries and what that
+// role may do, as the API tells it (GET /api/v1/me).
 const STORAGE = 'cityops.apiKey';
-const RANK = { viewer: 1, engineer: 2, dispatcher: 3, admin: 4 };
+
+// What each role may do when /api/v1/me names no capabilities (the ranked roles: each one all of the one before).
+const RANKED = {
+  viewer: ['read'],
+  engineer: ['read', 'rules', 'silences'],
+  dispatcher: ['read', 'rules', 'silences', 'alarmdesk', 'upkeep', 'cases', 'supervise'],
+  admin: ['*'],
+};
 
 export const auth = {
   key: sessionStorage.getItem(STORAGE) || null,
   role: null,
   open: false,
-  can(role) { return (RANK[this.role] || 0) >= RANK[role]; },
+  capabilities: [],
+  // read, rules, silences, alarmdesk, upkeep, cases, supervise, registry, audit (as /api/v1/me spells them).
+  may(capability) { return this.capabilities.includes('*') || this.capabilities.includes(capability); },
 };
 
 // Returns 'ok', 'need-key' (keys are configured and none/unknown was given) or 'error'.
@@ -20,6 +29,7 @@ export async function identify() {
   const me = await response.json();
   auth.open = me.open;
   auth.role = me.role;
+  auth.capabilities = Array.isArray(me.capabilities) ? me.capabilities.map(c => String(c).toLowerCase()) : RANKED[me.role] || [];
   return 'ok';
 }
 

@@ -29,7 +29,7 @@ export async function mount(root) {
   tabs = el('div', { class: 'tabs' }, ['alarms', 'maintenance', 'incidents'].map(q => el('button', {
     type: 'button', id: 'tab-' + q, class: q === queue ? 'selected' : '', hidden: q === 'incidents', onclick: () => { queue = q; load(); },
   }, t('alarm.queue.' + q))));
-  reason = auth.can('dispatcher') ? el('input', { id: 'alarm-reason', placeholder: t('alarm.reason'), maxlength: 500 }) : null;
+  reason = auth.may('alarmdesk') ? el('input', { id: 'alarm-reason', placeholder: t('alarm.reason'), maxlength: 500 }) : null;
   list = el('div', { id: 'alarm-list', class: 'case-list' });
   clear(root, el('div', { class: 'alarm-desk', id: 'alarm-desk' },
     el('h2', {}, t('alarms.title')), tabs, el('div', { class: 'filters' }, status, severity, acknowledged, kind, zoneSelect, unitSelect, reason), list));
@@ -87,14 +87,20 @@ function matches(a) {
     && (type !== 'zone' || (a.zones || []).includes(value));
 }
 
+// Filters changed quickly: only the answer to the last request is shown.
+let loads = 0;
 async function load() {
+  const mine = ++loads;
   for (const b of tabs.children) b.classList.toggle('selected', b.id === 'tab-' + queue);
   try {
     if (queue === 'incidents') {
       const open = filters.status === 'cleared' ? 'cleared' : filters.status === 'active' ? 'open' : '';
-      incidents = (await get('/api/v1/incidents' + query({ status: open, pageSize: 200 }))).items;
+      const page = await get('/api/v1/incidents' + query({ status: open, pageSize: 200 }));
+      if (mine !== loads) return;
+      incidents = page.items;
     } else {
       const page = await get(PATH[queue] + query({ ...params(), pageSize: 500 }));
+      if (mine !== loads) return;
       rows = page.items.filter(a => !filters.unit || a.unit === filters.unit);
     }
     render();
@@ -146,7 +152,7 @@ function renderIncidents() {
 
 // What the signed-in role may do with this alarm now; a viewer sees none (the API refuses them anyway).
 function actions(a) {
-  if (!auth.can('dispatcher')) return null;
+  if (!auth.may(queue === 'maintenance' ? 'upkeep' : 'alarmdesk')) return null;
   const buttons = [];
   if (!a.acknowledged && !a.closedAt) buttons.push('acknowledge');
   if (queue === 'maintenance') {

@@ -31,7 +31,7 @@ async function render() {
     fileName.value = file.name;
     numberLines();
   } });
-  const canEdit = auth.can('engineer');
+  const canEdit = auth.may('rules');
   clear(root, el('div', { class: 'rules' },
     el('div', { class: 'rules-left' },
       el('h2', {}, `${t('rules.inForce')} · ${t('rules.version')} ${set.version}`),
