@@ -48,6 +48,7 @@ public static partial class CityOpsApp
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
         app.MapMetrics("/metrics");
         app.MapDeviceEndpoints();
+        app.MapDeviceTelemetry();
         app.MapZoneEndpoints();
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();

@@ -9,8 +9,8 @@ namespace CityOps.Tests.OperatorConsole;
 
 /// <summary>
 /// One CityOps process for the console tests: the test city (two unit grids, a geofence, a handful of devices)
-/// on the embedded broker, an API key per role, and one chromium. Readings go in with <c>mosquitto_pub</c>,
-/// as a device would send them.
+/// on the embedded broker, storing telemetry in a real influxd, an API key per role, and one chromium. Readings
+/// go in with <c>mosquitto_pub</c>, as a device would send them; past telemetry straight into InfluxDB.
 /// </summary>
 public sealed class ConsoleCity : IAsyncLifetime
 {
@@ -32,7 +32,10 @@ public sealed class ConsoleCity : IAsyncLifetime
 
     public const int DeviceCount = 7;
 
-    /// <summary>Methane in a cover: an alarm that waits for a monitor on the alarm desk (file: confirm).</summary>
+    /// <summary>
+    /// Methane in a cover: an alarm that waits for a monitor on the alarm desk (file: confirm); a cover's low battery:
+    /// device upkeep (maintenance: true), never a case.
+    /// </summary>
     public const string ConfirmRule = """
 
           - id: manhole-gas
@@ -40,6 +43,11 @@ public sealed class ConsoleCity : IAsyncLifetime
             metric: gas_ch4_lel
             levels: [ { severity: yellow, above: 25 } ]
             case: { file: confirm, code: "0111", title: "井内甲烷 {value}% LEL" }
+          - id: manhole-battery-low
+            kind: manhole
+            maintenance: true
+            metric: battery_pct
+            levels: [ { severity: blue, below: 20 } ]
         """;
 
     private const string Fence = """
@@ -54,6 +62,8 @@ public sealed class ConsoleCity : IAsyncLifetime
 
     public int BrokerPort { get; } = FreePort.Next();
 
+    public InfluxDb Influx { get; private set; } = null!;
+
     public IPlaywright Playwright { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -65,8 +75,10 @@ public sealed class ConsoleCity : IAsyncLifetime
         var rules = _folder.Combine("rules");
         Directory.CreateDirectory(rules);
         await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), TestCity.Rules + ConfirmRule);
+        Influx = await InfluxDb.StartAsync();
         var settings = new Dictionary<string, string>
         {
+            ["CityOps:Influx:Url"] = Influx.Url,
             ["CityOps:Rules:Path"] = rules,
             ["CityOps:Mqtt:EmbeddedPort"] = BrokerPort.ToString(CultureInfo.InvariantCulture),
         };
@@ -110,6 +122,18 @@ public sealed class ConsoleCity : IAsyncLifetime
         return console;
     }
 
+    /// <summary>
+    /// Past readings written straight into InfluxDB as CityOps stores them (docs/telemetry.md: measurement = kind, tags
+    /// device and grid, a field per metric), for backtests and sparklines over days nobody can wait for.
+    /// </summary>
+    public async Task StoreAsync(string kind, string device, string grid, string metric, params (DateTimeOffset At, double Value)[] readings)
+    {
+        await Influx.QueryAsync("cityops", "CREATE DATABASE cityops");
+        var lines = string.Join('\n', readings.Select(r => string.Create(CultureInfo.InvariantCulture, $"{kind},device={device},grid={grid} {metric}={r.Value} {r.At.ToUnixTimeMilliseconds()}")));
+        using var write = await Influx.Http.PostAsync("/write?db=cityops&precision=ms", new StringContent(lines, Encoding.UTF8, "text/plain"));
+        Assert.True(write.IsSuccessStatusCode, await write.Content.ReadAsStringAsync());
+    }
+
     /// <summary>One reading through the embedded broker, QoS 1, with the Debian MQTT client.</summary>
     public async Task PublishAsync(string kind, string device, string metric, double value)
     {
@@ -138,6 +162,11 @@ public sealed class ConsoleCity : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync();
+        }
+
+        if (Influx is not null)
+        {
+            await Influx.DisposeAsync();
         }
 
         _folder.Dispose();

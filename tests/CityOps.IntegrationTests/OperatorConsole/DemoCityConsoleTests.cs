@@ -44,6 +44,14 @@ public sealed class DemoCityConsoleTests(ITestOutputHelper output)
         output.WriteLine($"first cases on the map {watch.Elapsed.TotalSeconds:F1} s after navigation");
         await console.Page.Locator("path.device-marker[data-device=\"MH-0042\"]").ClickAsync(new LocatorClickOptions { Force = true });
         await console.Page.WaitForSelectorAsync("#device-panel[data-device=\"MH-0042\"] .alarms, #device-panel[data-device=\"MH-0042\"] .device-cases");
+        // The demo stores no telemetry (no InfluxDB): the panel says so, the API answers 404 naming the setting.
+        await console.Page.WaitForSelectorAsync("#device-panel #device-telemetry[data-stored=false]");
+        using (var telemetry = await app.Http.GetAsync("/api/v1/devices/MH-0042/telemetry"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, telemetry.StatusCode);
+            Assert.Contains("CityOps:Influx:Url", await telemetry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         await console.ScreenshotAsync("demo-map");
 
         await console.Page.EvaluateAsync("() => { location.hash = '#cases'; }");

@@ -1,15 +1,24 @@
-// Who is signed in: the API key (sessionStorage: gone when the tab closes) and the role it carries, as the API
-// tells it (GET /api/v1/me).
+// Who is signed in: the API key (sessionStorage: gone when the tab closes), the role it carries and what that
+// role may do, as the API tells it (GET /api/v1/me).
 const STORAGE = 'cityops.apiKey';
-// Roles are capability sets (GET /api/v1/me lists them): what a view asks for by role name is the capability that job holds.
-const NEEDS = { viewer: 'read', engineer: 'rules', dispatcher: 'cases', supervisor: 'supervise', admin: 'registry' };
+
+// What each role may do when /api/v1/me names no capabilities (an older server); the API lists them otherwise.
+const RANKED = {
+  viewer: ['read'],
+  engineer: ['read', 'rules', 'silences'],
+  monitor: ['read', 'alarmdesk', 'upkeep'],
+  dispatcher: ['read', 'silences', 'alarmdesk', 'upkeep', 'cases'],
+  supervisor: ['read', 'silences', 'alarmdesk', 'upkeep', 'cases', 'supervise'],
+  admin: ['*'],
+};
 
 export const auth = {
   key: sessionStorage.getItem(STORAGE) || null,
   role: null,
   capabilities: [],
   open: false,
-  can(role) { return this.capabilities.includes(NEEDS[role] || role); },
+  // read, rules, silences, alarmdesk, upkeep, cases, supervise, registry, audit (as /api/v1/me spells them).
+  may(capability) { return this.capabilities.includes('*') || this.capabilities.includes(capability); },
 };
 
 // Returns 'ok', 'need-key' (keys are configured and none/unknown was given) or 'error'.
@@ -22,7 +31,7 @@ export async function identify() {
   const me = await response.json();
   auth.open = me.open;
   auth.role = me.role;
-  auth.capabilities = me.capabilities || [];
+  auth.capabilities = Array.isArray(me.capabilities) ? me.capabilities.map(c => String(c).toLowerCase()) : RANKED[me.role] || [];
   return 'ok';
 }
 

@@ -1,14 +1,18 @@
-// What the views share: the devices (registry, state, last metrics), the cases seen so far, and the live
-// case stream. One stream per page; views subscribe to changes instead of fetching on their own timers.
+// What the views share: the devices (registry, state, last metrics), the cases seen so far, the active
+// alarms, and the live case and alarm streams (one of each per page); views subscribe to changes instead of
+// fetching on their own timers. Incident events on the alarm stream are passed on as they come.
 import { all, get, query } from './api.js';
 import { subscribe } from './sse.js';
 import { sevRank } from './dom.js';
 import { OPEN } from './workflow.js';
 
-const listeners = { devices: [], device: [], case: [], live: [] };
+const listeners = { devices: [], device: [], case: [], alarm: [], incident: [], live: [] };
 export const city = {
   devices: new Map(),
   cases: new Map(),
+  alarms: new Map(),   // active alarms by id (GET /api/v1/alarms?status=active, then the alarm stream)
+  incidents: new Map(), // incidents by id (GET /api/v1/incidents?status=open, then the alarm stream)
+  hasIncidents: null,  // whether this CityOps has /api/v1/incidents (null: not asked yet)
   zones: null,
   live: false,
   on(what, fn) { listeners[what].push(fn); },
@@ -16,24 +20,59 @@ export const city = {
 
 const emit = (what, arg) => { for (const fn of listeners[what]) { try { fn(arg); } catch (e) { console.error(e); } } };
 
-// ok / offline / the worst active alarm's severity. The device list carries registry data only, so the
-// alarms come from the device itself when it was fetched (GET /devices/{id}) and from its open cases whose
-// alarm is still active; an alarm that files no case (a silence) shows once the device is fetched.
+// A device's state, worst first: the worst severity of its alarms that count (active, neither suppressed nor
+// device upkeep); else 'maintenance' (an active upkeep alarm: battery, offline, a sensor fault); else
+// 'suppressed' (alarms held by a parent device or a sensor fault); else ok or offline. The device list carries
+// registry data only, so alarms come from the active alarms (loaded, then live), from the device itself when
+// it was fetched (GET /devices/{id}) and from its open cases whose alarm is still active.
 export function deviceState(d) {
+  const { severities, held } = judge(d);
   let worst = null;
-  for (const a of d.alarms || []) if (worst === null || sevRank(a.severity) > sevRank(worst)) worst = a.severity;
-  for (const c of casesOf(d.id)) {
-    if (c.alarmActive && OPEN.includes(c.status) && (worst === null || sevRank(c.severity) > sevRank(worst))) worst = c.severity;
-  }
-  return worst ?? (d.online ? 'ok' : 'offline');
+  for (const s of severities) if (worst === null || sevRank(s) > sevRank(worst)) worst = s;
+  return worst ?? (held.has('maintenance') ? 'maintenance' : held.has('suppressed') ? 'suppressed' : d.online ? 'ok' : 'offline');
 }
 
-// A device's active alarms by rule: its own (when fetched) and those its open cases still show as active.
-export function activeAlarms(d) {
-  const rules = new Map();
-  for (const c of casesOf(d.id)) if (c.alarmActive && OPEN.includes(c.status)) rules.set(c.ruleId || c.id, c.severity);
-  for (const a of d.alarms || []) rules.set(a.ruleId, a.severity);
-  return [...rules.values()];
+// The severities of a device's active alarms that count, one per rule (for the 大屏's counts).
+export function activeAlarms(d) { return judge(d).severities; }
+
+function judge(d) {
+  const rules = new Map(), held = new Set(), heldRules = new Set();
+  for (const a of alarmsOf(d.id)) {
+    const kind = a.disposition === 'maintenance' ? 'maintenance' : a.suppressed ? 'suppressed' : null;
+    if (kind) { held.add(kind); heldRules.add(a.ruleId); } else rules.set(a.ruleId, a.severity);
+  }
+  for (const c of casesOf(d.id)) {
+    if (c.alarmActive && OPEN.includes(c.status) && !heldRules.has(c.ruleId) && !rules.has(c.ruleId || c.id)) rules.set(c.ruleId || c.id, c.severity);
+  }
+  for (const a of d.alarms || []) if (!heldRules.has(a.ruleId)) rules.set(a.ruleId, a.severity);
+  return { severities: [...rules.values()], held };
+}
+
+const alarmsByDevice = new Map();
+function alarmsOf(id) { return alarmsByDevice.get(id) || []; }
+function indexAlarm(a) {
+  const list = (alarmsByDevice.get(a.deviceId) || []).filter(x => x.id !== a.id);
+  if (a.status === 'active') { list.push(a); city.alarms.set(a.id, a); } else city.alarms.delete(a.id);
+  alarmsByDevice.set(a.deviceId, list);
+}
+
+// The open incidents; false (and nothing loaded) when this CityOps answers 404: it has no incidents API yet.
+export async function loadIncidents() {
+  try {
+    for (const i of await all('/api/v1/incidents', { status: 'open' }, 500)) city.incidents.set(i.id, i);
+    city.hasIncidents = true;
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    city.hasIncidents = false;
+  }
+  return city.hasIncidents;
+}
+
+// An incident is open while any member is active (CONTRACT §8); the status as the API spells it, in lower case.
+export const incidentOpen = i => String(i.status ?? 'open').toLowerCase() === 'open' || i.status === 0;
+
+export async function loadActiveAlarms() {
+  for (const a of await all('/api/v1/alarms', { status: 'active' }, 500)) indexAlarm(a);
 }
 
 const byDevice = new Map();
@@ -88,7 +127,16 @@ export async function loadOpenCases() {
 let stop = null;
 export function startStream() {
   if (stop) return;
-  stop = subscribe('/api/v1/cases/stream', (event, data) => {
+  const stopAlarms = subscribe('/api/v1/alarms/stream', (event, data) => {
+    if (data && data.incident) { if (data.incident.id) city.incidents.set(data.incident.id, data.incident); emit('incident', { event, incident: data.incident }); return; }
+    const a = data && data.alarm ? data.alarm : data;
+    if (!a || !a.id || !a.deviceId) return;
+    indexAlarm(a);
+    emit('alarm', { event, alarm: a });
+    const d = city.devices.get(a.deviceId);
+    if (d) emit('device', d);
+  });
+  const stopCases = subscribe('/api/v1/cases/stream', (event, data) => {
     const c = data && data.case ? data.case : data;
     if (!c || !c.id) return;
     city.cases.set(c.id, c);
@@ -97,6 +145,7 @@ export function startStream() {
     // The device's colour follows its alarms: fetch its state now rather than at the next poll.
     if (c.deviceId) refreshDevice(c.deviceId);
   }, live => { city.live = live; emit('live', live); });
+  stop = () => { stopAlarms(); stopCases(); };
 }
 
 export function stopStream() { stop?.(); stop = null; }

@@ -6,14 +6,14 @@ import { get, post, query } from '../api.js';
 import { auth } from '../auth.js';
 import { el, clear, toast } from '../dom.js';
 import { t, fmtTime, fmtDuration, onChange } from '../i18n.js';
-import { actionsFrom, isOpen, isOverdue } from '../workflow.js';
+import { ACTIONS, actionsFrom, needOf, deadlineOf, isOverdue } from '../workflow.js';
 
 let list, detail, filters = { status: '', unit: '', grid: '' }, rows = [], current = null, form;
 
 export async function mount(root) {
   const status = el('select', { id: 'f-status', onchange: e => { filters.status = e.target.value; load(); } },
     el('option', { value: '' }, t('status.all')),
-    ['filed', 'dispatched', 'handled', 'verified', 'closed'].map(s => el('option', { value: s }, t('status.' + s))));
+    ['filed', 'dispatched', 'handled', 'verified', 'closed', 'cancelled'].map(s => el('option', { value: s }, t('status.' + s))));
   const unit = el('input', { id: 'f-unit', placeholder: t('cases.filter.unit') });
   const grid = el('input', { id: 'f-grid', placeholder: t('cases.filter.grid'), inputmode: 'numeric' });
   form = el('form', { class: 'filters', onsubmit: e => { e.preventDefault(); filters.unit = unit.value.trim(); filters.grid = grid.value.trim(); load(); } },
@@ -70,12 +70,13 @@ function renderList() {
       el('td', {}, c.title, c.alarmActive ? el('span', { class: 'badge' }, t('case.alarm')) : null),
       el('td', {}, c.unit || '—'),
       el('td', {}, fmtTime(c.openedAt)),
-      el('td', { class: 'countdown', dataset: { due: isOpen(c) ? c.dueAt || '' : '' } }, countdown(c)))))));
+      el('td', { class: 'countdown', dataset: { due: deadlineOf(c) || '' } }, countdown(c)))))));
 }
 
 function countdown(c) {
-  if (!isOpen(c) || !c.dueAt) return '—';
-  const left = Date.parse(c.dueAt) - Date.now();
+  const due = deadlineOf(c);
+  if (!due) return c.overdue || c.verifyOverdue ? t('case.overdue') : '—';
+  const left = Date.parse(due) - Date.now();
   return left < 0 || c.overdue ? `${t('case.overdue')} ${fmtDuration(-left)}` : fmtDuration(left);
 }
 
@@ -101,7 +102,9 @@ function renderDetail() {
       row('case.unit', c.unit), row('case.grid', c.grid), row('case.device', c.deviceId ? el('a', { href: '#map/' + encodeURIComponent(c.deviceId) }, c.deviceId) : null),
       row('case.rule', c.ruleId), row('case.value', c.value), row('case.peak', c.peak), row('case.opened', fmtTime(c.openedAt)),
       row('case.due', c.dueAt ? fmtTime(c.dueAt) : null),
-      row('case.left', el('span', { class: 'countdown', dataset: { due: isOpen(c) ? c.dueAt || '' : '' } }, countdown(c)))),
+      c.dispatchDueAt ? row('case.dispatchDue', fmtTime(c.dispatchDueAt)) : null,
+      c.superviseLevel ? row('case.level', t('case.levelN', { n: c.superviseLevel })) : null,
+      row('case.left', el('span', { class: 'countdown', dataset: { due: deadlineOf(c) || '' } }, countdown(c)))),
     actions(c),
     el('h3', {}, t('case.history')),
     el('ol', { class: 'history' }, (c.history || []).map(h => el('li', {},
@@ -116,31 +119,39 @@ function label(type) {
   return text === 'action.' + type ? type : text;
 }
 
+// The actions its status allows (workflow.js) that the signed-in role may take, with the fields they ask for;
+// a viewer sees the case, not the workflow.
 function actions(c) {
-  // Buttons only for a role that may act: a viewer sees the case, not the workflow.
-  if (!auth.can('dispatcher')) return null;
-  const allowed = actionsFrom(c.status);
+  const allowed = actionsFrom(c).filter(a => auth.may(needOf(a, c)));
+  if (!auth.may('cases') && !auth.may('supervise')) return null;
   if (!allowed.length) return el('p', { class: 'muted' }, t('case.noActions'));
-  const note = el('input', { id: 'action-note', placeholder: t('case.note'), maxlength: 2000 });
-  const unit = el('input', { id: 'action-unit', placeholder: t('case.dispatchUnit'), value: c.unit || '', maxlength: 100 });
-  const due = el('input', { id: 'action-due', type: 'datetime-local' });
+  const wanted = new Set(allowed.flatMap(a => ACTIONS[a].fields || []));
+  const inputs = {
+    unit: el('input', { id: 'action-unit', placeholder: t('case.dispatchUnit'), value: c.unit || '', maxlength: 100 }),
+    note: el('input', { id: 'action-note', placeholder: t('case.note'), maxlength: 2000 }),
+    reason: el('input', { id: 'action-reason', placeholder: t('case.reason'), maxlength: 500 }),
+    dueAt: el('input', { id: 'action-due', type: 'datetime-local', title: t('case.newDue') }),
+    level: el('select', { id: 'action-level', title: t('case.level') }, el('option', { value: '' }, t('case.levelNext')), [1, 2, 3].map(n => el('option', { value: n }, t('case.levelN', { n })))),
+  };
   return el('div', { class: 'actions' },
     el('h3', {}, t('case.actions')),
-    el('div', { class: 'action-fields' }, allowed.includes('dispatch') || allowed.includes('rework') ? unit : null, note, allowed.includes('postpone') ? due : null),
+    c.postponeRequestedTo ? el('p', { class: 'muted' }, t('case.postponeAsked', { at: fmtTime(c.postponeRequestedTo) })) : null,
+    el('div', { class: 'action-fields' }, ['unit', 'note', 'reason', 'dueAt', 'level'].filter(f => f === 'note' || wanted.has(f)).map(f => inputs[f])),
     el('div', { class: 'action-buttons' }, allowed.map(a => el('button', {
-      type: 'button', class: 'action ' + (a === 'cancel' ? 'danger' : ''), dataset: { action: a },
-      onclick: () => act(c, a, { unit: unit.value.trim(), note: note.value.trim(), due: due.value }),
+      type: 'button', class: 'action ' + (ACTIONS[a].danger ? 'danger' : ''), dataset: { action: a },
+      onclick: () => act(c, a, Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value.trim()]))),
     }, t('action.' + a)))));
 }
 
-async function act(c, action, { unit, note, due }) {
+async function act(c, action, values) {
   const body = { action };
-  if (note) body.note = note;
-  if ((action === 'dispatch' || action === 'rework') && unit) body.unit = unit;
-  if (action === 'postpone') {
-    if (!due) { toast(t('case.newDue'), true); return; }
-    body.dueAt = new Date(due).toISOString();
+  if (values.note) body.note = values.note;
+  for (const field of ACTIONS[action].fields || []) {
+    if (!values[field]) continue;
+    body[field] = field === 'dueAt' ? new Date(values.dueAt).toISOString() : field === 'level' ? Number(values.level) : values[field];
   }
+  const missing = (ACTIONS[action].required || []).find(f => !body[f]);
+  if (missing) { toast(t(missing === 'dueAt' ? 'case.newDue' : 'case.reason'), true); return; }
   try {
     current = await post(`/api/v1/cases/${encodeURIComponent(c.id)}/actions`, body);
     city.cases.set(current.id, current);

@@ -1,14 +1,19 @@
 // The map: unit grids and geofences from /api/v1/zones as the base layer (tiles only when configured),
 // every device as a circle coloured by its state, vehicles moving as they report; a click opens the
-// device panel (registry, last metrics, active alarms, its cases).
-import { city, deviceState, loadZones, loadDevices, loadOpenCases, refreshDevice } from '../city.js';
+// device panel (registry, last metrics, the last 24 h from InfluxDB, active alarms, its cases).
+import { city, deviceState, loadZones, loadDevices, loadOpenCases, loadActiveAlarms, loadIncidents, incidentOpen, refreshDevice } from '../city.js';
 import { get, query } from '../api.js';
 import { el, clear } from '../dom.js';
 import { t, fmtTime, onChange } from '../i18n.js';
 import { settings } from '../settings.js';
+import { telemetrySection } from './sparkline.js';
 
-const COLOURS = { ok: '#2e9d5b', offline: '#8a8f98', blue: '#2f6fde', yellow: '#e8c21a', orange: '#f07b16', red: '#d7262b' };
-let map, markers = new Map(), panel, selected = null, section;
+const COLOURS = { ok: '#2e9d5b', offline: '#8a8f98', maintenance: '#0f9aa8', suppressed: '#b9a6d9', blue: '#2f6fde', yellow: '#e8c21a', orange: '#f07b16', red: '#d7262b' };
+const STATES = ['ok', 'blue', 'yellow', 'orange', 'red', 'suppressed', 'maintenance', 'offline'];
+const QUIET = new Set(['ok', 'offline', 'maintenance', 'suppressed']);
+const SEVERITY = new Set(['blue', 'yellow', 'orange', 'red']);
+const label = s => SEVERITY.has(s) ? 'sev.' + s : 'state.' + s;
+let map, markers = new Map(), outlines = new Map(), panel, selected = null, section;
 
 export async function mount(root) {
   section = root;
@@ -30,7 +35,7 @@ export async function mount(root) {
   }).addTo(map);
   if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
   else map.setView([35.3, 113.9], 13);
-  await Promise.all([loadDevices(), loadOpenCases()]);
+  await Promise.all([loadDevices(), loadOpenCases(), loadActiveAlarms().catch(() => {})]);
   drawAll();
   city.on('devices', drawAll);
   // Render, never refetch, on a device event: refetching here would announce the device again, in a loop.
@@ -40,6 +45,26 @@ export async function mount(root) {
     if (c.deviceId && c.deviceId === selected) refreshDevice(selected);
   });
   onChange(() => { if (selected && city.devices.has(selected)) renderPanel(city.devices.get(selected)); });
+  // Open incidents outlined around their members (when this CityOps has incidents: a 404 leaves the map as it is).
+  city.on('incident', ({ incident }) => outline(incident));
+  if (city.hasIncidents === null) await loadIncidents().catch(() => {});
+  for (const i of city.incidents.values()) outline(i);
+}
+
+// A dashed circle in the incident's severity around its members' positions (their centre, out to the farthest
+// member and 40 m more); gone when the incident clears.
+function outline(i) {
+  outlines.get(i.id)?.remove();
+  outlines.delete(i.id);
+  const points = (i.members || []).filter(m => m.lat != null && m.lon != null).map(m => L.latLng(m.lat, m.lon));
+  if (!incidentOpen(i) || !points.length) return;
+  const centre = L.latLng(points.reduce((s, p) => s + p.lat, 0) / points.length, points.reduce((s, p) => s + p.lng, 0) / points.length);
+  const radius = Math.max(...points.map(p => centre.distanceTo(p))) + 40;
+  // Not interactive: the devices inside stay clickable; the incidents tab of the alarm desk has the details.
+  const ring = L.circle(centre, { radius, color: COLOURS[i.severity] || COLOURS.red, weight: 2, dashArray: '8 5', fillOpacity: 0.06, interactive: false }).addTo(map);
+  const path = ring.getElement?.();
+  if (path) { path.classList.add('incident-outline'); path.dataset.incident = i.id; }
+  outlines.set(i.id, ring);
 }
 
 export function shown() { map?.invalidateSize(); }
@@ -51,8 +76,8 @@ export function select(id) {
 }
 
 function legend() {
-  return el('div', { class: 'legend' }, ['ok', 'blue', 'yellow', 'orange', 'red', 'offline'].map(s =>
-    el('span', { class: 'legend-item' }, el('i', { class: 'dot s-' + s }), el('span', { 'data-i18n': s === 'ok' || s === 'offline' ? 'state.' + s : 'sev.' + s }, t(s === 'ok' || s === 'offline' ? 'state.' + s : 'sev.' + s)))));
+  return el('div', { class: 'legend', id: 'map-legend' }, STATES.map(s =>
+    el('span', { class: 'legend-item', dataset: { state: s } }, el('i', { class: 'dot s-' + s }), el('span', { 'data-i18n': label(s) }, t(label(s))))));
 }
 
 function drawAll() {
@@ -63,7 +88,7 @@ function drawAll() {
 function draw(d) {
   if (d.lat == null || d.lon == null) return;
   const state = deviceState(d);
-  const style = { radius: d.kind === 'vehicle' ? 7 : 5, color: '#1b1f24', weight: state === 'ok' || state === 'offline' ? 0.5 : 1.5, fillColor: COLOURS[state], fillOpacity: 0.95 };
+  const style = { radius: d.kind === 'vehicle' ? 7 : 5, color: '#1b1f24', weight: QUIET.has(state) ? 0.5 : 1.5, fillColor: COLOURS[state], fillOpacity: 0.95, dashArray: state === 'suppressed' ? '2 2' : null };
   let m = markers.get(d.id);
   if (!m) {
     m = L.circleMarker([d.lat, d.lon], style).addTo(map);
@@ -77,7 +102,7 @@ function draw(d) {
   // Tests and people alike can find a device's marker and read its state.
   const path = m.getElement?.();
   if (path) { path.dataset.device = d.id; path.dataset.state = state; path.classList.add('device-marker'); }
-  if (state !== 'ok' && state !== 'offline') m.bringToFront();
+  if (!QUIET.has(state)) m.bringToFront();
   section.dataset.devices = String(markers.size);
 }
 
@@ -107,6 +132,8 @@ async function renderPanel(d) {
     Object.keys(d.last || {}).length
       ? el('table', { class: 'kv metrics' }, Object.entries(d.last).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))))
       : el('p', { class: 'muted' }, t('device.none')),
+    el('h3', {}, t('device.telemetry')),
+    telemetrySection(id),
     el('h3', {}, t('device.alarms')),
     (d.alarms || []).length
       ? el('ul', { class: 'alarms' }, d.alarms.map(a => el('li', { class: 'sev-' + a.severity },
