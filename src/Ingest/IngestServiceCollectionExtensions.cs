@@ -20,11 +20,11 @@ public static class IngestServiceCollectionExtensions
         builder.Services.AddSingleton<InternalCredentials>();
         builder.Services.AddSingleton<BrokerAuthorizer>();
         builder.Services.AddSingleton<MessageIntake>();
+        builder.Services.AddSingleton<RegisteredKinds>();
         builder.AddCityOpsTelemetry();
         if (string.IsNullOrEmpty(builder.Configuration["CityOps:Mqtt:Host"]))
         {
             // The embedded broker is the edge itself: readings are taken in-process.
-            builder.Services.AddSingleton<RegisteredKinds>();
             builder.Services.AddSingleton<EmbeddedBroker>();
             builder.Services.AddSingleton<IMqttEdge>(sp => sp.GetRequiredService<EmbeddedBroker>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using CityOps.Grains;
+using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed partial class ReadingDispatcher(
     IGrainFactory grains,
     ITelemetryWriter telemetry,
     DeadLetterQueue deadLetters,
+    RegisteredKinds registeredKinds,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<ReadingDispatcher> logger) : BackgroundService
@@ -152,7 +154,7 @@ public sealed partial class ReadingDispatcher(
 
     private async Task<ImmutableArray<ReadingPlacement?>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IDeviceGrain>(deviceId);
+        var grain = grains.Device(deviceId);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -165,13 +167,24 @@ public sealed partial class ReadingDispatcher(
                 }
 
                 IngestMetrics.ReadingsAccepted.Inc(result.Accepted);
-                for (var i = 0; i < result.Placements.Length && result.Refused > 0; i++)
+                string? acceptedKind = null;
+                for (var i = 0; i < result.Placements.Length && (result.Refused > 0 || acceptedKind is null); i++)
                 {
-                    if (result.Placements[i] is null)
+                    if (result.Placements[i] is not null)
+                    {
+                        acceptedKind ??= readings[i].Kind;
+                    }
+                    else
                     {
                         // Counted as refused_by_device; the letter says why (wrong_kind, unregistered, auto_provision_rate...).
                         deadLetters.Reject($"city/{readings[i].Kind}/{deviceId}/telemetry", "refused_by_device", result.RefusedReason ?? "refused", default, time.GetUtcNow());
                     }
+                }
+
+                if (acceptedKind is not null)
+                {
+                    // The grain accepted this kind: the embedded broker's kind check needs no grain call for this device.
+                    registeredKinds.Accepted(deviceId, acceptedKind);
                 }
 
                 return result.Placements;

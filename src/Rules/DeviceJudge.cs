@@ -211,8 +211,20 @@ public sealed class DeviceJudge
     }
 
     /// <summary>How long the device counts as online after a reading: its shortest offline window, else <paramref name="otherwise"/>.</summary>
-    public TimeSpan OnlineWindow(TimeSpan otherwise) =>
-        Rules.Where(r => r.IsOffline).Select(r => OfflineWindow(r)!.Value).DefaultIfEmpty(otherwise).Min();
+    public TimeSpan OnlineWindow(TimeSpan otherwise)
+    {
+        // A loop, not LINQ: the device grain asks after every batch of readings.
+        TimeSpan? shortest = null;
+        foreach (var rule in Rules)
+        {
+            if (OfflineWindow(rule) is { } window && (shortest is null || window < shortest))
+            {
+                shortest = window;
+            }
+        }
+
+        return shortest ?? otherwise;
+    }
 
     /// <summary>The silence after which offline rule <paramref name="rule"/> raises on this device; null for other rules.</summary>
     public TimeSpan? OfflineWindow(Rule rule)

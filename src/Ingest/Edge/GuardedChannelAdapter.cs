@@ -37,13 +37,12 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
 
     public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
 
-    public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
-    {
-        if (_connected)
-        {
-            return await inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
-        }
+    // After CONNECT, packets pass straight through: no state machine or task of ours per packet.
+    public Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken) =>
+        _connected ? inner.ReceivePacketAsync(cancellationToken) : ReceiveFirstPacketAsync(cancellationToken);
 
+    private async Task<MqttPacket> ReceiveFirstPacketAsync(CancellationToken cancellationToken)
+    {
         using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ticket.ConnectDeadline);
         var packet = await inner.ReceivePacketAsync(first.Token).ConfigureAwait(false);
         if (packet is MqttConnectPacket connect)

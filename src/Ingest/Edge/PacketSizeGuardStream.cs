@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CityOps.Ingest.Edge;
 
 /// <summary>
@@ -40,11 +42,19 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         return read;
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Every packet is read through here: a read the socket completes at once costs no state machine, one that waits
+    // reuses a pooled one (MQTTnet awaits each read once, as pooling requires).
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var reading = inner.ReadAsync(buffer, cancellationToken);
+        if (!reading.IsCompletedSuccessfully)
+        {
+            return InspectWhenReadAsync(reading, buffer);
+        }
+
+        var read = reading.Result;
         Inspect(buffer.Span[..read]);
-        return read;
+        return new ValueTask<int>(read);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -78,6 +88,14 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
     {
         await inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> InspectWhenReadAsync(ValueTask<int> reading, Memory<byte> buffer)
+    {
+        var read = await reading.ConfigureAwait(false);
+        Inspect(buffer.Span[..read]);
+        return read;
     }
 
     private void Inspect(ReadOnlySpan<byte> bytes)

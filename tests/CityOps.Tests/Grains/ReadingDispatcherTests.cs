@@ -4,6 +4,7 @@ using System.Text;
 using CityOps.Grains;
 using CityOps.Grains.Zones;
 using CityOps.Ingest;
+using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -37,7 +38,7 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         ];
         var writer = new RecordingWriter();
         var dispatcher = new ReadingDispatcher(
-            new IngestChannel(4), fixture.Grains, writer, new DeadLetterQueue(), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            new IngestChannel(4), fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
 
         var durable = await dispatcher.DeliverAsync([new IngestMessage(readings, null)], default);
         await durable;
@@ -60,7 +61,7 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         await fixture.Grains.GetGrain<IDeviceGrain>("WL-d3").Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
         var letters = new DeadLetterQueue();
         var dispatcher = new ReadingDispatcher(
-            new IngestChannel(4), fixture.Grains, new RecordingWriter(), letters, Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            new IngestChannel(4), fixture.Grains, new RecordingWriter(), letters, new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
 
         await await dispatcher.DeliverAsync([new IngestMessage([new Reading("WL-d3", "manhole", ts, 1, [new Metric("tilt_deg", 3)])], null)], default);
 

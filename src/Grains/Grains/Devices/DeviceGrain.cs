@@ -310,8 +310,19 @@ public sealed partial class DeviceGrain(
     }
 
     // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
-    private TimeSpan SoftPersistEvery() =>
-        Rules.Where(r => r.IsOffline).Select(r => r.Offline!.Value / 2).Append(TimeSpan.FromMinutes(10)).Min();
+    private TimeSpan SoftPersistEvery()
+    {
+        var every = TimeSpan.FromMinutes(10);
+        foreach (var rule in Rules)
+        {
+            if (rule.IsOffline && rule.Offline!.Value / 2 < every)
+            {
+                every = rule.Offline.Value / 2;
+            }
+        }
+
+        return every;
+    }
 
     // What a change means for the alarm and its case. A new alarm is persisted before it is stored or filed, and its case id
     // before the case is filed, so a crash anywhere leaves nothing that reactivation does not finish.

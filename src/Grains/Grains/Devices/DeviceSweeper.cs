@@ -37,7 +37,7 @@ public sealed partial class DeviceSweeper(
             {
                 try
                 {
-                    await grains.GetGrain<IDeviceGrain>(due[i]).CheckOffline().ConfigureAwait(false);
+                    await grains.Device(due[i]).CheckOffline().ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
