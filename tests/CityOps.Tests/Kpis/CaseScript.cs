@@ -60,7 +60,7 @@ internal sealed class CaseScript(string id, string grid, string? routedUnit = nu
     public CaseScript Postpone(DateTimeOffset at, DateTimeOffset due) => Move(at, "postpone", due);
 
     public CaseSnapshot Build() => new(
-        id, _status, "yellow", "0406", "道路积水", id, null, null, null, null, grid, _unit, null, null, false,
+        id, WireNames.TryParse<CaseStatus>(_status, out var status) ? status : throw new InvalidOperationException($"no status '{_status}'"), "yellow", "0406", "道路积水", id, null, null, null, null, grid, _unit, null, null, false,
         _opened, _history[^1].At, _due, _status is "closed" or "cancelled" ? _history[^1].At : null, [.. _history]);
 
     private CaseScript Move(DateTimeOffset at, string type, DateTimeOffset due)

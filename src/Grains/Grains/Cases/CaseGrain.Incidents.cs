@@ -48,7 +48,7 @@ public sealed partial class CaseGrain
         if (update.Active && !current.AlarmActive && current.Status == CaseStatus.Handled)
         {
             _case = CaseWorkflow.ReworkBySensor(next, update.At, update.Note);
-            await SaveAndAnnounce("case.reworked");
+            await SaveAndAnnounce(CaseEventKind.Reworked);
             return _case;
         }
 
@@ -59,7 +59,7 @@ public sealed partial class CaseGrain
         }
 
         _case = next;
-        await SaveAndAnnounce("case.updated");
+        await SaveAndAnnounce(CaseEventKind.Updated);
         return _case;
     }
 }
