@@ -7,8 +7,8 @@ namespace CityOps.Tests.OperatorConsole;
 
 /// <summary>
 /// The alarm desk page in a real browser: an alarm that waits for confirmation appears live, and a dispatcher
-/// acknowledges it, files it (the case appears in the API) or dismisses another with a reason; a viewer sees no
-/// buttons.
+/// acknowledges it, files it (the case appears in the API), dispatches and handles that case from the page, or
+/// dismisses another alarm with a reason; a viewer sees no buttons.
 /// </summary>
 public sealed class AlarmDeskConsoleTests(ConsoleCity city) : IClassFixture<ConsoleCity>
 {
@@ -42,6 +42,18 @@ public sealed class AlarmDeskConsoleTests(ConsoleCity city) : IClassFixture<Cons
         Assert.False(string.IsNullOrEmpty(caseId));
         var filedCase = await city.App.Http.GetFromJsonAsync<JsonObject>("/api/v1/cases/" + caseId);
         Assert.Equal("filed", (string?)filedCase!["status"]);
+
+        // On from the desk to the case it became, in the same page: dispatch, then handle.
+        await console.Page.Locator($"tr.alarm-row[data-alarm=\"{firstId}\"] td.disposition a").ClickAsync();
+        await console.Page.WaitForSelectorAsync("#case-status[data-status=filed]");
+        await console.Page.Locator("#action-unit").FillAsync("water-east");
+        await console.Page.Locator("button.action[data-action=dispatch]").ClickAsync();
+        await console.Page.WaitForSelectorAsync("#case-status[data-status=dispatched]");
+        await console.Page.Locator("button.action[data-action=handle]").ClickAsync();
+        await console.Page.WaitForSelectorAsync("#case-status[data-status=handled]");
+        var handled = (await city.App.Http.GetFromJsonAsync<JsonObject>("/api/v1/cases/" + caseId))!;
+        Assert.Equal(("handled", "water-east"), ((string?)handled["status"], (string?)handled["unit"]));
+        await console.Page.EvaluateAsync("() => { location.hash = '#alarms'; }");
 
         // A dismissal needs its reason: without one nothing is sent.
         await second.Locator("button[data-action=dismiss]").ClickAsync();

@@ -90,6 +90,29 @@ public sealed partial class ConsoleTests(ConsoleCity city, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task A_reading_over_mqtt_adds_its_alarm_to_the_desk_and_turns_its_device_red_within_two_seconds()
+    {
+        // Both views mounted first (the map drawn, the desk listing), then the reading: what the hall sees when it comes.
+        await using var console = await city.OpenAsync(ConsoleCity.DispatcherKey, "#map");
+        await console.Page.WaitForSelectorAsync($"#view-map[data-devices=\"{ConsoleCity.DeviceCount}\"]");
+        await console.Page.EvaluateAsync("() => { location.hash = '#alarms'; window.__sameDocument = true; }");
+        await console.Page.WaitForSelectorAsync("#alarm-list table, #alarm-list p");
+        await console.Page.WaitForSelectorAsync("body[data-live=true]");
+
+        await city.PublishAsync("waterlog", "WL-C-2", "depth_cm", 56);
+        var watch = Stopwatch.StartNew();
+        await console.Page.WaitForSelectorAsync("tr.alarm-row[data-device=\"WL-C-2\"][data-status=active].sev-red");
+        var listed = watch.Elapsed;
+        await console.Page.WaitForSelectorAsync("path.device-marker[data-device=\"WL-C-2\"][data-state=red]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        var red = watch.Elapsed;
+        output.WriteLine($"alarm on the desk {listed.TotalSeconds:F2} s, marker red {red.TotalSeconds:F2} s after mosquitto_pub returned");
+        await File.WriteAllTextAsync(Path.Combine(ConsoleBrowser.ArtifactsFolder(), "live-desk.txt"), $"alarm on the desk {listed.TotalSeconds:F2} s, marker red {red.TotalSeconds:F2} s after mosquitto_pub returned\n");
+        Assert.True(await console.Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        Assert.True(red < TimeSpan.FromSeconds(2), $"alarm listed after {listed.TotalSeconds:F2} s, marker red after {red.TotalSeconds:F2} s");
+        console.AssertSameOrigin();
+    }
+
+    [Fact]
     public async Task Dispatch_then_handle_from_the_page_moves_the_case_in_the_api()
     {
         await city.PublishAsync("manhole", "MH-C-3", "tilt_deg", 20);
