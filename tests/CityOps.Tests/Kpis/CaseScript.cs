@@ -35,8 +35,15 @@ internal sealed class CaseScript(string id, string grid, string? routedUnit = nu
         return Step(at, "reassign", "dispatched", $"unit {unit}");
     }
 
-    /// <summary>回退: the unit sends the case back to the desk.</summary>
-    public CaseScript Return(DateTimeOffset at) => Step(at, "return", "filed", "not ours");
+    /// <summary>回退: the unit sends the case back to the desk, which holds it without a 处置时限 until it dispatches again.</summary>
+    public CaseScript Return(DateTimeOffset at)
+    {
+        _due = null;
+        return Step(at, "return", "filed", $"returned by unit {_unit}");
+    }
+
+    /// <summary>The sweep's note that the deadline passed unhandled.</summary>
+    public CaseScript Overdue(DateTimeOffset at) => Note(at, "overdue", null, null);
 
     public CaseScript Handle(DateTimeOffset at) => Step(at, "handle", "handled", null);
 
