@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CityOps.Grains;
 
 namespace CityOps.Tests.Kpis;
@@ -35,8 +37,15 @@ internal sealed class CaseScript(string id, string grid, string? routedUnit = nu
         return Step(at, "reassign", "dispatched", $"unit {unit}");
     }
 
-    /// <summary>回退: the unit sends the case back to the desk.</summary>
-    public CaseScript Return(DateTimeOffset at) => Step(at, "return", "filed", "not ours");
+    /// <summary>回退: the unit sends the case back to the desk, which holds it without a 处置时限 until it dispatches again.</summary>
+    public CaseScript Return(DateTimeOffset at)
+    {
+        _due = null;
+        return Step(at, "return", "filed", $"returned by unit {_unit}");
+    }
+
+    /// <summary>The sweep's note that the deadline passed unhandled.</summary>
+    public CaseScript Overdue(DateTimeOffset at) => Note(at, "overdue", null, null);
 
     public CaseScript Handle(DateTimeOffset at) => Step(at, "handle", "handled", null);
 
@@ -59,9 +68,31 @@ internal sealed class CaseScript(string id, string grid, string? routedUnit = nu
     /// <summary>Today's one-step <c>postpone</c> (延期 without a request).</summary>
     public CaseScript Postpone(DateTimeOffset at, DateTimeOffset due) => Move(at, "postpone", due);
 
-    public CaseSnapshot Build() => new(
-        id, WireNames.TryParse<CaseStatus>(_status, out var status) ? status : throw new InvalidOperationException($"no status '{_status}'"), "yellow", "0406", "道路积水", id, null, null, null, null, grid, _unit, null, null, false,
-        _opened, _history[^1].At, _due, _status is "closed" or "cancelled" ? _history[^1].At : null, [.. _history]);
+    /// <summary>
+    /// The snapshot, read from its JSON (the wire form the store keeps), so the script stays independent of how the
+    /// record spells its status in C#.
+    /// </summary>
+    public CaseSnapshot Build()
+    {
+        var json = new JsonObject
+        {
+            ["id"] = id,
+            ["status"] = _status,
+            ["severity"] = "yellow",
+            ["code"] = "0406",
+            ["category"] = "道路积水",
+            ["title"] = id,
+            ["grid"] = grid,
+            ["unit"] = _unit,
+            ["alarmActive"] = false,
+            ["openedAt"] = _opened,
+            ["updatedAt"] = _history[^1].At,
+            ["dueAt"] = _due,
+            ["closedAt"] = _status is "closed" or "cancelled" ? _history[^1].At : null,
+            ["history"] = JsonSerializer.SerializeToNode(_history, CityOpsJson.Options),
+        };
+        return json.Deserialize<CaseSnapshot>(CityOpsJson.Options)!;
+    }
 
     private CaseScript Move(DateTimeOffset at, string type, DateTimeOffset due)
     {

@@ -71,6 +71,25 @@ public sealed class KpiPeriodTests
         Assert.Equal((4, 3, 0.6667, 0.6667), (lights.ToHandle, lights.ToClose, lights.CloseRate, lights.OnTimeCloseRate));
     }
 
+    // The workflow clears dueAt on 回退 (the desk holds the case again): a unit that sends a case back after its
+    // deadline (the sweep's overdue entry at 12:01) keeps the failure; one that sends it back in time has nothing due.
+    [Fact]
+    public void A_case_returned_after_its_deadline_stays_the_units_failure()
+    {
+        var late = new CaseScript("b1", GridA).Dispatch(N(2, 8), Roads, N(2, 12)).Overdue(N(2, 12 + (1.0 / 60))).Return(N(2, 15)).Build();
+        var inTime = new CaseScript("b2", GridA).Dispatch(N(3, 8), Roads, N(3, 12)).Return(N(3, 9)).Build();
+        var passedOn = new CaseScript("b3", GridA).Dispatch(N(4, 8), Roads, N(4, 12)).Overdue(N(4, 12 + (1.0 / 60))).Return(N(4, 15))
+            .Dispatch(N(4, 16), Lights, N(4, 20)).Handle(N(4, 19)).Build();
+        Assert.Null(late.DueAt);
+
+        var report = KpiCalculator.Compute([late, inTime, passedOn], From, To, Now, Options);
+
+        var roads = report.Units.Single(u => u.Unit == Roads);
+        Assert.Equal((3, 3, 2, 0, 2), (roads.Dispatched, roads.Returned, roads.ToHandle, roads.Handled, roads.OverdueUnhandled));
+        var lights = report.Units.Single(u => u.Unit == Lights);
+        Assert.Equal((1, 1, 1), (lights.ToHandle, lights.HandledOnTime, lights.Dispatched));
+    }
+
     [Fact]
     public void A_resumed_case_is_overdue_again()
     {

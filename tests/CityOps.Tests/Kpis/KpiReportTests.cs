@@ -3,6 +3,7 @@ using CityOps.Api.Reports;
 using CityOps.Grains;
 using CityOps.Grains.Configuration;
 using CityOps.Grains.Kpis;
+using Microsoft.Extensions.Configuration;
 using static CityOps.Tests.Kpis.NovemberCity;
 
 namespace CityOps.Tests.Kpis;
@@ -112,6 +113,22 @@ public sealed class KpiReportTests
         Assert.Contains("54.13", html, StringComparison.Ordinal);
         Assert.Contains("2026-11-01 00:00 – 2026-12-01 00:00 (UTC)", html, StringComparison.Ordinal);
         Assert.StartsWith("default-src 'none'; style-src 'sha256-", ReportHtml.Policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_city_sets_its_weights_in_configuration_beside_the_defaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CityOps:Kpis:Weights:dispatchAccuracy"] = "0.5",
+            ["CityOps:Kpis:Weights:handleRate"] = "0",
+            ["CityOps:Kpis:TimeZone"] = "Asia/Shanghai",
+        }).Build();
+
+        var options = configuration.GetSection(KpiOptions.Section).Get<KpiOptions>()!;
+
+        Assert.Equal((0.5, 0.0, 0.3), (options.Weights[KpiRates.DispatchAccuracy], options.Weights[KpiRates.HandleRate], options.Weights[KpiRates.OnTimeCloseRate]));
+        Assert.Equal(Shanghai, options.Zone());
     }
 
     [Fact]

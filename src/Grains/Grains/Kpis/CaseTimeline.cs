@@ -11,9 +11,11 @@ namespace CityOps.Grains.Kpis;
 /// <c>rework</c> stays in the spell;</item>
 /// <item>its unit: the snapshot's unit for the last spell; for earlier ones, the <c>unit X</c> that starts the entry's note
 /// (as <c>dispatch</c> writes it), or a <c>reassign</c> entry's <c>To</c> when that is not a status or a time;</item>
-/// <item>its deadline: the snapshot's <c>dueAt</c> for the last spell, undone back through the postponements
-/// (<c>postpone</c>, <c>approve-postpone</c>: <c>From</c> → <c>To</c>); for an earlier spell, the <c>From</c> of the
-/// entry that ended it when that is a time, else the last spell's limit counted from its own start;</item>
+/// <item>its deadline: the snapshot's <c>dueAt</c> for the last spell (unless a <c>return</c> ended it: the desk then
+/// holds the case and <c>dueAt</c> is not the unit's), undone back through the postponements (<c>postpone</c>,
+/// <c>approve-postpone</c>: <c>From</c> → <c>To</c>); for another spell, the <c>From</c> of the entry that ended it when
+/// that is a time, else the time of the spell's <c>overdue</c> entry (the sweep saw its deadline pass), else the last
+/// spell's limit counted from the spell's own start;</item>
 /// <item>a postponement counts only when it was asked (<c>request-postpone</c>, or the <c>postpone</c> itself) no later
 /// than the deadline then in force: one asked after the deadline fell leaves the deadline where it fell.</item>
 /// </list>
@@ -62,9 +64,9 @@ internal static class CaseTimeline
 
         // The last spell's deadline before its first postponement gives the limit earlier spells are counted by.
         var (lastBegin, lastEnd) = spells[^1];
+        var lastHasDue = lastEnd?.Type != "return";
         var lastEntries = Inside(c, lastBegin.At, lastEnd?.At);
-        var lastFirstDue = FirstDue(lastEntries, c.DueAt);
-        TimeSpan? limit = lastFirstDue - lastBegin.At;
+        TimeSpan? limit = lastHasDue ? FirstDue(lastEntries, c.DueAt) - lastBegin.At : null;
 
         var result = new List<Assignment>(spells.Count);
         for (var i = 0; i < spells.Count; i++)
@@ -72,8 +74,8 @@ internal static class CaseTimeline
             var (begin, ended) = spells[i];
             var last = i == spells.Count - 1;
             var entries = last ? lastEntries : Inside(c, begin.At, ended?.At);
-            var endDue = last ? c.DueAt
-                : Time(ended?.From) ?? begin.At + limit;
+            var endDue = last && lastHasDue ? c.DueAt
+                : Time(ended?.From) ?? entries.FirstOrDefault(e => e.Type == "overdue")?.At ?? begin.At + limit;
             var unit = last ? c.Unit ?? UnitOf(begin) : UnitOf(begin) ?? "(unknown)";
             result.Add(new Assignment(unit ?? "(none)", begin.At, ended?.At, ended?.Type, CountedDue(entries, endDue), entries));
         }
@@ -89,9 +91,9 @@ internal static class CaseTimeline
         DateTimeOffset? asked = null;
         foreach (var e in entries)
         {
-            if (e.Type == "request-postpone")
+            if (e.Type is "request-postpone" or "reject-postpone")
             {
-                asked = e.At;
+                asked = e.Type == "request-postpone" ? e.At : null;
                 continue;
             }
 

@@ -67,17 +67,15 @@ public static class KpiCalculator
     {
         bool In(DateTimeOffset at) => at >= from && at < asOf;
         var verifyLimit = c.VerifyLimit ?? Routing.RoutingTable.DefaultVerify;
+        var endedBy = spell.End is { } end && In(end) ? spell.EndedBy : null;
+        var postponed = spell.Entries.Count(e => e.Type is "postpone" or "approve-postpone" && In(e.At));
         foreach (var t in tallies)
         {
             t.Dispatched += In(spell.Start) ? 1 : 0;
-            if (spell.End is { } end && In(end))
-            {
-                t.Returned += spell.EndedBy == "return" ? 1 : 0;
-                t.Reassigned += spell.EndedBy == "reassign" ? 1 : 0;
-                t.Cancelled += spell.EndedBy == "cancel" ? 1 : 0;
-            }
-
-            t.Postponed += spell.Entries.Count(e => e.Type is "postpone" or "approve-postpone" && In(e.At));
+            t.Returned += endedBy == "return" ? 1 : 0;
+            t.Reassigned += endedBy == "reassign" ? 1 : 0;
+            t.Cancelled += endedBy == "cancel" ? 1 : 0;
+            t.Postponed += postponed;
         }
 
         // 按时核查: every handling asks for a verification (核查) within the case's limit; a verify or a rework answers it.
