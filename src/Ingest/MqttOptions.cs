@@ -89,7 +89,7 @@ public sealed class MqttOptions
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Device kinds accepted in topics.</summary>
-    public List<string> Kinds { get; set; } = ["manhole", "waterlog", "streetlight", "vehicle"];
+    public List<string> Kinds { get; set; } = ["manhole", "waterlog", "streetlight", "vehicle", "lampcabinet"];
 
     /// <summary>Messages the ingest channel holds before the MQTT side waits (back-pressure).</summary>
     public int ChannelCapacity { get; set; } = 20_000;

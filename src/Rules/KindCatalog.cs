@@ -12,6 +12,7 @@ public static class KindCatalog
         ["waterlog"] = ["depth_cm", "battery_pct"],
         ["streetlight"] = ["on", "current_a", "voltage_v", "power_w"],
         ["vehicle"] = ["speed_kmh", "heading_deg", "lid_closed"],
+        ["lampcabinet"] = ["voltage_v", "door_open"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // The 部件/事件 code a case gets when its rule's code renders empty: waterlogging, a street light, a muck truck off its route.
@@ -20,9 +21,10 @@ public static class KindCatalog
         ["waterlog"] = "0406",
         ["streetlight"] = "0118",
         ["vehicle"] = "2101",
+        ["lampcabinet"] = "0118",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static ImmutableArray<string> Kinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle"];
+    public static ImmutableArray<string> Kinds { get; } = ["manhole", "waterlog", "streetlight", "vehicle", "lampcabinet"];
 
     /// <summary>The case code of a kind when its rule names none: its usual code, else 0199.</summary>
     public static string DefaultCaseCode(string kind) => _caseCodes.GetValueOrDefault(kind, "0199");

@@ -45,6 +45,12 @@ public sealed class Rule
     /// <summary><c>remind:</c> re-sends the alarm's event this often until it is acknowledged or cleared; null for never.</summary>
     public TimeSpan? Remind { get; init; }
 
+    /// <summary>
+    /// <c>inhibits:</c> rule ids whose alarms, on the devices whose <c>parent</c> attribute names a device in alarm of this rule,
+    /// are suppressed (root cause: a cabinet without power explains its dark lamps). Empty when none.
+    /// </summary>
+    public ImmutableArray<string> Inhibits { get; init; } = [];
+
     /// <summary>True when an alarm at <paramref name="severity"/> files its case at once (the rule's filing policy).</summary>
     public bool FilesAt(Severity severity) => !Maintenance && Case.FilesAt(severity);
 

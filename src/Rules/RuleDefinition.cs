@@ -53,6 +53,7 @@ public static class RuleDefinition
         }
 
         Append(text, "remind", rule.Remind is { } remind ? Durations.Format(remind) : null);
+        Append(text, "inhibits", rule.Inhibits.IsDefaultOrEmpty ? null : string.Join(',', rule.Inhibits));
         return text.ToString();
     }
 

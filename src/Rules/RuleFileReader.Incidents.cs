@@ -126,7 +126,11 @@ internal sealed partial class RuleFileReader
         };
     }
 
-    // A list of ids (rules: or zones:); rule ids are remembered to be checked against the whole rule set.
+    /// <summary><c>inhibits: [rule ids]</c> of a rule: alarms of those rules on the devices whose <c>parent</c> is this device are suppressed.</summary>
+    private ImmutableArray<string> ReadInhibits(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode rule, string path, string? ruleId) =>
+        [.. ReadIdList(fields, rule, path, "inhibits", ruleId ?? "?", required: false).Select(r => r.Id).Distinct(StringComparer.Ordinal)];
+
+    // A list of ids (rules:, zones: or inhibits:); rule ids are remembered to be checked against the whole rule set.
     private List<(string Id, YamlNode Node)> ReadIdList(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode owner, string path, string key, string ownerId, bool required)
     {
         var ids = new List<(string, YamlNode)>();
@@ -156,9 +160,9 @@ internal sealed partial class RuleFileReader
             }
 
             ids.Add((text.Trim(), item));
-            if (key == "rules")
+            if (key is "rules" or "inhibits")
             {
-                References.Add(new RuleReference(_file, Line(item), Column(item), $"{listPath}[{i}]", text.Trim(), ownerId));
+                References.Add(new RuleReference(_file, Line(item), Column(item), $"{listPath}[{i}]", text.Trim(), ownerId, Groups: key == "rules"));
             }
         }
 

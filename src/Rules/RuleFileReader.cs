@@ -13,7 +13,7 @@ namespace CityOps.Rules;
 internal sealed partial class RuleFileReader
 {
     private static readonly string[] _topKeys = ["rules", "incidents"];
-    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
@@ -244,6 +244,7 @@ internal sealed partial class RuleFileReader
             : offline is not null ? Severity.Yellow : Severity.None;
         var escalate = ReadEscalate(fields, path, lowest);
         var remind = ReadRemind(fields, path);
+        var inhibits = ReadInhibits(fields, map, path, id);
         if (offline is not null)
         {
             CheckOfflineRule(fields, path, levels);
@@ -331,6 +332,7 @@ internal sealed partial class RuleFileReader
             Flapping = flapping,
             Escalate = escalate,
             Remind = remind,
+            Inhibits = inhibits,
             Where = where,
             WhereExpression = whereExpression,
             When = when,

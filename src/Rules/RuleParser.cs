@@ -61,7 +61,7 @@ public static class RuleParser
                 errors.Add(new RuleError(reference.File, reference.Line, reference.Column, reference.Field,
                     $"unknown rule '{reference.RuleId}'; name a rule id of the rule set"));
             }
-            else if (!groupedBy.TryAdd(reference.RuleId, reference.Owner) && groupedBy[reference.RuleId] != reference.Owner)
+            else if (reference.Groups && !groupedBy.TryAdd(reference.RuleId, reference.Owner) && groupedBy[reference.RuleId] != reference.Owner)
             {
                 errors.Add(new RuleError(reference.File, reference.Line, reference.Column, reference.Field,
                     $"rule '{reference.RuleId}' is already grouped by incident '{groupedBy[reference.RuleId]}'; a rule belongs to one incident at most"));

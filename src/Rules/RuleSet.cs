@@ -15,6 +15,7 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, ImmutableArray<Rule>> _byKind;
     private readonly FrozenDictionary<string, Rule> _byId;
     private readonly FrozenDictionary<string, IncidentRule> _incidentByRule;
+    private readonly FrozenDictionary<string, ImmutableArray<string>> _inhibitors;
 
     /// <exception cref="ArgumentException">Two rules share an id.</exception>
     public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null, IEnumerable<IncidentRule>? incidents = null)
@@ -51,6 +52,9 @@ public sealed class RuleSet
         }
 
         _incidentByRule = incidentByRule.ToFrozenDictionary(StringComparer.Ordinal);
+        _inhibitors = Rules.SelectMany(r => r.Inhibits.Select(child => (child, r.Id)))
+            .GroupBy(p => p.child, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Id).ToImmutableArray(), StringComparer.Ordinal);
         Author = "";
     }
 
@@ -62,6 +66,7 @@ public sealed class RuleSet
         _byKind = other._byKind;
         Incidents = other.Incidents;
         _incidentByRule = other._incidentByRule;
+        _inhibitors = other._inhibitors;
         Version = version;
         CreatedAt = createdAt;
         Author = author;
@@ -92,6 +97,9 @@ public sealed class RuleSet
 
     /// <summary>The incident rule that groups the alarms of rule <paramref name="ruleId"/> (a rule belongs to one at most); null when none.</summary>
     public IncidentRule? IncidentOf(string ruleId) => _incidentByRule.GetValueOrDefault(ruleId);
+
+    /// <summary>The rules whose <c>inhibits:</c> name <paramref name="ruleId"/> (their alarms on a parent suppress its alarms); empty when none.</summary>
+    public ImmutableArray<string> InhibitorsOf(string ruleId) => _inhibitors.TryGetValue(ruleId, out var rules) ? rules : [];
 
     public IncidentRule? FindIncident(string id) => Incidents.FirstOrDefault(i => i.Id == id);
 

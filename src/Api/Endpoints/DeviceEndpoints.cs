@@ -52,6 +52,11 @@ public static class DeviceEndpoints
             return Problems.Invalid(errors);
         }
 
+        if (registration.Attributes.GetValueOrDefault(DeviceParents.Attribute) is { } parent && await DeviceParents.ProblemAsync(id, parent, grains) is { } problem)
+        {
+            return Problems.Invalid("attributes." + DeviceParents.Attribute, problem);
+        }
+
         return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(id).Register(registration));
     }
 

@@ -32,4 +32,15 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// </summary>
     [Orleans.Concurrency.OneWay]
     Task JoinedIncident(string alarmId, string incidentId, string? caseId);
+
+    /// <summary>
+    /// A child (a device whose <c>parent</c> attribute names this one) asks for an active alarm here of one of
+    /// <paramref name="ruleIds"/> (rules whose <c>inhibits:</c> name the child's rule): its id, or null. The child is told
+    /// (<see cref="ParentCleared"/>) when that alarm clears. Children call their parent; a parent never waits on a child.
+    /// </summary>
+    Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds);
+
+    /// <summary>The parent's alarm that suppressed alarms of this device cleared: they are judged again. One-way.</summary>
+    [Orleans.Concurrency.OneWay]
+    Task ParentCleared(string parentAlarmId);
 }

@@ -213,14 +213,14 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
 
         var t0 = Now;
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        // Every gauge sends three rising readings; all gauges at once, as a storm does.
-        await Task.WhenAll(gauges.Select(async (g, i) =>
+        // Every gauge sends three rising readings; 16 gauges at a time, interleaved across the catchments, as a storm does.
+        await Parallel.ForEachAsync(gauges.Select((g, i) => (g, i)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (gauge, _) =>
         {
             for (var r = 0; r < 3; r++)
             {
-                await Depth(g, t0.AddSeconds((i % 40) + (r * 10)), 42 + (r * 3));
+                await Depth(gauge.g, t0.AddSeconds((gauge.i % 40) + (r * 10)), 42 + (r * 3));
             }
-        }));
+        });
 
         var incidents = (await Task.WhenAll(catchments.Select(IncidentsOf))).SelectMany(i => i).ToList();
         Assert.Equal(5, incidents.Count);

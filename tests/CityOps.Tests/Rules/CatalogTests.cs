@@ -18,9 +18,9 @@ public class CatalogTests
     }
 
     [Fact]
-    public void The_four_contract_kinds_are_known()
+    public void The_four_contract_kinds_and_the_lamp_cabinet_are_known()
     {
-        Assert.Equal<string>(["manhole", "waterlog", "streetlight", "vehicle"], KindCatalog.Kinds);
+        Assert.Equal<string>(["manhole", "waterlog", "streetlight", "vehicle", "lampcabinet"], KindCatalog.Kinds);
         Assert.All(KindCatalog.Kinds, k => Assert.True(KindCatalog.IsKnownKind(k)));
         Assert.False(KindCatalog.IsKnownKind("Manhole"));
         Assert.True(KindCatalog.MetricsOf("drone").IsEmpty);

@@ -12,7 +12,7 @@ public class ShippedRulesTests
         var result = RuleParser.Parse(ShippedFiles());
 
         Assert.True(result.Success, string.Join(Environment.NewLine, result.Errors));
-        Assert.Equal(["manhole.yaml", "streetlight.yaml", "vehicle.yaml", "waterlog.yaml"], result.RuleSet!.Sources.Keys);
+        Assert.Equal(["lampcabinet.yaml", "manhole.yaml", "streetlight.yaml", "vehicle.yaml", "waterlog.yaml"], result.RuleSet!.Sources.Keys);
     }
 
     [Fact]

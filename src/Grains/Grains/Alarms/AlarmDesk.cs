@@ -39,7 +39,7 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
             ? [.. zones.Current.Geofences.Where(z => zones.Current.IsInside(z, lat, lon)).Order(StringComparer.Ordinal)]
             : [];
         record.History.Add(new AlarmEntry(at, "raised", null, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
-            silencedBy is not null ? "silenced by " + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));
+            silencedBy is not null ? (silencedBy.StartsWith("al-", StringComparison.Ordinal) ? "suppressed by " : "silenced by ") + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));
         AlarmMetrics.Raised.WithLabels(rule.Id, DbAlarmStore.Name(record.Disposition)).Inc();
         return record;
     }

@@ -62,6 +62,11 @@ public sealed partial class DeviceGrain
 
         await Persist();
         await Announce(rule.Id, record, AlarmEvents.Escalated, now);
+        if (await ReportIncident(rule, record, now) && record.CaseOfIncident)
+        {
+            return; // the incident hears the new severity and keeps its case current (or took this alarm's case as its own)
+        }
+
         if (fileNow)
         {
             await FileAlarm(rule, alarm, record, now, "rule:" + rule.Id);

@@ -182,6 +182,7 @@ public sealed partial class DeviceGrain
     private async Task AnnounceCleared(string ruleId, AlarmRecord record, DateTimeOffset at, string note)
     {
         await LeaveIncident(ruleId, record, at);
+        ReleaseChildren(record);
         AlarmDesk.Note(record, new AlarmEntry(at, "cleared", null, null, "rule:" + ruleId, note));
         await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
     }

@@ -356,10 +356,11 @@ public sealed partial class DeviceGrain(
                 }
 
                 var intake = await filer.Decide(Id, S, rule, change.At);
-                var raised = desk.Raise(Id, rule, alarm, S, change.At, intake.SilencedBy);
+                var suppressedBy = intake.SilencedBy ?? await InhibitedBy(rule);
+                var raised = desk.Raise(Id, rule, alarm, S, change.At, suppressedBy);
                 // A rule that starts flapping with this raise: the alarm is marked flapping and files nothing until quiet.
                 raised.Flapping = flap is not null;
-                var fileNow = intake.SilencedBy is null && !raised.Flapping && rule.FilesAt(alarm.Severity);
+                var fileNow = suppressedBy is null && !raised.Flapping && rule.FilesAt(alarm.Severity);
                 if (fileNow)
                 {
                     // The alarm of a case reported handled came back: that case is reworked, not a new one filed.

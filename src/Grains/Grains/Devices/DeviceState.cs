@@ -33,6 +33,11 @@ public sealed class DeviceState
     [Id(14)] public int ReadingsAccepted { get; set; }
 
     /// <summary>
+    /// Children whose alarms an alarm of this device suppresses (<c>inhibits:</c>), by this device's alarm id: told when it clears.
+    /// </summary>
+    [Id(40)] public Dictionary<string, List<string>> InhibitedChildren { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Auto-provisioned, never registered through the API, and heard from fewer than <paramref name="minReadings"/> times:
     /// its silence is no 离线 case for the desk.
     /// </summary>

@@ -232,7 +232,7 @@ public sealed class IncidentGrain(
         return new IncidentSnapshot(
             S.IncidentId!, rule.Id, GroupKey, S.GroupName, clearedAt is null ? IncidentStatus.Open : IncidentStatus.Cleared, S.Severity,
             rule.Case.RenderCode(resolve), rule.Case.RenderTitle(resolve), S.CaseId, S.Members.Values.Count(m => m.Active),
-            S.OpenedAt, at, clearedAt, [.. S.Members.Values.OrderBy(m => m.RaisedAt).ThenBy(m => m.AlarmId, StringComparer.Ordinal).Select(m => m.ToMember())]);
+            S.OpenedAt, at > S.OpenedAt ? at : S.OpenedAt, clearedAt, [.. S.Members.Values.OrderBy(m => m.RaisedAt).ThenBy(m => m.AlarmId, StringComparer.Ordinal).Select(m => m.ToMember())]);
     }
 
     private Func<string, string?> Resolver()

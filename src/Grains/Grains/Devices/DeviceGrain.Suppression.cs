@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using CityOps.Grains.Alarms;
+using CityOps.Rules;
+
+namespace CityOps.Grains.Devices;
+
+// Root-cause suppression (CONTRACT §8): an alarm of a rule that another rule inhibits is suppressed while the device's parent
+// (its `parent` attribute) has an active alarm of that rule; the parent tells its children, one-way, when that alarm clears.
+public sealed partial class DeviceGrain
+{
+    /// <summary>The attribute naming a device's parent (a lamp's cabinet, a gauge's pump station).</summary>
+    public const string ParentAttribute = "parent";
+
+    private const int MaxChildrenPerAlarm = 10_000;
+
+    // The parent's active alarm that suppresses an alarm of this rule raised now; null when none (or no parent).
+    private async Task<string?> InhibitedBy(Rule rule)
+    {
+        if (S.Registration?.Attributes.GetValueOrDefault(ParentAttribute) is not { Length: > 0 } parent || parent == Id
+            || Judge.RuleSet?.InhibitorsOf(rule.Id) is not { IsDefaultOrEmpty: false } inhibitors)
+        {
+            return null;
+        }
+
+        return await GrainFactory.GetGrain<IDeviceGrain>(parent).InhibitingAlarm(Id, inhibitors);
+    }
+
+    public Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds)
+    {
+        foreach (var ruleId in ruleIds)
+        {
+            if (S.Alarms.GetValueOrDefault(ruleId) is { AlarmId: { } alarmId, Flapping: false } && Judge.AlarmOf(ruleId)?.IsActive == true)
+            {
+                if (!S.InhibitedChildren.TryGetValue(alarmId, out var children))
+                {
+                    S.InhibitedChildren[alarmId] = children = [];
+                }
+
+                if (!children.Contains(childId) && children.Count < MaxChildrenPerAlarm)
+                {
+                    children.Add(childId);
+                    _dirty = true;
+                }
+
+                return Task.FromResult<string?>(alarmId);
+            }
+        }
+
+        return Task.FromResult<string?>(null);
+    }
+
+    // The alarm cleared: the children it suppressed are told (one-way; they judge their alarms again).
+    private void ReleaseChildren(AlarmRecord record)
+    {
+        if (record.AlarmId is null || !S.InhibitedChildren.Remove(record.AlarmId, out var children))
+        {
+            return;
+        }
+
+        _dirty = true;
+        foreach (var child in children)
+        {
+            _ = GrainFactory.GetGrain<IDeviceGrain>(child).ParentCleared(record.AlarmId);
+        }
+    }
+
+    public async Task ParentCleared(string parentAlarmId)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (ruleId, record) in S.Alarms.ToList())
+        {
+            if (record.SuppressedBy != parentAlarmId || record.AlarmId is null)
+            {
+                continue;
+            }
+
+            // Judged again under the rule's own policy: an auto alarm files now, or joins its incident.
+            record.SuppressedBy = null;
+            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "parent alarm cleared"));
+            var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+            var state = Judge.AlarmOf(ruleId);
+            var fileNow = rule is not null && state is { IsActive: true } && record.CaseId is null && record.IncidentId is null
+                && record.Disposition == AlarmDisposition.Pending && !record.Flapping && rule.FilesAt(state.Severity);
+            if (fileNow)
+            {
+                record.CaseId = DeviceCaseFiler.NewCaseId(now);
+            }
+
+            await Persist();
+            await Announce(ruleId, record, AlarmEvents.Updated, now);
+            if (rule is not null && state is { IsActive: true } && await ReportIncident(rule, record, now))
+            {
+                continue;
+            }
+
+            if (fileNow)
+            {
+                await FileAlarm(rule!, state!, record, now, "rule:" + ruleId);
+                await Persist();
+            }
+        }
+    }
+}
