@@ -61,9 +61,15 @@ public static class RuleEvaluator
             return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
         }
 
-        var holds = rule.Sun == SunCondition.Any
-            || (SolarPosition.IsNight(reading.Latitude, reading.Longitude, at) == (rule.Sun == SunCondition.Night));
-        if (holds && rule.ZoneId is { } id)
+        // A rule scoped by when: is judged only inside its window: outside it a reading neither raises nor clears, so a
+        // lamp dark at night is not "cleared" by daylight (and its case not verified by the sensor before night shows it lit).
+        if (rule.Sun != SunCondition.Any && SolarPosition.IsNight(reading.Latitude, reading.Longitude, at) != (rule.Sun == SunCondition.Night))
+        {
+            return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
+        }
+
+        var holds = true;
+        if (rule.ZoneId is { } id)
         {
             holds = reading.Zones.IsInside(id, reading.Latitude, reading.Longitude) != rule.ZoneOutside;
         }

@@ -63,6 +63,8 @@ public static class TelemetryLines
             .Field("grid", c.Grid)
             .Field("rule", c.RuleId)
             .Field("alarm_active", c.AlarmActive)
+            .Field("category", c.Category)
+            .Field("code_type", c.CodeType is { } type ? WireNames.Of(type) : null)
             .End(c.UpdatedAt.ToUnixTimeMilliseconds(), (int)(Fnv.Add(Fnv.Offset, c.Id) % 1_000_000));
     }
 }

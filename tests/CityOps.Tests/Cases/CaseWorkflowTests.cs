@@ -331,4 +331,21 @@ public sealed class CaseWorkflowTests
         Assert.Equal(dispatched.DueAt, longer.DueAt);
         Assert.Null(longer.History[^1].Note);
     }
+
+    [Fact]
+    public void Sensor_verifies_only_after_readings_cleared_the_alarm_not_when_it_merely_ended()
+    {
+        var handled = Act(Act(Filed(), CaseActionKind.Dispatch), CaseActionKind.Handle) with { AlarmActive = false };
+        var at = T0.AddHours(2);
+        var cleared = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "clear", "rule:waterlog-depth", "alarm cleared")) };
+        var ended = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "ended", "rule:waterlog-depth", "rule removed")) };
+
+        var (verified, kind) = CaseWorkflow.Tick(cleared, at.AddMinutes(31), TimeSpan.FromMinutes(30))!.Value;
+        Assert.Equal((CaseEventKind.Verified, CaseStatus.Verified, "sensor:waterlog-depth"), (kind, verified.Status, verified.History[^1].Actor));
+
+        Assert.Null(CaseWorkflow.SensorClearSince(ended));
+        var (notVerified, _) = CaseWorkflow.Tick(ended, at.AddMinutes(31), TimeSpan.FromMinutes(30))!.Value;
+        Assert.Equal(CaseStatus.Handled, notVerified.Status);
+        Assert.True(notVerified.VerifyOverdue);
+    }
 }

@@ -204,4 +204,18 @@ public sealed class RoutingTests
         Assert.Contains(errors, e => e.Contains("routes[0].deadlines", StringComparison.Ordinal) && e.Contains("purple", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("routes[0].deadlines.red", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Methane_goes_to_the_gas_company_within_minutes_on_the_clock()
+    {
+        var table = RoutingParser.Parse(File.ReadAllText(Path.Combine(CityOps.Tests.Infrastructure.RepoPaths.Root, "routing.yaml")), "routing.yaml", out var errors);
+        Assert.Empty(errors);
+        var saturday3 = new DateTimeOffset(2026, 7, 25, 3, 0, 0, China);
+
+        var red = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, "red");
+        var yellow = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, "yellow");
+
+        Assert.Equal(("gas-company", saturday3.AddMinutes(30), saturday3.AddMinutes(5)), (red.Unit, red.DueAt, red.DispatchDueAt));
+        Assert.Equal(("gas-company", saturday3.AddHours(1), false), (yellow.Unit, yellow.DueAt, yellow.WorkingHours));
+    }
 }

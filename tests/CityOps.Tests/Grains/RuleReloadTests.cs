@@ -45,7 +45,7 @@ public sealed class RuleReloadTests(GrainClusterFixture fixture) : IClassFixture
 
             var cleared = Assert.Single(await GrainCases.Of(fixture, device));
             Assert.False(cleared.AlarmActive);
-            Assert.Contains(cleared.History, e => e.Type == "alarm" && e.To == "clear" && e.Note!.Contains("changed in rule set version", StringComparison.Ordinal));
+            Assert.Contains(cleared.History, e => e.Type == "alarm" && e.To == "ended" && e.Note!.Contains("changed in rule set version", StringComparison.Ordinal));
             Assert.Empty((await fixture.Grains.GetGrain<IDeviceGrain>(device).Get())!.Alarms);
         }
         finally

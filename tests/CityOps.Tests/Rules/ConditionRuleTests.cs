@@ -47,6 +47,23 @@ public class ConditionRuleTests
     }
 
     [Fact]
+    public void Dark_lamp_alarm_is_not_cleared_by_daylight_only_by_a_lit_lamp_at_night()
+    {
+        var rule = Single(DarkLamp.Replace("for: 10m", "for: 0", StringComparison.Ordinal));
+        var state = new AlarmState();
+        Assert.Equal(AlarmChangeKind.Raised, RuleEvaluator.Evaluate(rule, state, Lamp(Midnight, 1, 0.01)).Kind);
+
+        // Daylight (the controller switches the lamp off): outside the rule's window nothing is judged.
+        Assert.Equal(AlarmChangeKind.None, RuleEvaluator.Evaluate(rule, state, Lamp(Noon.AddDays(1), 0, 0)).Kind);
+        Assert.True(state.IsActive);
+
+        // The next night, still dark: still the same alarm; lit: cleared, by a reading that shows the fault gone.
+        Assert.NotEqual(AlarmChangeKind.Cleared, RuleEvaluator.Evaluate(rule, state, Lamp(Midnight.AddDays(1), 1, 0.01)).Kind);
+        Assert.True(state.IsActive);
+        Assert.Equal(AlarmChangeKind.Cleared, RuleEvaluator.Evaluate(rule, state, Lamp(Midnight.AddDays(1).AddMinutes(5), 1, 0.42)).Kind);
+    }
+
+    [Fact]
     public void Dark_lamp_by_day_or_without_a_position_is_not_an_alarm()
     {
         var rule = Single(DarkLamp.Replace("for: 10m", "for: 0", StringComparison.Ordinal));

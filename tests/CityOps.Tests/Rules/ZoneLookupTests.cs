@@ -25,4 +25,24 @@ public class ZoneLookupTests
         Assert.False(Zones.IsInside("muck-routes", 35.3004, 113.93));
         Assert.True(Zones.IsInside("410702001001001", 35.2953, 113.9205));
     }
+
+    [Theory]
+    [InlineData("41070200100101", true)]
+    [InlineData("410702001001001", true)]
+    [InlineData("4107020010010", false)]
+    public void Grid_codes_of_15_digits_and_legacy_14_digit_ones_are_accepted(string code, bool accepted)
+    {
+        var geoJson = $$$"""
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"g1","type":"grid","code":"{{{code}}}","unit":"water-east"},
+             "geometry":{"type":"Polygon","coordinates":[[[113.90,35.30],[113.91,35.30],[113.91,35.31],[113.90,35.31],[113.90,35.30]]]}}]}
+            """;
+
+        var set = ZoneSet.Build(geoJson, out var errors);
+
+        Assert.Equal(accepted, errors.Count == 0);
+        if (accepted)
+        {
+            Assert.Equal((code, "water-east"), (set!.Locate(35.305, 113.905)!.Code, set.Locate(35.305, 113.905)!.Unit));
+        }
+    }
 }

@@ -64,11 +64,11 @@ public sealed class LineBuilderTests
         var lines = new LineBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
         var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, "red", "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
-            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty);
+            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
         TelemetryLines.AppendCase(lines, "case.filed", snapshot);
         Assert.Equal(
             "cases,code=0406,device=WL-1,severity=red,status=filed,unit=water-east id=\"20260720-081500-abc123\",event=\"case.filed\",value=55.5,peak=55.5,"
-            + "title=\"道路积水 55.5 cm\",grid=\"410702001001001\",rule=\"waterlog-depth\",alarm_active=true 1784535300000655815\n",
+            + "title=\"道路积水 55.5 cm\",grid=\"410702001001001\",rule=\"waterlog-depth\",alarm_active=true,category=\"道路积水\",code_type=\"event\" 1784535300000655815\n",
             lines.ToString());
     }
 

@@ -119,7 +119,8 @@ public sealed partial class CaseGrain(
         {
             next = next with
             {
-                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear", update.Active ? "active" : "clear", "rule:" + current.RuleId, update.Note)),
+                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear",
+                    update.Active ? "active" : update.ByReadings ? "clear" : "ended", "rule:" + current.RuleId, update.Note)),
             };
             significant = true;
         }

@@ -329,7 +329,12 @@ public static class CaseWorkflow
         return null;
     }
 
-    /// <summary>Since when a handled, rule-raised case has had its alarm clear (and the unit's report in); null otherwise.</summary>
+    /// <summary>
+    /// Since when a handled, rule-raised case has had its alarm clear (and the unit's report in); null otherwise. Only a
+    /// clear shown by readings counts (<c>alarm</c> entry to <c>clear</c>): an alarm that ended because its rule was
+    /// removed or changed (<c>ended</c>) proves nothing, and a rule scoped by <c>when:</c> is judged only inside its
+    /// window, so a night-only lamp rule clears (and verifies) only on night readings of a lit lamp.
+    /// </summary>
     public static DateTimeOffset? SensorClearSince(CaseSnapshot current)
     {
         ArgumentNullException.ThrowIfNull(current);
@@ -338,8 +343,14 @@ public static class CaseWorkflow
             return null;
         }
 
+        var lastAlarm = current.History.LastOrDefault(e => e.Type == "alarm");
+        if (lastAlarm is not null && lastAlarm.To != "clear")
+        {
+            return null;
+        }
+
         var handled = current.History.LastOrDefault(e => e.Type == "handle")?.At ?? current.UpdatedAt;
-        var cleared = current.History.LastOrDefault(e => e.Type == "alarm" && e.To == "clear")?.At ?? current.OpenedAt;
+        var cleared = lastAlarm?.At ?? current.OpenedAt;
         return handled > cleared ? handled : cleared;
     }
 

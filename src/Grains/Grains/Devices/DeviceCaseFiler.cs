@@ -114,7 +114,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
             if (record?.CaseId is { } caseId && record.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
             {
                 await grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-                    now, SeverityNames.ToName(record.Severity), null, Active: false, note, null));
+                    now, SeverityNames.ToName(record.Severity), null, Active: false, note, null, ByReadings: false));
             }
 
             if (record is not null)

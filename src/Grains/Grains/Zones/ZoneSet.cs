@@ -121,9 +121,10 @@ public sealed class ZoneSet : IZoneLookup
             {
                 case "grid":
                     var code = Property(feature, "code");
-                    if (code is null || code.Length != 15 || !code.All(char.IsAsciiDigit))
+                    // 15 digits (county 6 + street 3 + community 3 + sequence 3); older CJ/T 213 grids have 14.
+                    if (code is null || code.Length is not (14 or 15) || !code.All(char.IsAsciiDigit))
                     {
-                        problems.Add($"{where}.properties.code: a grid needs a 15-digit unit-grid code.");
+                        problems.Add($"{where}.properties.code: a grid needs a 15-digit unit-grid code (or a 14-digit CJ/T 213 one).");
                         continue;
                     }
 
