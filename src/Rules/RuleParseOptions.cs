@@ -11,4 +11,7 @@ public sealed record RuleParseOptions
     /// is simply not judged until the zone exists.
     /// </summary>
     public IZoneLookup? Zones { get; init; }
+
+    /// <summary>The device kinds rules may name, with their metrics: the node's catalog (built in, <c>kinds.yaml</c>, <c>CityOps:Kinds</c>).</summary>
+    public KindCatalog Kinds { get; init; } = KindCatalog.Default;
 }

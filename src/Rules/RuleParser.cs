@@ -38,7 +38,7 @@ public static class RuleParser
             return new RuleParseResult(null, sorted);
         }
 
-        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal)), []);
+        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal), options.Kinds), []);
     }
 
     /// <summary>Parses a single file, e.g. a rule set sent through the API.</summary>

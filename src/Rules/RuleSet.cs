@@ -15,10 +15,12 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, Rule> _byId;
 
     /// <exception cref="ArgumentException">Two rules share an id.</exception>
-    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null)
+    /// <param name="kinds">The kinds the rules were checked and compiled against (metric slots); <see cref="KindCatalog.Default"/> when null.</param>
+    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null, KindCatalog? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         Rules = [.. rules];
+        Kinds = kinds ?? KindCatalog.Default;
         Sources = sources switch
         {
             null => _noSources,
@@ -45,6 +47,7 @@ public sealed class RuleSet
     {
         Rules = other.Rules;
         Sources = other.Sources;
+        Kinds = other.Kinds;
         _byId = other._byId;
         _byKind = other._byKind;
         Version = version;
@@ -63,6 +66,9 @@ public sealed class RuleSet
 
     /// <summary>In file-name order, then in the order written.</summary>
     public ImmutableArray<Rule> Rules { get; }
+
+    /// <summary>The kinds the rules were checked and compiled against: a judge of these rules reads its metrics by them.</summary>
+    public KindCatalog Kinds { get; }
 
     /// <summary>File name to YAML text, ordered by file name.</summary>
     public IReadOnlyDictionary<string, string> Sources { get; }

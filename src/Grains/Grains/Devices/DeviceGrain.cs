@@ -495,7 +495,7 @@ public sealed partial class DeviceGrain(
     }
 
     // One judge per device and kind.
-    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(S.Registration!.Kind, zones, _judge);
+    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(rules.Current.Kinds.Get(S.Registration!.Kind), zones, _judge);
 
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending,
     // the online flag turning, liveness waiting to be persisted.
