@@ -19,6 +19,9 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
         return intake.DecideAsync(deviceId, rule.Id, device.Grid, device.Lat, device.Lon, at);
     }
 
+    /// <summary>When the silence that holds an alarm ends; null when it is no silence (e.g. a parent alarm).</summary>
+    public DateTimeOffset? SilenceEnd(string silenceId) => intake.SilenceEnd(silenceId);
+
     /// <summary>
     /// Files the case of <paramref name="alarm"/> (idempotent for one case id), then marks the alarm's record filed.
     /// The record, with its case id, must be persisted first.

@@ -234,6 +234,7 @@ public sealed partial class DeviceGrain(
         }
 
         await EndQuietFlapping();
+        await EndSilences();
         await RunAlarmClock();
         var online = IsOnline(now);
         if (online != S.Online)
@@ -530,7 +531,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, AlarmClockDue(due));
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
     }
 
     private bool Locate(bool force)
