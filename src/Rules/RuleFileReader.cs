@@ -12,7 +12,7 @@ namespace CityOps.Rules;
 /// </summary>
 internal sealed partial class RuleFileReader
 {
-    private static readonly string[] _topKeys = ["rules"];
+    private static readonly string[] _topKeys = ["rules", "flapping"];
     private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
@@ -104,6 +104,7 @@ internal sealed partial class RuleFileReader
         }
 
         var fields = Fields(top, "", _topKeys);
+        _defaultFlapping = ReadFlapping(fields, "");
         if (!fields.TryGetValue("rules", out var list))
         {
             Add(top, "rules", "'rules:' is missing: a rule file holds its rules as a list under 'rules:'");
@@ -227,7 +228,7 @@ internal sealed partial class RuleFileReader
         var hasConditions = where is not null || when is not null || inside is not null || outside is not null;
         var levels = ReadLevels(fields, path, out var levelsValid);
         var maintenance = ReadMaintenance(fields, path);
-        var flapping = ReadFlapping(fields, path);
+        var flapping = ReadFlapping(fields, path) ?? _defaultFlapping;
         var caseTemplate = ReadCase(fields, map, path, maintenance);
         var lowest = levels is { Count: > 0 } && levels.Any(l => l.Severity != Severity.None)
             ? levels.Where(l => l.Severity != Severity.None).Min(l => l.Severity)
