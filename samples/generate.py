@@ -2,7 +2,7 @@
 """Generates the demo city in this folder: zones.geojson, devices.csv and scenario.json.
 
 A few km² around 35.30 N 113.93 E (红旗区, county code 410702) cut into 100 m unit grids
-(单元网格, 15-digit codes), two geofences, about 500 devices of the four kinds, and the
+(单元网格, 15-digit codes), two geofences, about 500 devices of the four kinds and a few of each lifeline kind, and the
 timeline the simulator plays (a passing storm and a handful of incidents). Deterministic:
 running it again gives the same files. Run: python3 samples/generate.py
 """
@@ -117,6 +117,17 @@ def devices():
     for i in range(20):
         lat, lon = point(1 + i * 0.7, 2.5)
         rows.append((f"VH-{i + 1:04d}", "vehicle", f"渣土车 豫G{23500 + i * 7}", lat, lon, ""))
+    # Lifelines (kinds of rules/kinds.yaml), three of each: drainage and rain gauges under the storm's path.
+    lifelines = [("GS", "gas", "燃气监测"), ("WS", "watersupply", "供水管网监测"), ("DR", "drainage", "排水监测"),
+                 ("BR", "bridge", "桥梁监测"), ("HT", "heating", "热力管网监测"), ("LC", "lampcabinet", "路灯控制箱")]
+    for prefix, kind, name in lifelines:
+        for i in range(3):
+            if kind == "drainage":
+                lat, lon = point(8.5 + i * 0.5, 5.5 + i * 0.3)
+            else:
+                lat, lon = point(rnd.uniform(0.5, COLS - 0.5), rnd.uniform(0.5, ROWS - 0.5))
+            code = f"{COUNTY}0118{900 + i:06d}" if kind == "lampcabinet" else ""
+            rows.append((f"{prefix}-{i + 1:04d}", kind, f"{name} {i + 1}", lat, lon, code))
     return rows
 
 
@@ -124,7 +135,8 @@ def scenario():
     return {
         "description": "A storm passes over the underpasses and recedes; one cover is knocked askew, another lifted; "
                        "a lamp loses its supply, another goes dark; a truck speeds, one drives with its lid open, "
-                       "one leaves its route; a cover goes silent.",
+                       "one leaves its route; a cover goes silent; gas leaks next to a pipeline; a lamp cabinet loses "
+                       "its supply; drainage fills under the storm.",
         "cycleSeconds": 1800,
         "storm": {"lat": rnd6(corner(9, 6)[1]), "lon": rnd6(corner(9, 6)[0]), "radiusMeters": 900,
                   "startSeconds": 5, "peakSeconds": 150, "endSeconds": 900, "peakDepthCm": 58,
@@ -140,6 +152,8 @@ def scenario():
             {"device": "VH-0007", "type": "lid-open", "atSeconds": 20, "forSeconds": 300},
             {"device": "VH-0011", "type": "off-route", "atSeconds": 30, "forSeconds": 300, "value": 350},
             {"device": "MH-0200", "type": "silent", "atSeconds": 30},
+            {"device": "GS-0002", "type": "gas-leak", "atSeconds": 25, "forSeconds": 600, "value": 32},
+            {"device": "LC-0001", "type": "power-loss", "atSeconds": 20, "forSeconds": 600},
         ],
     }
 

@@ -66,9 +66,9 @@ public class RuleEvaluationBenchmarks
         (_depth, _dark, _expression, _offRoute) = (set.Find("depth")!, set.Find("dark")!, set.Find("expr")!, set.Find("off-route")!);
         var zones = ZoneSet.Build(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "zones.geojson")), out var problems)
             ?? throw new InvalidOperationException(string.Join("; ", problems));
-        _gauge = new ReadingContext("waterlog");
-        _lamp = new ReadingContext("streetlight") { Latitude = 35.3, Longitude = 113.93 };
-        _truck = new ReadingContext("vehicle") { Latitude = 35.297246, Longitude = 113.93, Zones = zones };
+        _gauge = new ReadingContext(KindCatalog.Default.Get("waterlog"));
+        _lamp = new ReadingContext(KindCatalog.Default.Get("streetlight")) { Latitude = 35.3, Longitude = 113.93 };
+        _truck = new ReadingContext(KindCatalog.Default.Get("vehicle")) { Latitude = 35.297246, Longitude = 113.93, Zones = zones };
     }
 
     [Benchmark(Baseline = true)]

@@ -9,6 +9,7 @@ using CityOps.Grains;
 using CityOps.Grains.Hosting;
 using CityOps.Ingest;
 using CityOps.Ingest.Influx;
+using CityOps.Rules;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -30,6 +31,7 @@ public static partial class CityOpsApp
         builder.AddCityOpsApi();
         builder.AddCityOpsSecurity();
         builder.AddCityOpsGrains();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<KindCatalog>().ToIngestKinds());
         builder.AddCityOpsIngest();
         builder.AddCityOpsDispatch();
         builder.AddCityOpsHostedServices();
@@ -49,6 +51,7 @@ public static partial class CityOpsApp
         app.MapMetrics("/metrics");
         app.MapDeviceEndpoints();
         app.MapDeviceTelemetry();
+        app.MapKindEndpoints();
         app.MapZoneEndpoints();
         app.MapRuleEndpoints();
         app.MapCaseEndpoints();

@@ -2,7 +2,9 @@ using CityOps.Grains.Configuration;
 using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
 using CityOps.Ingest.Security;
+using CityOps.Ingest.Parsing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,8 @@ public static class IngestServiceCollectionExtensions
         builder.AddValidatedOptions<MqttOptions>(MqttOptionsChecks.Section, MqttOptionsChecks.Check);
         builder.Services.AddSingleton(sp => new IngestChannel(sp.GetRequiredService<IOptions<MqttOptions>>().Value.ChannelCapacity));
         builder.Services.AddSingleton<DeadLetterQueue>();
+        builder.Services.TryAddSingleton(IngestKinds.Default); // the host maps its kind catalog first
+
         builder.Services.AddSingleton<InternalCredentials>();
         builder.Services.AddSingleton<BrokerAuthorizer>();
         builder.Services.AddSingleton<MessageIntake>();

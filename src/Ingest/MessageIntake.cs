@@ -1,7 +1,6 @@
 using System.Buffers;
 using CityOps.Grains;
 using CityOps.Ingest.Parsing;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -12,12 +11,12 @@ namespace CityOps.Ingest;
 /// broker or the embedded broker itself): topic and payload parsed, rejects counted and dead-lettered,
 /// readings written to the bounded ingest channel.
 /// </summary>
-public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, TimeProvider time)
+public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLetters, IngestKinds kinds, TimeProvider time)
 {
     private const string TelemetryFilter = "city/+/+/telemetry";
 
-    private readonly TopicParser _topics = new(options.Value.Kinds);
-    private readonly PayloadParser _payloads = new(time);
+    private readonly TopicParser _topics = new(kinds.Names);
+    private readonly PayloadParser _payloads = new(time, kinds);
 
     /// <summary>True for the topics CityOps ingests (<c>city/+/+/telemetry</c>), as the subscription would select them.</summary>
     public static bool IsTelemetry(string topic) =>

@@ -88,9 +88,6 @@ public sealed class MqttOptions
     /// <summary>How long the broker keeps the session while CityOps is away.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Device kinds accepted in topics.</summary>
-    public List<string> Kinds { get; set; } = ["manhole", "waterlog", "streetlight", "vehicle", "lampcabinet"];
-
     /// <summary>Messages the ingest channel holds before the MQTT side waits (back-pressure).</summary>
     public int ChannelCapacity { get; set; } = 20_000;
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CityOps.Grains.Configuration;
 using CityOps.Ingest.Edge;
 
@@ -8,7 +7,7 @@ namespace CityOps.Ingest;
 /// The start-up rules of <c>CityOps:Mqtt</c> (<see cref="MqttOptions"/>), kept beside the class rather than in it so new
 /// MQTT settings add their rule here, one line each.
 /// </summary>
-public static partial class MqttOptionsChecks
+public static class MqttOptionsChecks
 {
     public const string Section = "CityOps:Mqtt";
 
@@ -22,12 +21,6 @@ public static partial class MqttOptionsChecks
         problems.Require(o.BatchSize > 0, nameof(o.BatchSize), o.BatchSize, "must be positive");
         problems.Require(o.ReceiveMaximum > 0, nameof(o.ReceiveMaximum), o.ReceiveMaximum, "must be positive");
         problems.Require(o.SessionExpiry >= TimeSpan.Zero, nameof(o.SessionExpiry), o.SessionExpiry, "must not be negative");
-        problems.Require(o.Kinds.Count > 0, nameof(o.Kinds), null, "must name at least one device kind");
-        for (var i = 0; i < o.Kinds.Count; i++)
-        {
-            problems.Require(Kind().IsMatch(o.Kinds[i]), $"Kinds:{i}", o.Kinds[i], "must be a topic level of a-z 0-9 _ -");
-        }
-
         problems.Require(ListenAddresses.TryResolve(ListenAddresses.Effective(o), out _, out _), nameof(o.EmbeddedBind), o.EmbeddedBind, "must be loopback, any, or IP addresses separated by commas");
         problems.Require(o.MaxConnections > 0, nameof(o.MaxConnections), o.MaxConnections, "must be positive");
         problems.Require(o.MaxPendingConnections > 0, nameof(o.MaxPendingConnections), o.MaxPendingConnections, "must be positive");
@@ -46,7 +39,4 @@ public static partial class MqttOptionsChecks
             problems.RequireSecret(o.ServiceClients[i].Password.Length >= 12, $"ServiceClients:{i}:Password", o.ServiceClients[i].Password, "must be at least 12 characters");
         }
     }
-
-    [GeneratedRegex(@"\A[a-z0-9_-]{1,64}\z")]
-    private static partial Regex Kind();
 }

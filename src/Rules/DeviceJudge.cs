@@ -21,7 +21,7 @@ public sealed class DeviceJudge
     private Dictionary<string, RuleTuning>? _tuning; // only for devices with threshold.* attributes
     private readonly ReadingContext _context;
 
-    public DeviceJudge(string kind, IZoneLookup zones)
+    public DeviceJudge(DeviceKind kind, IZoneLookup zones)
     {
         _context = new ReadingContext(kind) { Zones = zones };
     }
@@ -30,7 +30,7 @@ public sealed class DeviceJudge
     /// A judge for <paramref name="kind"/>. It takes over the alarms of <paramref name="previous"/> (the judge of a device
     /// whose kind changed), so that the rule revision that follows can end them on their cases.
     /// </summary>
-    public static DeviceJudge ForKind(string kind, IZoneLookup zones, DeviceJudge? previous = null)
+    public static DeviceJudge ForKind(DeviceKind kind, IZoneLookup zones, DeviceJudge? previous = null)
     {
         var judge = new DeviceJudge(kind, zones);
         foreach (var (ruleId, alarm) in previous?.Alarms ?? ImmutableDictionary<string, AlarmState>.Empty)
@@ -210,7 +210,10 @@ public sealed class DeviceJudge
         return due;
     }
 
-    /// <summary>How long the device counts as online after a reading: its shortest offline window, else <paramref name="otherwise"/>.</summary>
+    /// <summary>
+    /// How long the device counts as online after a reading: its shortest offline window, else its kind's offline window,
+    /// else <paramref name="otherwise"/>.
+    /// </summary>
     public TimeSpan OnlineWindow(TimeSpan otherwise)
     {
         // A loop, not LINQ: the device grain asks after every batch of readings.
@@ -223,7 +226,7 @@ public sealed class DeviceJudge
             }
         }
 
-        return shortest ?? otherwise;
+        return shortest ?? _context.DeviceKind.OfflineAfter ?? otherwise;
     }
 
     /// <summary>The silence after which offline rule <paramref name="rule"/> raises on this device; null for other rules.</summary>

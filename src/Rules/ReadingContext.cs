@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace CityOps.Rules;
 
 /// <summary>
-/// One reading as compiled rules see it: metric values by slot (<see cref="KindCatalog.SlotOf"/>, NaN when absent),
+/// One reading as compiled rules see it: metric values by slot (<see cref="DeviceKind.SlotOf"/>, NaN when absent),
 /// time, position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps
 /// one per device and refills it for each reading, so judging allocates nothing.
 /// </summary>
@@ -11,15 +11,18 @@ public sealed class ReadingContext
 {
     private static readonly FrozenDictionary<string, double> _noAttributes = FrozenDictionary<string, double>.Empty;
 
-    public ReadingContext(string kind)
+    public ReadingContext(DeviceKind kind)
     {
-        Kind = kind;
-        Values = new double[KindCatalog.MetricsOf(kind).Length];
+        ArgumentNullException.ThrowIfNull(kind);
+        DeviceKind = kind;
+        Values = new double[kind.Metrics.Length];
         History = new MetricHistory(Values.Length);
         Array.Fill(Values, double.NaN);
     }
 
-    public string Kind { get; }
+    public DeviceKind DeviceKind { get; }
+
+    public string Kind => DeviceKind.Name;
 
     public double[] Values { get; }
 
@@ -49,7 +52,7 @@ public sealed class ReadingContext
     /// <summary>Sets a metric by name; false when the kind has no such metric (it is then ignored by rules).</summary>
     public bool Set(string metric, double value)
     {
-        var slot = KindCatalog.SlotOf(Kind, metric);
+        var slot = DeviceKind.SlotOf(metric);
         if (slot < 0)
         {
             return false;

@@ -11,7 +11,7 @@ internal sealed partial class RuleFileReader
     private CompiledExpression? ReadWhere(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string kind)
     {
         var node = (YamlScalarNode)fields["where"].Value;
-        var compiled = Compiler.Compile(node.Value ?? "", kind, out var problems);
+        var compiled = Compiler.Compile(node.Value ?? "", _options.Kinds.Get(kind), out var problems);
         foreach (var problem in problems)
         {
             var (line, column) = PositionIn(node, problem.Offset);

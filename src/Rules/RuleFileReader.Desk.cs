@@ -6,6 +6,9 @@ namespace CityOps.Rules;
 /// <summary>What the alarm desk reads from a rule: the <c>case:</c> block and its filing policy, maintenance, flapping, escalation and reminders.</summary>
 internal sealed partial class RuleFileReader
 {
+    // The file's rule-set default (flapping: beside rules:), for every rule of the file without its own.
+    private FlappingPolicy? _defaultFlapping;
+
     private FlappingPolicy? ReadFlapping(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path)
     {
         const string Example = "e.g. flapping: { changes: 4, within: 20m }";

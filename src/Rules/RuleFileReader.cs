@@ -12,7 +12,7 @@ namespace CityOps.Rules;
 /// </summary>
 internal sealed partial class RuleFileReader
 {
-    private static readonly string[] _topKeys = ["rules", "incidents"];
+    private static readonly string[] _topKeys = ["rules", "incidents", "flapping"];
     private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits"];
     private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
@@ -109,6 +109,7 @@ internal sealed partial class RuleFileReader
             ReadIncidents(incidents.Value);
         }
 
+        _defaultFlapping = ReadFlapping(fields, "");
         if (!fields.TryGetValue("rules", out var list))
         {
             if (incidents.Value is not null)
@@ -204,18 +205,18 @@ internal sealed partial class RuleFileReader
             }
         }
 
-        var kind = RequiredText(fields, map, path, "kind", $"every rule needs a kind: {string.Join(", ", KindCatalog.Kinds)}");
-        var knownKind = KindCatalog.IsKnownKind(kind);
+        var kind = RequiredText(fields, map, path, "kind", $"every rule needs a kind: {string.Join(", ", _options.Kinds.Kinds)}");
+        var knownKind = _options.Kinds.IsKnownKind(kind);
         if (kind is not null && !knownKind)
         {
-            Add(fields["kind"].Value, Join(path, "kind"), $"unknown kind '{kind}'; known kinds: {string.Join(", ", KindCatalog.Kinds)}");
+            Add(fields["kind"].Value, Join(path, "kind"), $"unknown kind '{kind}'; known kinds: {string.Join(", ", _options.Kinds.Kinds)}");
         }
 
         var description = OptionalText(fields, path, "description", trim: false);
         var metric = OptionalText(fields, path, "metric");
-        if (metric is not null && knownKind && !KindCatalog.IsKnownMetric(kind, metric))
+        if (metric is not null && knownKind && !_options.Kinds.IsKnownMetric(kind, metric))
         {
-            Add(fields["metric"].Value, Join(path, "metric"), $"unknown metric '{metric}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind!))}");
+            Add(fields["metric"].Value, Join(path, "metric"), $"unknown metric '{metric}' for kind '{kind}'; {kind} devices report {string.Join(", ", _options.Kinds.MetricsOf(kind!))}");
         }
 
         var offline = OptionalDuration(fields, path, "offline");
@@ -237,7 +238,7 @@ internal sealed partial class RuleFileReader
         var hasConditions = where is not null || when is not null || inside is not null || outside is not null;
         var levels = ReadLevels(fields, path, out var levelsValid);
         var maintenance = ReadMaintenance(fields, path);
-        var flapping = ReadFlapping(fields, path);
+        var flapping = ReadFlapping(fields, path) ?? _defaultFlapping;
         var caseTemplate = ReadCase(fields, map, path, maintenance);
         var lowest = levels is { Count: > 0 } && levels.Any(l => l.Severity != Severity.None)
             ? levels.Where(l => l.Severity != Severity.None).Min(l => l.Severity)
@@ -262,7 +263,7 @@ internal sealed partial class RuleFileReader
                 if (metric is null && !fields.ContainsKey("metric"))
                 {
                     Add(map, Join(path, "metric"), knownKind
-                        ? $"metric is required for a threshold rule; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind!))}"
+                        ? $"metric is required for a threshold rule; {kind} devices report {string.Join(", ", _options.Kinds.MetricsOf(kind!))}"
                         : "metric is required for a threshold rule");
                 }
                 else if (metric is null && IsNull(fields["metric"].Value))
@@ -308,7 +309,7 @@ internal sealed partial class RuleFileReader
 
         var first0 = levels is { Count: > 0 } ? levels[0] : null;
         var thresholds = levels is null || levels.Any(l => l.Direction is null) ? [] : levels.Select(l => l.Threshold).ToArray();
-        var metricSlot = metric is null ? -1 : KindCatalog.SlotOf(kind, metric);
+        var metricSlot = metric is null ? -1 : _options.Kinds.SlotOf(kind, metric);
         var required = new SortedSet<int>(whereExpression?.Slots ?? []);
         if (metricSlot >= 0)
         {

@@ -14,4 +14,6 @@ public sealed record RuleParseOptions
 
     /// <summary>The code tables in force. When set, a rule whose <c>case.code</c> is a literal code the table lacks is an error.</summary>
     public ICaseCodeLookup? CaseCodes { get; init; }
+    /// <summary>The device kinds rules may name, with their metrics: the node's catalog (built in, <c>kinds.yaml</c>, <c>CityOps:Kinds</c>).</summary>
+    public KindCatalog Kinds { get; init; } = KindCatalog.Default;
 }

@@ -46,7 +46,7 @@ public static class RuleParser
             return new RuleParseResult(null, sorted);
         }
 
-        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal), incidents), []);
+        return new RuleParseResult(new RuleSet(rules, sources.ToImmutableSortedDictionary(StringComparer.Ordinal), incidents, options.Kinds), []);
     }
 
     // Rule ids named by incidents must be rules of the set (in any file); a rule is grouped by one incident at most.

@@ -18,11 +18,13 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, ImmutableArray<string>> _inhibitors;
 
     /// <exception cref="ArgumentException">Two rules share an id.</exception>
-    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null, IEnumerable<IncidentRule>? incidents = null)
+    /// <param name="kinds">The kinds the rules were checked and compiled against (metric slots); <see cref="KindCatalog.Default"/> when null.</param>
+    public RuleSet(IEnumerable<Rule> rules, IReadOnlyDictionary<string, string>? sources = null, IEnumerable<IncidentRule>? incidents = null, KindCatalog? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         Rules = [.. rules];
         Incidents = incidents is null ? [] : [.. incidents];
+        Kinds = kinds ?? KindCatalog.Default;
         Sources = sources switch
         {
             null => _noSources,
@@ -62,6 +64,7 @@ public sealed class RuleSet
     {
         Rules = other.Rules;
         Sources = other.Sources;
+        Kinds = other.Kinds;
         _byId = other._byId;
         _byKind = other._byKind;
         Incidents = other.Incidents;
@@ -86,6 +89,8 @@ public sealed class RuleSet
 
     /// <summary>The <c>incidents:</c> of every file, in file-name order.</summary>
     public ImmutableArray<IncidentRule> Incidents { get; }
+    /// <summary>The kinds the rules were checked and compiled against: a judge of these rules reads its metrics by them.</summary>
+    public KindCatalog Kinds { get; }
 
     /// <summary>File name to YAML text, ordered by file name.</summary>
     public IReadOnlyDictionary<string, string> Sources { get; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CityOps.Grains.RuleSets;
 using CityOps.Rules;
 using CityOps.Rules.Backtesting;
 
@@ -28,7 +29,8 @@ public static class RuleBacktestCommand
 
         // Without --zones, rules that name zones are kept but never inside any (as a device outside every zone).
         IZoneLookup zones = NoZones.Instance;
-        var parseOptions = RuleParseOptions.Default;
+        var kindErrors = new List<RuleError>();
+        var parseOptions = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors) };
         if (RulesCommand.Option(options, "--zones") is { } zonesFile)
         {
             if (RulesCommand.LoadZones(RulesCommand.Resolve(zonesFile), error) is not { } loaded)
@@ -37,23 +39,23 @@ public static class RuleBacktestCommand
             }
 
             zones = loaded;
-            parseOptions = new RuleParseOptions { Zones = loaded };
+            parseOptions = parseOptions with { Zones = loaded };
         }
 
-        var parsed = RuleParser.Parse(Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText), parseOptions);
-        foreach (var problem in parsed.Errors)
+        var parsed = RuleParser.Parse(RuleFolder.RuleFiles(folder), parseOptions);
+        foreach (var problem in kindErrors.Select(e => e with { File = Path.GetFileName(e.File) }).Concat(parsed.Errors))
         {
             error.WriteLine($"{Path.Combine(folder, problem.File)}:{problem.Line}:{problem.Column}: {problem.Field}: {problem.Message}");
         }
 
-        if (parsed.RuleSet is not { } rules)
+        if (parsed.RuleSet is not { } rules || kindErrors.Count > 0)
         {
             return 1;
         }
 
         var text = File.ReadAllText(dataFile);
         var problems = new List<string>();
-        var readings = TelemetryFile.Parse(text, TelemetryFile.Detect(text, dataFile), problems);
+        var readings = TelemetryFile.Parse(text, TelemetryFile.Detect(text, dataFile), problems, rules.Kinds);
         DateTimeOffset? from, to;
         try
         {

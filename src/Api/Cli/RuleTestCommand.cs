@@ -1,3 +1,4 @@
+using CityOps.Grains.RuleSets;
 using CityOps.Rules;
 using CityOps.Rules.Testing;
 
@@ -58,10 +59,12 @@ public static class RuleTestCommand
     {
         var testDir = Path.GetDirectoryName(Path.GetFullPath(testFile))!;
         var folder = rulesFolder ?? Path.GetDirectoryName(testDir) ?? testDir;
-        var parsed = RuleParser.Parse(Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.Combine(folder, Path.GetFileName(f)), File.ReadAllText));
-        if (!parsed.Success)
+        var kindErrors = new List<RuleError>();
+        var kinds = RuleFolder.Kinds(folder, kindErrors);
+        var parsed = RuleParser.Parse(RuleFolder.RuleFiles(folder, fullPaths: true), new RuleParseOptions { Kinds = kinds });
+        if (!parsed.Success || kindErrors.Count > 0)
         {
-            return new RuleTestResult(testFile, [.. parsed.Errors], []);
+            return new RuleTestResult(testFile, [.. kindErrors, .. parsed.Errors], []);
         }
 
         try

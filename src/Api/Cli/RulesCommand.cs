@@ -1,4 +1,5 @@
 using CityOps.Grains.Zones;
+using CityOps.Grains.RuleSets;
 using CityOps.Rules;
 
 namespace CityOps.Api.Cli;
@@ -45,7 +46,8 @@ public static class RulesCommand
             return 1;
         }
 
-        var options = RuleParseOptions.Default;
+        var kindErrors = new List<RuleError>();
+        var options = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors) };
         if (zonesFile is not null)
         {
             if (LoadZones(zonesFile, error) is not { } zones)
@@ -53,11 +55,12 @@ public static class RulesCommand
                 return 1;
             }
 
-            options = new RuleParseOptions { Zones = zones };
+            options = options with { Zones = zones };
         }
 
-        var files = Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-        var result = RuleParser.Parse(files, options);
+        var files = RuleFolder.RuleFiles(folder);
+        var parsed = RuleParser.Parse(files, options);
+        var result = new RuleParseResult(parsed.RuleSet, [.. kindErrors.Select(e => e with { File = Path.GetFileName(e.File) }), .. parsed.Errors]);
         foreach (var problem in result.Errors)
         {
             output.WriteLine($"{Path.Combine(folder, problem.File)}:{problem.Line}:{problem.Column}: {problem.Field}: {problem.Message}");

@@ -102,6 +102,13 @@ public sealed class CityModel
                 "manhole" => Manhole(device, inCycle, active),
                 "streetlight" => Streetlight(device, now, active),
                 "vehicle" => Vehicle(device, second, active),
+                "gas" => new([("ch4_lel", Round(active.FirstOrDefault(i => i.Type == IncidentType.GasLeak)?.Value ?? Math.Abs(0.8 + Noise(0.4)))),
+                    ("pressure_kpa", Round(2.3 + Noise(0.05), 2)), ("battery_pct", device.Battery)]),
+                "watersupply" => new([("pressure_mpa", Round(0.32 + Noise(0.01), 3)), ("flow_m3h", Round(120 + Noise(10)))]),
+                "drainage" => Drainage(device, inCycle),
+                "bridge" => new([("strain_ue", Round(120 + Noise(20))), ("deflection_mm", Round(5 + Noise(2))), ("accel_g", Round(Noise(0.02), 3)), ("tilt_deg", Round(Noise(0.05), 2))]),
+                "heating" => new([("supply_temp_c", Round(85 + Noise(1))), ("pressure_mpa", Round(0.6 + Noise(0.01), 3)), ("leak", 0)]),
+                "lampcabinet" => new([("voltage_v", active.Any(i => i.Type == IncidentType.PowerLoss) ? 0 : Round(221 + Noise(3))), ("door_open", 0)]),
                 _ => null,
             };
             if (reading is { } sample)
@@ -126,6 +133,17 @@ public sealed class CityModel
         var water = _scenario.Storm.PeakDepthCm * _scenario.Storm.Intensity(t) * Falloff(device.Info) * device.Factor;
         var depth = Math.Max(0, water + Noise(0.4));
         return new([("depth_cm", Round(depth)), ("battery_pct", device.Battery)]);
+    }
+
+    // Pipes under the storm fill towards surcharge as it passes; the rain gauge beside them reads it.
+    private Sample Drainage(Device device, long t)
+    {
+        var storm = _scenario.Storm.Intensity(t) * Falloff(device.Info);
+        var fill = Math.Clamp(0.3 + (0.85 * storm * device.Factor) + Noise(0.02), 0, 1.5);
+        return new([
+            ("fill_ratio", Round(fill, 2)), ("level_m", Round(fill * 2, 2)), ("rain_mm_h", Round(Math.Max(0, 45 * storm + Noise(1)))),
+            ("pump_running", fill > 0.6 ? 1 : 0), ("pump_fault", 0),
+        ]);
     }
 
     private Sample Manhole(Device device, long t, List<Incident> incidents)

@@ -3,6 +3,7 @@ using CityOps.Api.Endpoints;
 using CityOps.Grains;
 using CityOps.Grains.Zones;
 using CityOps.Ingest;
+using CityOps.Rules;
 using CityOps.Ingest.Security;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -21,6 +22,7 @@ public sealed partial class DemoCity(
     IGrainFactory grains,
     ZoneMap zones,
     IOptions<MqttOptions> mqtt,
+    KindCatalog kinds,
     InternalCredentials internalCredentials,
     IOptions<DemoOptions> options,
     ILogger<DemoCity> logger) : BackgroundService
@@ -64,7 +66,7 @@ public sealed partial class DemoCity(
 
         var errors = new Dictionary<string, string[]>();
         var devices = DeviceImport.Validate(await File.ReadAllTextAsync(Path.Combine(folder, "devices.csv"), cancellationToken).ConfigureAwait(false),
-            isJson: false, mqtt.Value.Kinds, errors);
+            isJson: false, kinds.Kinds, errors);
         if (errors.Count > 0)
         {
             throw new InvalidDataException($"devices.csv: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");

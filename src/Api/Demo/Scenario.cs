@@ -87,4 +87,10 @@ public enum IncidentType
 
     /// <summary>A device that stops reporting.</summary>
     Silent,
+
+    /// <summary>Methane next to a gas pipeline: <c>ch4_lel</c> = value (% LEL).</summary>
+    GasLeak,
+
+    /// <summary>A lamp cabinet loses its supply: <c>voltage_v</c> 0.</summary>
+    PowerLoss,
 }

@@ -1,6 +1,7 @@
 using CityOps.Grains;
 using CityOps.Grains.Storage;
 using CityOps.Ingest;
+using CityOps.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -18,13 +19,13 @@ public static class DeviceEndpoints
         group.MapPut("/{id}", RegisterDevice).WithName("RegisterDevice").WithSummary("Register or update a device; attribute values may be strings, numbers or booleans");
 
         group.MapPost("/import", async Task<Results<Ok<ImportResult>, ValidationProblem>> (
-            HttpRequest http, IGrainFactory grains, IOptions<MqttOptions> mqtt) =>
+            HttpRequest http, IGrainFactory grains, KindCatalog kinds) =>
         {
             using var reader = new StreamReader(http.Body);
             var text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
             var errors = new Dictionary<string, string[]>();
             var isJson = http.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || text.TrimStart().StartsWith('{');
-            var registrations = DeviceImport.Validate(text, isJson, mqtt.Value.Kinds, errors);
+            var registrations = DeviceImport.Validate(text, isJson, kinds.Kinds, errors);
 
             // All or nothing: a file with a bad row changes nothing, and every problem is reported at once.
             if (errors.Count > 0)
@@ -43,10 +44,10 @@ public static class DeviceEndpoints
     }
 
     private static async Task<Results<Ok<DeviceSnapshot>, ValidationProblem>> RegisterDevice(
-        string id, DeviceRequest request, IGrainFactory grains, IOptions<MqttOptions> mqtt)
+        string id, DeviceRequest request, IGrainFactory grains, KindCatalog kinds)
     {
         var errors = new Dictionary<string, string[]>();
-        var registration = DeviceValidation.Validate(id, request, mqtt.Value.Kinds, errors);
+        var registration = DeviceValidation.Validate(id, request, kinds.Kinds, errors);
         if (registration is null)
         {
             return Problems.Invalid(errors);

@@ -68,16 +68,17 @@ public static partial class RuleBacktest
 
         CheckRange(from, to, fromInflux, errors);
         var kind = request.Kind is { Length: > 0 } ? request.Kind : null;
-        if (kind is not null && !KindCatalog.IsKnownKind(kind))
+        var kinds = catalog.Current.Kinds;
+        if (kind is not null && !kinds.IsKnownKind(kind))
         {
-            errors["kind"] = [$"unknown kind '{kind}'; known kinds: {string.Join(", ", KindCatalog.Kinds)}"];
+            errors["kind"] = [$"unknown kind '{kind}'; known kinds: {string.Join(", ", kinds.Kinds)}"];
         }
 
         var rules = catalog.Current;
         var yaml = request.Rules is { Length: > 0 } ? request.Rules : null;
         if (yaml is not null)
         {
-            var parsed = RuleParser.Parse([new(request.RulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones });
+            var parsed = RuleParser.Parse([new(request.RulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones, Kinds = kinds });
             RuleProblems.AddTo(errors, parsed.Errors);
             rules = parsed.RuleSet ?? rules;
         }
@@ -95,7 +96,7 @@ public static partial class RuleBacktest
         {
             try
             {
-                readings = await StoredAsync(influx.Value, filter, http.HttpContext.RequestAborted);
+                readings = await StoredAsync(influx.Value, filter, kinds, http.HttpContext.RequestAborted);
             }
             catch (TooManyReadingsException e)
             {
@@ -119,7 +120,7 @@ public static partial class RuleBacktest
                 "lp" or "line" or "line-protocol" => TelemetryFormat.LineProtocol,
                 _ => TelemetryFile.Detect(data!, request.DataName),
             };
-            readings = TelemetryFile.Parse(data!, format, problems);
+            readings = TelemetryFile.Parse(data!, format, problems, kinds);
         }
 
         var profiles = await ProfilesAsync(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
@@ -225,11 +226,11 @@ public static partial class RuleBacktest
         [.. c.Events.Select(e => new BacktestEventView(e.At, e.Event.ToString().ToLowerInvariant(), e.Event == CityOps.Rules.Testing.CaseEventKind.Cleared ? null : SeverityNames.ToName(e.Severity), double.IsFinite(e.Value) ? e.Value : null))]);
 
     // The stored readings of the filter's kinds (every known kind when none is given), devices and time range.
-    private static async Task<List<BacktestReading>> StoredAsync(InfluxOptions options, BacktestFilter filter, CancellationToken cancellationToken)
+    private static async Task<List<BacktestReading>> StoredAsync(InfluxOptions options, BacktestFilter filter, KindCatalog kinds, CancellationToken cancellationToken)
     {
         using var reader = new InfluxReader(options);
         var readings = new List<BacktestReading>();
-        foreach (var kind in filter.Kind is { } one ? [one] : KindCatalog.Kinds)
+        foreach (var kind in filter.Kind is { } one ? [one] : kinds.Kinds)
         {
             await foreach (var r in reader.ReadAsync(kind, filter.From!.Value, filter.To!.Value, filter.Devices, cancellationToken))
             {

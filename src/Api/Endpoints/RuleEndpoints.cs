@@ -67,11 +67,11 @@ public static class RuleEndpoints
             return TypedResults.Ok(new RuleSetView(set.Version, set.CreatedAt, set.Author, [.. set.Rules.Select(View)]));
         }).Accepts<string>("application/yaml", "text/yaml", "text/plain", "multipart/form-data").DisableAntiforgery();
 
-        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones, CaseCodeBook codes) =>
+        group.MapPost("/validate", async Task<Results<Ok<ValidationView>, ValidationProblem>> (HttpRequest http, ZoneMap zones, CaseCodeBook codes, KindCatalog kinds) =>
         {
             var parsed = RuleParser.Parse(
                 await ReadFiles(http),
-                new RuleParseOptions { Zones = zones, CaseCodes = codes });
+                new RuleParseOptions { Zones = zones, CaseCodes = codes, Kinds = kinds });
             return parsed.Success
                 ? TypedResults.Ok(new ValidationView(true, parsed.RuleSet!.Rules.Length))
                 : RuleProblems.Invalid(parsed.Errors, "The rules have errors.");

@@ -21,6 +21,8 @@ internal struct MetricBuffer : IDisposable
 
     public readonly int Count => _count;
 
+    public readonly ReadOnlySpan<Metric> Items => _items.AsSpan(0, _count);
+
     public void Clear() => _count = 0;
 
     /// <summary>Adds a metric; a name already present is overwritten, so the last duplicate key wins.</summary>

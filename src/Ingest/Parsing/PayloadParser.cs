@@ -58,11 +58,14 @@ public sealed class PayloadParser
     private static readonly SearchValues<byte> _jsonWhitespace = SearchValues.Create(" \t\r\n"u8);
 
     private readonly TimeProvider _time;
+    private readonly IngestKinds _kinds;
 
-    public PayloadParser(TimeProvider time)
+    /// <param name="kinds">The physical ranges readings are checked against; none when null.</param>
+    public PayloadParser(TimeProvider time, IngestKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _kinds = kinds ?? IngestKinds.Default;
     }
 
     /// <summary>Earliest accepted reading time.</summary>
@@ -139,6 +142,7 @@ public sealed class PayloadParser
         var outputStart = output.Count;
         var errorStart = errors.Count;
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var limits = _kinds.LimitsOf(topic.Kind);
         var metrics = new MetricBuffer(InitialMetricCapacity);
         ParseError? fatal;
         var rootDone = true;
@@ -149,11 +153,11 @@ public sealed class PayloadParser
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    fatal = ParseReading(ref reader, topic, nowMs, null, ref metrics, output, errors);
+                    fatal = ParseReading(ref reader, topic, nowMs, null, limits, ref metrics, output, errors);
                     rootDone = fatal is null;
                     break;
                 case JsonTokenType.StartArray:
-                    fatal = ParseBatch(ref reader, topic, nowMs, ref metrics, output, errors);
+                    fatal = ParseBatch(ref reader, topic, nowMs, limits, ref metrics, output, errors);
                     rootDone = fatal is null || fatal.Value.Reason == RejectReason.Empty;
                     break;
                 default:
@@ -209,6 +213,7 @@ public sealed class PayloadParser
         ref Utf8JsonReader reader,
         TelemetryTopic topic,
         long nowMs,
+        MetricLimits? limits,
         ref MetricBuffer metrics,
         List<Reading> output,
         List<ParseError> errors)
@@ -224,7 +229,7 @@ public sealed class PayloadParser
 
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                if (ParseReading(ref reader, topic, nowMs, index, ref metrics, output, errors) is { } fatal)
+                if (ParseReading(ref reader, topic, nowMs, index, limits, ref metrics, output, errors) is { } fatal)
                 {
                     return fatal;
                 }
@@ -250,6 +255,7 @@ public sealed class PayloadParser
         TelemetryTopic topic,
         long nowMs,
         int? index,
+        MetricLimits? limits,
         ref MetricBuffer metrics,
         List<Reading> output,
         List<ParseError> errors)
@@ -325,7 +331,7 @@ public sealed class PayloadParser
             ? new ParseError(RejectReason.BadShape, "metrics is required", null)
             : lat.HasValue != lon.HasValue
                 ? new ParseError(RejectReason.BadShape, "lat and lon must be sent together", null)
-                : null;
+                : limits?.Check(metrics.Items);
 
         if (error is { } problem)
         {

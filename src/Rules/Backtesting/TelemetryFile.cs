@@ -39,11 +39,12 @@ public static class TelemetryFile
             : TelemetryFormat.LineProtocol;
     }
 
-    public static List<BacktestReading> Parse(string text, TelemetryFormat format, List<string> problems)
+    /// <param name="kinds">The kinds known: line-protocol measurements of other names (e.g. <c>cases</c>) are skipped; built-in kinds when null.</param>
+    public static List<BacktestReading> Parse(string text, TelemetryFormat format, List<string> problems, KindCatalog? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(problems);
-        return format == TelemetryFormat.Csv ? ParseCsv(text, problems) : ParseLineProtocol(text, problems);
+        return format == TelemetryFormat.Csv ? ParseCsv(text, problems) : ParseLineProtocol(text, problems, kinds ?? KindCatalog.Default);
     }
 
     private static List<BacktestReading> ParseCsv(string text, List<string> problems)
@@ -106,7 +107,7 @@ public static class TelemetryFile
         return readings;
     }
 
-    private static List<BacktestReading> ParseLineProtocol(string text, List<string> problems)
+    private static List<BacktestReading> ParseLineProtocol(string text, List<string> problems, KindCatalog kinds)
     {
         var readings = new List<BacktestReading>();
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
@@ -127,7 +128,7 @@ public static class TelemetryFile
 
             var key = SplitUnescaped(parts[0], ',');
             var kind = Unescape(key[0]);
-            if (!KindCatalog.IsKnownKind(kind))
+            if (!kinds.IsKnownKind(kind))
             {
                 continue;
             }

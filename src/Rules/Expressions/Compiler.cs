@@ -14,16 +14,17 @@ public sealed class Compiler
 {
     private const string DevicePrefix = "device.";
 
-    private readonly string _kind;
+    private readonly DeviceKind _kind;
     private readonly List<ExpressionProblem> _problems = [];
     private readonly SortedSet<int> _slots = [];
     private TimeSpan _rateWindow;
 
-    private Compiler(string kind) => _kind = kind;
+    private Compiler(DeviceKind kind) => _kind = kind;
 
     /// <summary>Parses and compiles <paramref name="text"/> for devices of <paramref name="kind"/>; null with every problem found otherwise.</summary>
-    public static CompiledExpression? Compile(string text, string kind, out IReadOnlyList<ExpressionProblem> problems)
+    public static CompiledExpression? Compile(string text, DeviceKind kind, out IReadOnlyList<ExpressionProblem> problems)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         Node root;
         try
         {
@@ -179,17 +180,17 @@ public sealed class Compiler
 
     private int Slot(NameNode name)
     {
-        var slot = KindCatalog.SlotOf(_kind, name.Name);
+        var slot = _kind.SlotOf(name.Name);
         if (slot >= 0)
         {
             _slots.Add(slot);
             return slot;
         }
 
-        var known = KindCatalog.MetricsOf(_kind);
+        var known = _kind.MetricNames;
         Problem(name, known.IsEmpty
             ? $"unknown metric '{name.Name}'"
-            : $"unknown metric '{name.Name}' for kind '{_kind}'; {_kind} devices report {string.Join(", ", known)} (device attributes are written device.<name>)");
+            : $"unknown metric '{name.Name}' for kind '{_kind.Name}'; {_kind.Name} devices report {string.Join(", ", known)} (device attributes are written device.<name>)");
         return -1;
     }
 

@@ -23,7 +23,7 @@ public sealed class DeviceReplay
         ArgumentNullException.ThrowIfNull(attributes);
         _device = device;
         _events = events;
-        _judge = new DeviceJudge(kind, zones);
+        _judge = new DeviceJudge(rules.Kinds.Get(kind), zones);
         _judge.UseRules(rules);
         _judge.Tune(attributes, problems);
         _judge.MoveTo(lat, lon);

@@ -106,9 +106,9 @@ public sealed class RuleTestRunner
         Keys(node, "id", "kind", "lat", "lon", "attributes", "until", "readings", "series");
         var id = Text(node, "id");
         var kind = Text(node, "kind");
-        if (id is null || kind is null || !KindCatalog.IsKnownKind(kind))
+        if (id is null || kind is null || !_rules.Kinds.IsKnownKind(kind))
         {
-            Fail(node.Start, $"each device needs an id and a kind ({string.Join(", ", KindCatalog.Kinds)})");
+            Fail(node.Start, $"each device needs an id and a kind ({string.Join(", ", _rules.Kinds.Kinds)})");
             return;
         }
 
@@ -199,9 +199,9 @@ public sealed class RuleTestRunner
                     continue;
                 }
 
-                if (!KindCatalog.IsKnownMetric(kind, name))
+                if (!_rules.Kinds.IsKnownMetric(kind, name))
                 {
-                    Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind))}");
+                    Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", _rules.Kinds.MetricsOf(kind))}");
                     continue;
                 }
 
@@ -319,9 +319,9 @@ public sealed class RuleTestRunner
     private double? Metric(string kind, YamlNode key, YamlNode value)
     {
         var name = ((YamlScalarNode)key).Value ?? "";
-        if (!KindCatalog.IsKnownMetric(kind, name))
+        if (!_rules.Kinds.IsKnownMetric(kind, name))
         {
-            Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind))}");
+            Fail(key.Start, $"unknown metric '{name}' for kind '{kind}'; {kind} devices report {string.Join(", ", _rules.Kinds.MetricsOf(kind))}");
             return null;
         }
 

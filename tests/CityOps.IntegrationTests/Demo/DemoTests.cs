@@ -34,6 +34,6 @@ public sealed class DemoTests(ITestOutputHelper output)
         Assert.True(Raised(cases, "VH-0003", "vehicle-speeding"), app.Tail());
         Assert.All(cases, c => Assert.Matches("^410702[0-9]{9}$", (string?)c!["grid"]));
         Assert.Contains("井盖倾斜", app.Log, StringComparison.Ordinal);
-        Assert.Contains("500 devices", app.Log, StringComparison.Ordinal);
+        Assert.Contains("518 devices", app.Log, StringComparison.Ordinal);
     }
 }

@@ -53,6 +53,27 @@ public sealed class StartupConfigurationTests
         AssertNoStackTrace(output + error);
     }
 
+    [Fact]
+    public async Task A_kinds_yaml_with_errors_and_a_bad_kind_setting_stop_start_up_naming_file_line_and_key()
+    {
+        using var folder = new TempFolder("cityops-config");
+        var rules = folder.Combine("rules");
+        Directory.CreateDirectory(rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "kinds.yaml"), "kinds:\n  pump:\n    metrics: { level_m: { min: 3, max: 1 } }\n");
+        await using var app = new CityOpsProcess(folder.Combine("data"), new Dictionary<string, string>
+        {
+            ["CityOps:Rules:Path"] = rules,
+            ["CityOps:Kinds:gas:Offline"] = "00:00:00",
+        });
+
+        var (exitCode, output, error) = await app.RunToExitAsync(Exit);
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains($"{Path.Combine(rules, "kinds.yaml")}:3:40: kinds.pump.metrics.level_m.max: the physical range is empty: min 3 is above max 1", error);
+        Assert.Contains("CityOps:Kinds:gas:Offline = 00:00:00: must be positive", error);
+        AssertNoStackTrace(output + error);
+    }
+
     private static void AssertNoStackTrace(string text)
     {
         Assert.DoesNotContain("   at ", text);

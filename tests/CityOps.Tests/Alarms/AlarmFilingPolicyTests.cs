@@ -89,13 +89,15 @@ public sealed class AlarmFilingPolicyTests
     [Fact]
     public void Shipped_rules_confirm_blue_and_yellow_depth_and_keep_device_health_in_upkeep()
     {
-        var files = Directory.EnumerateFiles(RepoPaths.Rules, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-        var set = RuleParser.Parse(files).RuleSet!;
+        var set = CityOps.Tests.Rules.ShippedRules.Parse().RuleSet!;
 
         var depth = set.Find("waterlog-depth")!;
         Assert.Equal([false, false, true, true], new[] { Severity.Blue, Severity.Yellow, Severity.Orange, Severity.Red }.Select(depth.FilesAt));
         var upkeep = set.Rules.Where(r => r.Maintenance).Select(r => r.Id).Order(StringComparer.Ordinal);
-        Assert.Equal(["manhole-battery-low", "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-offline"], upkeep);
+        Assert.Equal(
+            ["bridge-offline", "cabinet-offline", "drainage-offline", "gas-battery-low", "gas-offline", "heating-offline", "manhole-battery-low",
+             "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-offline", "watersupply-offline"],
+            upkeep);
         Assert.True(set.Find("manhole-tilt")!.FilesAt(Severity.Yellow));
     }
 }

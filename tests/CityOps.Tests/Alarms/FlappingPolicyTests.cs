@@ -78,4 +78,43 @@ public sealed class FlappingPolicyTests
             bad.Errors.Select(e => (e.Field, e.Line)).Order());
         Assert.All(bad.Errors, e => Assert.Equal("f.yaml", e.File));
     }
+
+    [Fact]
+    public void A_rule_set_default_applies_to_every_rule_of_its_file_without_its_own_and_is_checked_too()
+    {
+        const string File = """
+            flapping: { changes: 3, within: 10m }
+            rules:
+              - id: gas
+                kind: manhole
+                metric: gas_ch4_lel
+                levels: [ { severity: yellow, above: 10 } ]
+                case: { code: "0111", title: "燃气" }
+              - id: tilt
+                kind: manhole
+                metric: tilt_deg
+                levels: [ { severity: yellow, above: 10 } ]
+                flapping: { changes: 6, within: 1h }
+                case: { code: "0103", title: "倾斜" }
+            """;
+        const string Other = """
+            rules:
+              - id: depth
+                kind: waterlog
+                metric: depth_cm
+                levels: [ { severity: blue, above: 15 } ]
+                case: { code: "0406", title: "积水" }
+            """;
+
+        var set = RuleParser.Parse([new("a.yaml", File), new("b.yaml", Other)]).RuleSet!;
+
+        Assert.Equal(new FlappingPolicy(3, TimeSpan.FromMinutes(10)), set.Find("gas")!.Flapping);
+        Assert.Equal(new FlappingPolicy(6, TimeSpan.FromHours(1)), set.Find("tilt")!.Flapping);
+        Assert.Null(set.Find("depth")!.Flapping); // another file's rules keep their own (none)
+        Assert.Contains("flapping=3/10m", set.Find("gas")!.Definition, StringComparison.Ordinal);
+
+        var bad = RuleParser.Parse("a.yaml", File.Replace("changes: 3, within: 10m", "changes: 3, within: 0", StringComparison.Ordinal));
+        var error = Assert.Single(bad.Errors);
+        Assert.Equal(("flapping.within", 1, 33), (error.Field, error.Line, error.Column));
+    }
 }

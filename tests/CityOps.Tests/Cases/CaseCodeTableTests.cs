@@ -1,6 +1,7 @@
 using CityOps.Grains;
 using CityOps.Grains.Cases;
 using CityOps.Grains.Configuration;
+using CityOps.Grains.RuleSets;
 using CityOps.Rules;
 using CityOps.Tests.Infrastructure;
 
@@ -15,9 +16,7 @@ public sealed class CaseCodeTableTests
     [Fact]
     public void Shipped_rules_name_only_codes_the_standard_tables_have()
     {
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "rules"), "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-
-        var result = RuleParser.Parse(files, new RuleParseOptions { CaseCodes = CaseCodeBook.Standard });
+        var result = RuleParser.Parse(RuleFolder.RuleFiles(RepoPaths.Rules), new RuleParseOptions { CaseCodes = CaseCodeBook.Standard, Kinds = ShippedKinds.Catalog });
 
         Assert.True(result.Success, string.Join(Environment.NewLine, result.Errors));
         var gas = result.RuleSet!.Find("manhole-gas")!.Case;

@@ -9,13 +9,37 @@ public sealed class DashboardModelTests
     private static readonly string[] Panelless = ["row", "text"];
 
     [Fact]
-    public void Folder_holds_the_six_dashboards_with_unique_uids_and_titles()
+    public void Folder_holds_the_seven_dashboards_with_unique_uids_and_titles()
     {
         Assert.Equal(
-            ["cases.json", "engine.json", "flood-watch.json", "manhole-covers.json", "streetlights.json", "vehicles.json"],
+            ["cases.json", "engine.json", "flood-watch.json", "lifelines.json", "manhole-covers.json", "streetlights.json", "vehicles.json"],
             GrafanaDashboard.All.Select(d => d.File));
         Assert.Equal(GrafanaDashboard.All.Count, GrafanaDashboard.All.Select(d => d.Uid).Distinct().Count());
         Assert.Equal(GrafanaDashboard.All.Count, GrafanaDashboard.All.Select(d => d.Title).Distinct().Count());
+    }
+
+    [Fact]
+    public void Dashboards_follow_the_kind_catalog_every_shipped_kind_is_shown_and_only_its_own_metrics()
+    {
+        string[] ownMeasurements = ["cases", "cases_open", "cityops", "cityops_rejected"];
+        var kinds = CityOps.Tests.Rules.ShippedRules.Kinds;
+        var read = GrafanaDashboard.All.ToDictionary(
+            d => d.File,
+            d => d.Queries().SelectMany(q => Regex.Matches(q.InfluxQl, "FROM \"([A-Za-z0-9_-]+)\"").Select(m => m.Groups[1].Value))
+                .Where(m => !ownMeasurements.Contains(m)).ToHashSet(StringComparer.Ordinal));
+
+        Assert.All(read.Values.SelectMany(m => m), kind => Assert.True(kinds.IsKnownKind(kind), $"a dashboard reads \"{kind}\", which is no configured kind"));
+        Assert.Equal(kinds.Kinds.Order(), read.Values.SelectMany(m => m).Distinct().Order());
+        Assert.Equal(kinds.Kinds.Except(CityOps.Rules.KindCatalog.Default.Kinds).Order(), read["lifelines.json"].Order());
+        foreach (var query in GrafanaDashboard.Named("lifelines.json").Queries())
+        {
+            if (Regex.Match(query.InfluxQl, "FROM \"([a-z]+)\"") is { Success: true } from && kinds.Find(from.Groups[1].Value) is { } kind)
+            {
+                Assert.All(
+                    Regex.Matches(query.InfluxQl, "(?:last|max)\\(\"([A-Za-z0-9_]+)\"\\)").Select(m => m.Groups[1].Value),
+                    metric => Assert.True(kind.HasMetric(metric), $"{query}: {kind.Name} has no metric {metric}"));
+            }
+        }
     }
 
     [Theory]

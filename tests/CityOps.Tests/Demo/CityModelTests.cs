@@ -1,7 +1,9 @@
 using CityOps.Api.Demo;
+using CityOps.Api.Hosting;
 using CityOps.Grains;
 using CityOps.Ingest.Parsing;
 using CityOps.Tests.Infrastructure;
+using CityOps.Tests.Rules;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CityOps.Tests.Demo;
@@ -50,10 +52,10 @@ public sealed class CityModelTests
     }
 
     [Fact]
-    public void Every_payload_is_accepted_by_the_real_parser_as_the_same_reading()
+    public void Every_payload_is_accepted_by_the_real_parser_within_the_physical_ranges_as_the_same_reading()
     {
         var time = new FakeTimeProvider(Noon.AddMinutes(1));
-        var parser = new PayloadParser(time);
+        var parser = new PayloadParser(time, ShippedRules.Kinds.ToIngestKinds());
         var output = new List<Reading>();
         var errors = new List<ParseError>();
         var all = Run(Model(), 30, Noon).Values.SelectMany(l => l).ToList();
@@ -68,6 +70,7 @@ public sealed class CityModelTests
         Assert.NotNull(truck.Lat);
         Assert.Equal(["heading_deg", "lid_closed", "speed_kmh"], truck.Metrics.Select(m => m.Name).Order());
         Assert.All(output, r => Assert.NotEmpty(r.Metrics));
+        Assert.Equal(ShippedRules.Kinds.Kinds.Order(), output.Select(r => r.Kind).Distinct().Order());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using CityOps.Api.Demo;
 using CityOps.Api.Endpoints;
 using CityOps.Grains.Zones;
 using CityOps.Tests.Infrastructure;
+using CityOps.Tests.Rules;
 
 namespace CityOps.Tests.Demo;
 
@@ -14,7 +15,7 @@ public sealed class SampleCityTests
     private static List<(string Id, CityOps.Grains.DeviceRegistration Registration)> Devices()
     {
         var errors = new Dictionary<string, string[]>();
-        var devices = DeviceImport.Validate(File.ReadAllText(Path.Combine(RepoPaths.Samples, "devices.csv")), isJson: false, ["manhole", "waterlog", "streetlight", "vehicle"], errors);
+        var devices = DeviceImport.Validate(File.ReadAllText(Path.Combine(RepoPaths.Samples, "devices.csv")), isJson: false, ShippedRules.Kinds.Kinds, errors);
         Assert.Empty(errors);
         return devices;
     }
@@ -32,11 +33,12 @@ public sealed class SampleCityTests
     }
 
     [Fact]
-    public void About_500_devices_of_all_four_kinds_each_inside_a_grid_with_a_unit()
+    public void About_500_devices_of_every_shipped_kind_each_inside_a_grid_with_a_unit()
     {
         var devices = Devices();
         Assert.InRange(devices.Count, 450, 550);
-        Assert.Equal(["manhole", "streetlight", "vehicle", "waterlog"], devices.Select(d => d.Registration.Kind).Distinct().Order());
+        Assert.Equal(ShippedRules.Kinds.Kinds.Order(), devices.Select(d => d.Registration.Kind).Distinct().Order());
+        Assert.All(ShippedRules.Kinds.Kinds, kind => Assert.InRange(devices.Count(d => d.Registration.Kind == kind), 3, 300));
         foreach (var (id, registration) in devices)
         {
             var cell = Zones.Locate(registration.Lat!.Value, registration.Lon!.Value);

@@ -97,6 +97,7 @@ public class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(CityOpsTime.Key, Time);
             silo.Services.Configure<RulesOptions>(o => o.Path = rules);
             silo.Services.Configure<RoutingOptions>(o => o.Path = routing);
+            silo.Services.AddSingleton(ShippedKinds.Catalog);
             silo.AddCityOpsGrains(_folder.Combine("data"));
             ConfigureSilo(silo.Services);
         });

@@ -14,16 +14,16 @@ public class CatalogTests
     [InlineData("drone", "speed_kmh", false)]
     public void Metrics_are_known_per_kind(string kind, string metric, bool known)
     {
-        Assert.Equal(known, KindCatalog.IsKnownMetric(kind, metric));
+        Assert.Equal(known, KindCatalog.Default.IsKnownMetric(kind, metric));
     }
 
     [Fact]
     public void The_four_contract_kinds_and_the_lamp_cabinet_are_known()
     {
-        Assert.Equal<string>(["manhole", "waterlog", "streetlight", "vehicle", "lampcabinet"], KindCatalog.Kinds);
-        Assert.All(KindCatalog.Kinds, k => Assert.True(KindCatalog.IsKnownKind(k)));
-        Assert.False(KindCatalog.IsKnownKind("Manhole"));
-        Assert.True(KindCatalog.MetricsOf("drone").IsEmpty);
+        Assert.Equal<string>(["manhole", "waterlog", "streetlight", "vehicle"], KindCatalog.Default.Kinds);
+        Assert.All(KindCatalog.Default.Kinds, k => Assert.True(KindCatalog.Default.IsKnownKind(k)));
+        Assert.False(KindCatalog.Default.IsKnownKind("Manhole"));
+        Assert.True(KindCatalog.Default.MetricsOf("drone").IsEmpty);
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public class ConditionRuleTests
 
     private static ReadingContext Lamp(DateTimeOffset at, double on, double current, double lat = Lat, double lon = Lon)
     {
-        var reading = new ReadingContext("streetlight") { Latitude = lat, Longitude = lon };
+        var reading = new ReadingContext(KindCatalog.Default.Get("streetlight")) { Latitude = lat, Longitude = lon };
         reading.Begin(at);
         reading.Set("on", on);
         reading.Set("current_a", current);
@@ -79,7 +79,7 @@ public class ConditionRuleTests
     public void Reading_without_a_metric_the_rule_reads_is_not_judged()
     {
         var rule = Single(DarkLamp);
-        var reading = new ReadingContext("streetlight") { Latitude = Lat, Longitude = Lon };
+        var reading = new ReadingContext(KindCatalog.Default.Get("streetlight")) { Latitude = Lat, Longitude = Lon };
         reading.Begin(Midnight);
         reading.Set("on", 1);
 
@@ -104,7 +104,7 @@ public class ConditionRuleTests
         var state = new AlarmState();
         ReadingContext Truck(int second, double lat, double lon)
         {
-            var reading = new ReadingContext("vehicle") { Latitude = lat, Longitude = lon, Zones = zones };
+            var reading = new ReadingContext(KindCatalog.Default.Get("vehicle")) { Latitude = lat, Longitude = lon, Zones = zones };
             reading.Begin(T0.AddSeconds(second));
             reading.Set("speed_kmh", 30);
             return reading;
@@ -115,7 +115,7 @@ public class ConditionRuleTests
         Assert.Equal(AlarmChangeKind.Raised, RuleEvaluator.Evaluate(rule, state, Truck(10, 35.32, 113.93)).Kind);
         Assert.Equal(AlarmChangeKind.Cleared, RuleEvaluator.Evaluate(rule, state, Truck(15, 35.30, 113.93)).Kind);
 
-        var unknownZone = new ReadingContext("vehicle") { Latitude = 35.32, Longitude = 113.93, Zones = NoZones.Instance };
+        var unknownZone = new ReadingContext(KindCatalog.Default.Get("vehicle")) { Latitude = 35.32, Longitude = 113.93, Zones = NoZones.Instance };
         unknownZone.Begin(T0.AddSeconds(20));
         Assert.Equal(AlarmChangeKind.None, RuleEvaluator.Evaluate(rule, state, unknownZone).Kind);
     }
@@ -135,7 +135,7 @@ public class ConditionRuleTests
         var state = new AlarmState();
         AlarmChangeKind At(int minute, double tilt)
         {
-            var reading = new ReadingContext("manhole");
+            var reading = new ReadingContext(KindCatalog.Default.Get("manhole"));
             reading.Begin(T0.AddMinutes(minute));
             reading.Set("tilt_deg", tilt);
             return RuleEvaluator.Evaluate(rule, state, reading).Kind;
@@ -166,7 +166,7 @@ public class ConditionRuleTests
         var tuning = DeviceTuning.Resolve(rule, new Dictionary<string, string> { ["threshold.waterlog-depth.red"] = "35" });
         ReadingContext Gauge(int minute, double depth, double battery)
         {
-            var reading = new ReadingContext("waterlog");
+            var reading = new ReadingContext(KindCatalog.Default.Get("waterlog"));
             reading.Begin(T0.AddMinutes(minute));
             reading.Set("depth_cm", depth);
             reading.Set("battery_pct", battery);

@@ -22,7 +22,7 @@ public class DeviceJudgeTests
 
     private static DeviceJudge Judge(IReadOnlyDictionary<string, string>? attributes = null)
     {
-        var judge = new DeviceJudge("manhole", NoZones.Instance);
+        var judge = new DeviceJudge(KindCatalog.Default.Get("manhole"), NoZones.Instance);
         judge.UseRules(Rules);
         judge.Tune(attributes ?? ImmutableDictionary<string, string>.Empty);
         return judge;
@@ -63,7 +63,7 @@ public class DeviceJudgeTests
     public void Device_threshold_attributes_tune_its_rules_and_bad_ones_are_reported()
     {
         var problems = new List<string>();
-        var judge = new DeviceJudge("manhole", NoZones.Instance);
+        var judge = new DeviceJudge(KindCatalog.Default.Get("manhole"), NoZones.Instance);
         judge.UseRules(Rules);
         judge.Tune(new Dictionary<string, string> { ["threshold.tilt.yellow"] = "5", ["threshold.silent.offline"] = "2h" }, problems);
 

@@ -56,8 +56,7 @@ public sealed partial class RuleParserFuzzTests(ITestOutputHelper output)
     {
         var run = new FuzzRun("rule files", 5_000);
         var random = new Random(20261123);
-        var shipped = Directory.GetFiles(RepoPaths.Rules, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => (Name: Path.GetFileName(f), Text: File.ReadAllText(f))).ToArray();
+        var shipped = ShippedRules.Files().Select(f => (Name: f.Key, Text: f.Value)).ToArray();
 
         for (var i = 0; i < run.Iterations; i++)
         {
@@ -97,7 +96,7 @@ public sealed partial class RuleParserFuzzTests(ITestOutputHelper output)
             run.Begin();
             CompiledExpression? compiled = null;
             IReadOnlyList<ExpressionProblem> problems = [];
-            var thrown = Record.Exception(() => compiled = Compiler.Compile(text, kind, out problems));
+            var thrown = Record.Exception(() => compiled = Compiler.Compile(text, KindCatalog.Default.Get(kind), out problems));
             var (took, allocated) = run.End(thrown is not null ? "EXCEPTION" : compiled is not null ? "accepted" : Reason(problems[0].Message));
 
             var context = $"iteration {i}, {kind}: {text}";
@@ -180,7 +179,7 @@ public sealed partial class RuleParserFuzzTests(ITestOutputHelper output)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         CompiledExpression? compiled = null;
         IReadOnlyList<ExpressionProblem> problems = [];
-        var thrown = Record.Exception(() => compiled = Compiler.Compile(text, "waterlog", out problems));
+        var thrown = Record.Exception(() => compiled = Compiler.Compile(text, KindCatalog.Default.Get("waterlog"), out problems));
 
         Assert.True(thrown is null, $"{what} threw {thrown}");
         Assert.True(compiled is not null || problems.Count > 0, what);
@@ -191,8 +190,8 @@ public sealed partial class RuleParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Expression_nested_64_deep_is_accepted_and_65_deep_refused()
     {
-        Assert.NotNull(Compiler.Compile(new string('(', 64) + "depth_cm > 1" + new string(')', 64), "waterlog", out _));
-        Assert.Null(Compiler.Compile(new string('(', 65) + "depth_cm > 1" + new string(')', 65), "waterlog", out var problems));
+        Assert.NotNull(Compiler.Compile(new string('(', 64) + "depth_cm > 1" + new string(')', 64), KindCatalog.Default.Get("waterlog"), out _));
+        Assert.Null(Compiler.Compile(new string('(', 65) + "depth_cm > 1" + new string(')', 65), KindCatalog.Default.Get("waterlog"), out var problems));
         Assert.Contains("nested more than 64", problems[0].Message, StringComparison.Ordinal);
     }
 

@@ -182,7 +182,7 @@ public class RuleParserTests
     {
         var result = RuleParser.Parse("x.yaml", "version: 2\nrules: []\n");
 
-        Assert.Equal(new RuleError("x.yaml", 1, 1, "version", "unknown key 'version' (allowed here: rules, incidents)"), Assert.Single(result.Errors));
+        Assert.Equal(new RuleError("x.yaml", 1, 1, "version", "unknown key 'version' (allowed here: rules, incidents, flapping)"), Assert.Single(result.Errors));
     }
 
     [Fact]

@@ -9,9 +9,9 @@ public class WhereExpressionTests
 
     private static bool Holds(string expression, string kind, params (string Metric, double Value)[] metrics)
     {
-        var compiled = Compiler.Compile(expression, kind, out var problems);
+        var compiled = Compiler.Compile(expression, KindCatalog.Default.Get(kind), out var problems);
         Assert.True(compiled is not null, string.Join("; ", problems));
-        var reading = new ReadingContext(kind);
+        var reading = new ReadingContext(KindCatalog.Default.Get(kind));
         reading.Begin(T0);
         foreach (var (metric, value) in metrics)
         {
@@ -38,8 +38,8 @@ public class WhereExpressionTests
     [Fact]
     public void Device_attributes_are_numbers_by_name_and_unknown_ones_never_match()
     {
-        var compiled = Compiler.Compile("depth_cm > device.kerb_cm - 5", "waterlog", out _)!;
-        var reading = new ReadingContext("waterlog");
+        var compiled = Compiler.Compile("depth_cm > device.kerb_cm - 5", KindCatalog.Default.Get("waterlog"), out _)!;
+        var reading = new ReadingContext(KindCatalog.Default.Get("waterlog"));
         reading.Begin(T0);
         reading.Set("depth_cm", 12);
 
@@ -51,9 +51,9 @@ public class WhereExpressionTests
     [Fact]
     public void Rate_is_the_change_per_minute_over_the_window()
     {
-        var compiled = Compiler.Compile("rate(depth_cm, 5m) > 2", "waterlog", out _)!;
+        var compiled = Compiler.Compile("rate(depth_cm, 5m) > 2", KindCatalog.Default.Get("waterlog"), out _)!;
         Assert.Equal(TimeSpan.FromMinutes(5), compiled.RateWindow);
-        var reading = new ReadingContext("waterlog");
+        var reading = new ReadingContext(KindCatalog.Default.Get("waterlog"));
         reading.History.Retention = compiled.RateWindow;
         bool At(int minute, double depth)
         {
@@ -86,7 +86,7 @@ public class WhereExpressionTests
     [InlineData("on == 1 & current_a < 1", 8, "&&")]
     public void Bad_expressions_are_refused_with_the_offending_position(string expression, int offset, string message)
     {
-        Assert.Null(Compiler.Compile(expression, "streetlight", out var problems));
+        Assert.Null(Compiler.Compile(expression, KindCatalog.Default.Get("streetlight"), out var problems));
         var problem = Assert.Single(problems);
         Assert.Equal(offset, problem.Offset);
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public class WhereExpressionTests
     [Fact]
     public void Every_unknown_metric_is_reported_not_only_the_first()
     {
-        Assert.Null(Compiler.Compile("depth > 1 || level_cm < 2", "waterlog", out var problems));
+        Assert.Null(Compiler.Compile("depth > 1 || level_cm < 2", KindCatalog.Default.Get("waterlog"), out var problems));
         Assert.Equal([0, 13], problems.Select(p => p.Offset));
     }
 

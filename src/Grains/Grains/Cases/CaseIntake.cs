@@ -21,4 +21,8 @@ public sealed class CaseIntake(ICaseStore store, Silences.SilenceBook silences)
             .Items.FirstOrDefault(c => c.RuleId == ruleId);
         return handled is null ? CaseIntakeDecision.NewCase : new CaseIntakeDecision(null, handled.Id);
     }
+
+    /// <summary>When the silence <paramref name="silenceId"/> ends (its end, or when it was expired early); null when there is no such silence.</summary>
+    public DateTimeOffset? SilenceEnd(string silenceId) =>
+        silences.Find(silenceId) is { } silence ? (silence.ExpiredAt is { } expired && expired < silence.EndsAt ? expired : silence.EndsAt) : null;
 }

@@ -32,6 +32,8 @@ internal static class StandardCodes
         Component("0110", "热力井盖", 6), Component("0111", "燃气井盖", 3), Component("0112", "公安井盖", 6),
         Component("0114", "无主井盖", 6), Component("0118", "路灯", 24), Component("0120", "景观灯", 24),
         Component("2101", "积水监测设备", 24),
+        // Local extension (class 21, as 2101): a bridge's structural monitoring; the standard's 道路交通 class has no bridge part.
+        Component("2102", "桥梁结构监测", 4),
         Event("0201", "非法小广告", 24), Event("0401", "路面塌陷", 2), Event("0402", "自来水管破裂", 4),
         Event("0403", "燃气管道破裂", 1), Event("0404", "下水道堵塞或破损", 24), Event("0405", "供暖管道破裂", 4),
         Event("0406", "道路积水", 4), Event("0407", "道路积雪结冰", 4),

@@ -9,7 +9,7 @@ namespace CityOps.Grains.Devices;
 /// rendered from the rule's case template and the device), and the alarm's later changes. When to call it, and what is
 /// persisted first, stays with <see cref="DeviceGrain"/>: that order is what makes filing crash-safe.
 /// </summary>
-public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
+public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, KindCatalog kinds)
 {
     /// <summary>Whether an alarm raised now files a new case, reworks a handled one, or is silenced.</summary>
     public Task<CaseIntakeDecision> Decide(string deviceId, DeviceState device, Rule rule, DateTimeOffset at)
@@ -18,6 +18,9 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(rule);
         return intake.DecideAsync(deviceId, rule.Id, device.Grid, device.Lat, device.Lon, at);
     }
+
+    /// <summary>When the silence that holds an alarm ends; null when it is no silence (e.g. a parent alarm).</summary>
+    public DateTimeOffset? SilenceEnd(string silenceId) => intake.SilenceEnd(silenceId);
 
     /// <summary>
     /// Files the case of <paramref name="alarm"/> (idempotent for one case id), then marks the alarm's record filed.
@@ -31,7 +34,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains)
         var registration = device.Registration!;
         var resolve = Resolver(deviceId, registration, alarm);
         var code = rule.Case.RenderCode(resolve);
-        code = string.IsNullOrWhiteSpace(code) ? KindCatalog.DefaultCaseCode(registration.Kind) : code;
+        code = string.IsNullOrWhiteSpace(code) ? kinds.DefaultCaseCode(registration.Kind) : code;
         var filing = new CaseFiling(
             code, rule.Case.RenderTitle(resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
             device.Lat, device.Lon, device.Grid, device.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,

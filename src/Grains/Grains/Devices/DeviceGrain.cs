@@ -235,6 +235,7 @@ public sealed partial class DeviceGrain(
         }
 
         await EndQuietFlapping();
+        await EndSilences();
         await RunAlarmClock();
         var online = IsOnline(now);
         if (online != S.Online)
@@ -520,7 +521,7 @@ public sealed partial class DeviceGrain(
     }
 
     // One judge per device and kind.
-    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(S.Registration!.Kind, zones, _judge);
+    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(rules.Current.Kinds.Get(S.Registration!.Kind), zones, _judge);
 
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending,
     // the online flag turning, liveness waiting to be persisted.
@@ -555,7 +556,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, AlarmClockDue(due));
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
     }
 
     private bool Locate(bool force)

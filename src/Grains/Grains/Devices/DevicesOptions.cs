@@ -23,7 +23,7 @@ public sealed class DevicesOptions
     /// </summary>
     public int OfflineCaseAfterReadings { get; set; } = 10;
 
-    /// <summary>A device with no offline rule counts as offline after this much silence.</summary>
+    /// <summary>A device with no offline rule counts as offline after this much silence, unless its kind sets its own window (docs/kinds.md).</summary>
     public TimeSpan DefaultOfflineAfter { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>

@@ -10,6 +10,7 @@ using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Storage.Postgres;
 using CityOps.Grains.Zones;
+using CityOps.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,7 @@ public static class GrainsHostingExtensions
         var dataDir = (builder.Configuration.GetSection(DataOptions.Section).Get<DataOptions>() ?? new DataOptions()).FullPath;
         var cluster = builder.Configuration.GetSection(CityOpsClusterOptions.Section).Get<CityOpsClusterOptions>() ?? new CityOpsClusterOptions();
         Directory.CreateDirectory(dataDir);
+        builder.Services.AddSingleton(NodeKinds.Load(builder.Configuration));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseSweeper>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceSweeper>());
         if (cluster.PostgresConnection is { Length: > 0 } postgres)
@@ -105,6 +107,7 @@ public static class GrainsHostingExtensions
     {
         var services = silo.Services;
         services.TryAddTimeProvider();
+        services.TryAddSingleton(KindCatalog.Default);
         // The node's own SQLite file: all state on a single node; in a cluster only what is per node (the audit log).
         var local = StoreDatabase.Sqlite(Path.Combine(dataDir, "cityops.db"));
         services.AddKeyedSingleton(StoreDatabase.Local, local);

@@ -210,7 +210,7 @@ public sealed class IncidentGrain(
         var resolve = Resolver();
         var code = rule.Case.RenderCode(resolve);
         var kind = rules.Current.Find(first.RuleId)?.Kind ?? "";
-        code = string.IsNullOrWhiteSpace(code) ? KindCatalog.DefaultCaseCode(kind) : code;
+        code = string.IsNullOrWhiteSpace(code) ? rules.Current.Kinds.DefaultCaseCode(kind) : code;
         var title = rule.Case.RenderTitle(resolve);
         var filing = new CaseFiling(code, title, S.Severity, first.DeviceId, first.RuleId, first.Lat, first.Lon, first.Grid, first.Unit,
             null, at, "incident:" + S.IncidentId, $"incident {S.IncidentId} ({rule.Id}, {GroupKey})", AlarmId: first.AlarmId);

@@ -22,13 +22,15 @@ public sealed partial class RuleCatalog : IDisposable
     private readonly string _folder;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly ZoneMap _zones;
+    private readonly RuleParseOptions _parse;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<string, string>> _definitions = new();
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile RuleSet _current = RuleSet.Empty;
 
-    public RuleCatalog(IRuleVersionStore store, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones)
+    public RuleCatalog(IRuleVersionStore store, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones, KindCatalog kinds)
     {
+        _parse = new RuleParseOptions { Kinds = kinds };
         _zones = zones;
         _store = store;
         _time = time;
@@ -46,7 +48,7 @@ public sealed partial class RuleCatalog : IDisposable
     {
         if (await _store.LatestAsync().ConfigureAwait(false) is { } latest)
         {
-            var parsed = RuleParser.Parse(latest.Sources);
+            var parsed = RuleParser.Parse(latest.Sources, _parse);
             if (parsed.RuleSet is not null)
             {
                 _current = parsed.RuleSet.WithVersion(latest.Version, latest.CreatedAt, latest.Author);
@@ -101,7 +103,7 @@ public sealed partial class RuleCatalog : IDisposable
             return false;
         }
 
-        var parsed = RuleParser.Parse(latest.Sources);
+        var parsed = RuleParser.Parse(latest.Sources, _parse);
         if (parsed.RuleSet is null)
         {
             return false;
@@ -128,9 +130,7 @@ public sealed partial class RuleCatalog : IDisposable
     {
         try
         {
-            return Directory.EnumerateFiles(_folder, "*.yaml")
-                .OrderBy(f => f, StringComparer.Ordinal)
-                .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+            return RuleFolder.RuleFiles(_folder);
         }
         catch (IOException ex)
         {
@@ -150,7 +150,7 @@ public sealed partial class RuleCatalog : IDisposable
         await _reloadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var parsed = RuleParser.Parse(files, options ?? RuleParseOptions.Default);
+            var parsed = RuleParser.Parse(files, (options ?? _parse) with { Kinds = _parse.Kinds });
             if (!parsed.Success || parsed.RuleSet is null)
             {
                 foreach (var error in parsed.Errors)
@@ -234,7 +234,7 @@ public sealed partial class RuleCatalog : IDisposable
         }
 
         return _definitions.GetOrAdd(version.Version, _ =>
-            RuleParser.Parse(version.Sources).RuleSet?.Rules.ToDictionary(r => r.Id, r => r.Definition, StringComparer.Ordinal)
+            RuleParser.Parse(version.Sources, _parse).RuleSet?.Rules.ToDictionary(r => r.Id, r => r.Definition, StringComparer.Ordinal)
             ?? new Dictionary<string, string>());
     }
 
