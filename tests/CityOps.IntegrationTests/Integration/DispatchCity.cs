@@ -4,7 +4,7 @@ using CityOps.Tests.Infrastructure;
 
 namespace CityOps.Tests.Integration;
 
-/// <summary>A CityOps process for the dispatch tests: embedded broker on a free port, the test city's rules and zones.</summary>
+/// <summary>A CityOps process for the dispatch tests: embedded broker on a free port, the test city's rules and zones, the shipped kinds.</summary>
 public static class DispatchCity
 {
     public static async Task<CityOpsProcess> StartAsync(TempFolder folder, IDictionary<string, string>? extra = null, string rulesYaml = TestCity.Rules)
@@ -14,6 +14,8 @@ public static class DispatchCity
         Directory.CreateDirectory(rules);
         Directory.CreateDirectory(data);
         await File.WriteAllTextAsync(Path.Combine(rules, "test.yaml"), rulesYaml);
+        // The kinds a city runs with out of the box (the lifelines, the lamp cabinet among them).
+        File.Copy(Path.Combine(RepoPaths.Rules, "kinds.yaml"), Path.Combine(rules, "kinds.yaml"));
         var settings = new Dictionary<string, string>
         {
             ["CityOps:Rules:Path"] = rules,
