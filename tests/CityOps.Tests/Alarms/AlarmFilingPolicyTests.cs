@@ -95,7 +95,7 @@ public sealed class AlarmFilingPolicyTests
         var depth = set.Find("waterlog-depth")!;
         Assert.Equal([false, false, true, true], new[] { Severity.Blue, Severity.Yellow, Severity.Orange, Severity.Red }.Select(depth.FilesAt));
         var upkeep = set.Rules.Where(r => r.Maintenance).Select(r => r.Id).Order(StringComparer.Ordinal);
-        Assert.Equal(["manhole-battery-low", "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-offline"], upkeep);
+        Assert.Equal(["manhole-battery-low", "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-jump", "waterlog-offline", "waterlog-stuck"], upkeep);
         Assert.True(set.Find("manhole-tilt")!.FilesAt(Severity.Yellow));
     }
 }
