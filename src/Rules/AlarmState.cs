@@ -32,6 +32,9 @@ public sealed class AlarmState
     /// <summary>Consecutive matching readings so far, for rules with <c>count:</c>.</summary>
     public int Matches { get; set; }
 
+    /// <summary>For <c>predict:</c> rules: minutes until the fitted line reaches its value, at the last reading (<c>{eta}</c>); else null.</summary>
+    public double? Eta { get; set; }
+
     public bool IsActive => Phase is AlarmPhase.Active or AlarmPhase.Clearing;
 
     public void Reset()
@@ -39,7 +42,7 @@ public sealed class AlarmState
         Phase = AlarmPhase.Idle;
         PendingSince = ActiveSince = ClearingSince = LastEvaluated = null;
         Severity = CurrentLevel = Severity.None;
-        Peak = LastValue = null;
+        Peak = LastValue = Eta = null;
         Matches = 0;
     }
 }

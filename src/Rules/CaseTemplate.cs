@@ -4,7 +4,7 @@ namespace CityOps.Rules;
 
 /// <summary>
 /// The case a rule raises. <see cref="Code"/> and <see cref="Title"/> may hold placeholders such as
-/// <c>{value}</c>, <c>{peak}</c>, <c>{severity}</c>, <c>{device.code}</c>, <c>{device.name}</c>, <c>{device.id}</c>;
+/// <c>{value}</c>, <c>{peak}</c>, <c>{eta}</c>, <c>{severity}</c>, <c>{device.code}</c>, <c>{device.name}</c>, <c>{device.id}</c>;
 /// the caller resolves them, so formatting of numbers stays with the caller. <c>{{</c> and <c>}}</c> are literal braces.
 /// <see cref="File"/> and <see cref="FileFrom"/> are the filing policy of the alarm desk: whether an alarm files its case
 /// at once, waits for a person's <c>file</c>, or never files one. <see cref="CodeType"/>: <c>component</c> (部件) or <c>event</c>
@@ -14,6 +14,10 @@ public sealed record CaseTemplate(string Code, string Title, FilingMode File = F
 {
     /// <summary>True when an alarm at <paramref name="severity"/> files its case without a person (auto, from <see cref="FileFrom"/> up).</summary>
     public bool FilesAt(Severity severity) => File == FilingMode.Auto && (FileFrom is not { } from || severity >= from);
+
+    /// <summary><c>{eta}</c> of a <c>predict:</c> alarm: whole minutes, rounded up, e.g. "12 分钟"; null when there is none.</summary>
+    public static string? FormatEta(double? minutes) =>
+        minutes is { } m && double.IsFinite(m) ? Math.Ceiling(m).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " 分钟" : null;
 
     public string RenderCode(Func<string, string?> resolve) => Render(Code, resolve);
 

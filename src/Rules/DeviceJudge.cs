@@ -52,13 +52,14 @@ public sealed class DeviceJudge
     /// <summary>The alarm state of every rule that is not idle, by rule id.</summary>
     public IReadOnlyDictionary<string, AlarmState> Alarms => _alarms ?? (IReadOnlyDictionary<string, AlarmState>)ImmutableDictionary<string, AlarmState>.Empty;
 
-    /// <summary>Takes the rules of the device's kind from <paramref name="ruleSet"/>; history is kept as long as their longest <c>rate()</c> window.</summary>
+    /// <summary>Takes the rules of the device's kind from <paramref name="ruleSet"/>; history is kept as long as their longest window (<c>rate()</c>, stuck, jump, predict).</summary>
     public void UseRules(RuleSet ruleSet)
     {
         ArgumentNullException.ThrowIfNull(ruleSet);
         RuleSet = ruleSet;
         Rules = ruleSet.ForKind(Kind);
-        _context.History.Retention = Rules.Select(r => r.WhereExpression?.RateWindow ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
+        _context.History.Retention = Rules.Select(r => r.HistoryWindow).DefaultIfEmpty(TimeSpan.Zero).Max();
+        _context.History.TrackSteady(Rules.Where(r => r.Stuck is not null).Select(r => (r.MetricSlot, r.Stuck!.Tolerance)));
     }
 
     /// <summary>

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using CityOps.Rules.Expressions;
+using CityOps.Rules.Faults;
+using CityOps.Rules.Schedules;
+using CityOps.Rules.Trends;
 
 namespace CityOps.Rules;
 
@@ -67,6 +70,32 @@ public sealed class Rule
 
     public SunCondition Sun { get; init; }
 
+    /// <summary><c>when: { between, days }</c>: the local time window the rule is judged in; null when none.</summary>
+    public TimeWindow? Schedule { get; init; }
+
+    /// <summary><c>stuck:</c> sensor fault on <see cref="Metric"/>; null when the rule has none.</summary>
+    public StuckCondition? Stuck { get; init; }
+
+    /// <summary><c>jump:</c> sensor fault on <see cref="Metric"/>; null when the rule has none.</summary>
+    public JumpCondition? Jump { get; init; }
+
+    /// <summary><c>predict:</c> trend pre-alert on <see cref="Metric"/>; null when the rule has none.</summary>
+    public PredictCondition? Predict { get; init; }
+
+    /// <summary>A sensor-fault rule (<c>stuck:</c> or <c>jump:</c>): while active, the device's other alarms on <see cref="Metric"/> are suppressed.</summary>
+    public bool IsFault => Stuck is not null || Jump is not null;
+
+    /// <summary>How much of the metric history the rule reads: its <c>rate()</c> window, or the window of its jump/predict form (stuck keeps a run instead, see <see cref="MetricHistory.TrackSteady"/>).</summary>
+    public TimeSpan HistoryWindow
+    {
+        get
+        {
+            var window = WhereExpression?.RateWindow ?? TimeSpan.Zero;
+            window = Jump is { } jump && jump.Per > window ? jump.Per : window;
+            return Predict is { } predict && predict.Over > window ? predict.Over : window;
+        }
+    }
+
     /// <summary><c>inside:</c>/<c>outside:</c> as written (<c>zone:muck-routes</c>).</summary>
     public string? Inside { get; init; }
 
@@ -105,8 +134,8 @@ public sealed class Rule
     /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c> or <c>count</c>.</summary>
     public bool HasConditions => IsConditional || Count is not null;
 
-    /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c> or <c>outside</c>: it needs a whole reading to be judged.</summary>
-    public bool IsConditional => Where is not null || When is not null || ZoneId is not null;
+    /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c>, <c>stuck</c>, <c>jump</c> or <c>predict</c>: it needs a whole reading to be judged.</summary>
+    public bool IsConditional => Where is not null || When is not null || ZoneId is not null || IsFault || Predict is not null;
 
     /// <summary>
     /// True for threshold rules without conditions: <see cref="RuleEvaluator.Evaluate(Rule, AlarmState, DateTimeOffset, double, double)"/>

@@ -53,9 +53,16 @@ public static class RuleDefinition
         }
 
         Append(text, "remind", rule.Remind is { } remind ? Durations.Format(remind) : null);
+        Append(text, "stuck", rule.Stuck is { } stuck ? Durations.Format(stuck.For) + "/" + Number(stuck.Tolerance) : null);
+        Append(text, "jump", rule.Jump is { } jump ? Number(jump.Above) + "/" + Durations.Format(jump.Per) : null);
+        Append(text, "predict", rule.Predict is { } predict
+            ? Number(predict.Reaches) + "/" + Durations.Format(predict.Within) + "/" + Durations.Format(predict.Over)
+            : null);
         Append(text, "inhibits", rule.Inhibits.IsDefaultOrEmpty ? null : string.Join(',', rule.Inhibits));
         return text.ToString();
     }
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static void Append(StringBuilder text, string key, string? value)
     {

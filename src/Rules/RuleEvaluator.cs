@@ -63,7 +63,8 @@ public static class RuleEvaluator
 
         // A rule scoped by when: is judged only inside its window: outside it a reading neither raises nor clears, so a
         // lamp dark at night is not "cleared" by daylight (and its case not verified by the sensor before night shows it lit).
-        if (rule.Sun != SunCondition.Any && SolarPosition.IsNight(reading.Latitude, reading.Longitude, at) != (rule.Sun == SunCondition.Night))
+        if ((rule.Sun != SunCondition.Any && SolarPosition.IsNight(reading.Latitude, reading.Longitude, at) != (rule.Sun == SunCondition.Night))
+            || (rule.Schedule is { } schedule && !schedule.Contains(at)))
         {
             return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at);
         }
@@ -80,6 +81,10 @@ public static class RuleEvaluator
         }
 
         var value = rule.MetricSlot >= 0 ? values[rule.MetricSlot] : holds ? 1 : 0;
+        if (holds && (rule.IsFault || rule.Predict is not null))
+        {
+            holds = SeriesRules.Holds(rule, state, reading, value);
+        }
         var thresholds = tuning is { Thresholds.IsDefaultOrEmpty: false } ? tuning.Thresholds : rule.Thresholds;
         if (thresholds.IsDefaultOrEmpty || rule.Levels.IsDefaultOrEmpty || rule.MetricSlot < 0)
         {

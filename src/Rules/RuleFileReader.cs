@@ -13,8 +13,8 @@ namespace CityOps.Rules;
 internal sealed partial class RuleFileReader
 {
     private static readonly string[] _topKeys = ["rules", "incidents", "flapping"];
-    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits"];
-    private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits", "stuck", "jump", "predict"];
+    private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count", "stuck", "jump", "predict"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
     private static readonly string[] _flappingKeys = ["changes", "within"];
@@ -229,13 +229,15 @@ internal sealed partial class RuleFileReader
         var clear = ReadClear(fields, path);
         var where = OptionalText(fields, path, "where", trim: false);
         var whereExpression = where is not null && knownKind ? ReadWhere(fields, path, kind!) : null;
-        var when = OptionalText(fields, path, "when");
-        var sun = ReadWhen(fields, path, when);
+        var when = ReadWhenField(fields, path, out var sun, out var schedule);
         var inside = OptionalText(fields, path, "inside");
         var outside = OptionalText(fields, path, "outside");
         var zoneId = ReadZone(fields, path, inside, outside);
         var count = ReadCount(fields, path);
-        var hasConditions = where is not null || when is not null || inside is not null || outside is not null;
+        var series = offline is null ? ReadSeries(fields, path, kind, knownKind) : null;
+        metric ??= series?.Metric;
+        var hasSeries = _seriesKeys.Any(fields.ContainsKey);
+        var hasConditions = where is not null || fields.ContainsKey("when") || inside is not null || outside is not null || hasSeries;
         var levels = ReadLevels(fields, path, out var levelsValid);
         var maintenance = ReadMaintenance(fields, path);
         var flapping = ReadFlapping(fields, path) ?? _defaultFlapping;
@@ -250,6 +252,10 @@ internal sealed partial class RuleFileReader
         {
             CheckOfflineRule(fields, path, levels);
         }
+        else if (levels is null && hasSeries)
+        {
+            // A sensor fault or trend rule without levels raises yellow.
+        }
         else if (levels is null || levels.Count == 0)
         {
             Add(levels is null ? map : fields["levels"].Value, Join(path, "levels"),
@@ -258,6 +264,10 @@ internal sealed partial class RuleFileReader
         else
         {
             var thresholdCount = levels.Count(l => l.Direction is not null);
+            if (series is not null && thresholdCount > 0)
+            {
+                Add(series.Key, Join(path, series.Key.Value!), $"a {series.Key.Value}: rule decides by itself when it holds; give its levels no above:/below:, e.g. levels: [ {{ severity: yellow }} ]");
+            }
             if (!hasConditions || thresholdCount > 0)
             {
                 if (metric is null && !fields.ContainsKey("metric"))
@@ -338,6 +348,10 @@ internal sealed partial class RuleFileReader
             WhereExpression = whereExpression,
             When = when,
             Sun = sun,
+            Schedule = schedule,
+            Stuck = series?.Stuck,
+            Jump = series?.Jump,
+            Predict = series?.Predict,
             Inside = inside,
             Outside = outside,
             ZoneId = zoneId,

@@ -43,7 +43,8 @@ public sealed class RuleSet
 
         _byId = byId.ToFrozenDictionary(StringComparer.Ordinal);
         _byKind = Rules.GroupBy(r => r.Kind, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+            // Sensor faults first: a fault raised by a reading suppresses the other alarms that reading raises on its metric.
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(r => r.IsFault ? 0 : 1).ToImmutableArray(), StringComparer.Ordinal);
         var incidentByRule = new Dictionary<string, IncidentRule>(StringComparer.Ordinal);
         foreach (var incident in Incidents)
         {

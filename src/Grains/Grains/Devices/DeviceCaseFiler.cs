@@ -145,6 +145,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
     {
         "value" => Format(alarm.LastValue),
         "peak" => Format(alarm.Peak),
+        "eta" => CaseTemplate.FormatEta(alarm.Eta),
         "severity" => SeverityNames.ToName(alarm.Severity),
         "device.id" => deviceId,
         "device.name" => registration.Name,

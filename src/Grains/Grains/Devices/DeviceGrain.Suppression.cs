@@ -6,6 +6,8 @@ namespace CityOps.Grains.Devices;
 
 // Root-cause suppression (CONTRACT §8): an alarm of a rule that another rule inhibits is suppressed while the device's parent
 // (its `parent` attribute) has an active alarm of that rule; the parent tells its children, one-way, when that alarm clears.
+// Sensor faults take the same path with the device as its own child: an active stuck/jump alarm on a metric suppresses
+// the device's other alarms on that metric, and its clearing tells the device to judge them again.
 public sealed partial class DeviceGrain
 {
     /// <summary>The attribute naming a device's parent (a lamp's cabinet, a gauge's pump station).</summary>
@@ -25,7 +27,21 @@ public sealed partial class DeviceGrain
         return await GrainFactory.GetGrain<IDeviceGrain>(parent).InhibitingAlarm(Id, inhibitors);
     }
 
-    public Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds)
+    // The device's active sensor-fault alarm on the metric of this (non-fault) rule; null when none.
+    private string? SuppressingFault(Rule rule)
+    {
+        if (rule.IsFault || rule.Metric is not { } metric || !Rules.Any(r => r.IsFault && r.Metric == metric))
+        {
+            return null;
+        }
+
+        return ActiveAlarmOf(Id, [.. Rules.Where(r => r.IsFault && r.Metric == metric).Select(r => r.Id)]);
+    }
+
+    public Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds) => Task.FromResult(ActiveAlarmOf(childId, ruleIds));
+
+    // The first active alarm of these rules; the child is noted to be told when it clears.
+    private string? ActiveAlarmOf(string childId, ImmutableArray<string> ruleIds)
     {
         foreach (var ruleId in ruleIds)
         {
@@ -42,11 +58,11 @@ public sealed partial class DeviceGrain
                     _dirty = true;
                 }
 
-                return Task.FromResult<string?>(alarmId);
+                return alarmId;
             }
         }
 
-        return Task.FromResult<string?>(null);
+        return null;
     }
 
     // The alarm cleared: the children it suppressed are told (one-way; they judge their alarms again).
@@ -76,7 +92,7 @@ public sealed partial class DeviceGrain
 
             // Judged again under the rule's own policy: an auto alarm files now, or joins its incident.
             record.SuppressedBy = null;
-            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "parent alarm cleared"));
+            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));
             var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
             var state = Judge.AlarmOf(ruleId);
             var fileNow = rule is not null && state is { IsActive: true } && record.CaseId is null && record.IncidentId is null

@@ -357,7 +357,7 @@ public sealed partial class DeviceGrain(
                 }
 
                 var intake = await filer.Decide(Id, S, rule, change.At);
-                var suppressedBy = intake.SilencedBy ?? await InhibitedBy(rule);
+                var suppressedBy = intake.SilencedBy ?? SuppressingFault(rule) ?? await InhibitedBy(rule);
                 var raised = desk.Raise(Id, rule, alarm, S, change.At, suppressedBy);
                 // A rule that starts flapping with this raise: the alarm is marked flapping and files nothing until quiet.
                 raised.Flapping = flap is not null;
