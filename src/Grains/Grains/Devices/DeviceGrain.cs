@@ -541,7 +541,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, AlarmClockDue(due));
+        watch.Set(Id, AlarmClockDue(due), time.GetUtcNow());
     }
 
     private bool Locate(bool force)
