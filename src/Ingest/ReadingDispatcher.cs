@@ -93,7 +93,7 @@ public sealed partial class ReadingDispatcher(
             {
                 if (!byDevice.TryGetValue(reading.DeviceId, out var readings))
                 {
-                    readings = ImmutableArray.CreateBuilder<Reading>();
+                    readings = ImmutableArray.CreateBuilder<Reading>(1); // mostly one reading a device a round: drained without a copy
                     byDevice[reading.DeviceId] = readings;
                 }
 
