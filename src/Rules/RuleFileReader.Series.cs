@@ -49,9 +49,9 @@ internal sealed partial class RuleFileReader
         var errorsBefore = _errors.Count;
         var formFields = Fields(map, formPath, key switch { "stuck" => _stuckKeys, "jump" => _jumpKeys, _ => _predictKeys });
         var metric = RequiredText(formFields, map, formPath, "metric", $"{key}: needs the metric it watches, e.g. metric: depth_cm");
-        if (metric is not null && knownKind && !KindCatalog.IsKnownMetric(kind, metric))
+        if (metric is not null && knownKind && !_options.Kinds.IsKnownMetric(kind, metric))
         {
-            Add(formFields["metric"].Value, Join(formPath, "metric"), $"unknown metric '{metric}' for kind '{kind}'; {kind} devices report {string.Join(", ", KindCatalog.MetricsOf(kind!))}");
+            Add(formFields["metric"].Value, Join(formPath, "metric"), $"unknown metric '{metric}' for kind '{kind}'; {kind} devices report {string.Join(", ", _options.Kinds.MetricsOf(kind!))}");
         }
 
         SeriesForm? form = key switch

@@ -20,7 +20,7 @@ public class ScheduleRuleTests
 
     private static bool Holds(Rule rule, DateTimeOffset at)
     {
-        var context = new ReadingContext("vehicle");
+        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
         context.Begin(at);
         context.Set("speed_kmh", 30);
         var change = RuleEvaluator.Evaluate(rule, new AlarmState(), context);
@@ -61,7 +61,7 @@ public class ScheduleRuleTests
     {
         var rule = Rule("""{ between: "20:00-04:30", timeZone: Asia/Shanghai }""");
         var state = new AlarmState();
-        var context = new ReadingContext("vehicle");
+        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
         context.Begin(Monday.AddHours(21));
         context.Set("speed_kmh", 30);
         Assert.Equal(AlarmChangeKind.Raised, RuleEvaluator.Evaluate(rule, state, context).Kind);

@@ -14,7 +14,7 @@ internal sealed class SeriesJudge
     {
         var result = RuleParser.Parse("test.yaml", yaml);
         Assert.True(result.Success, string.Join(Environment.NewLine, result.Errors));
-        _judge = new DeviceJudge(kind, NoZones.Instance);
+        _judge = new DeviceJudge(KindCatalog.Default.Get(kind), NoZones.Instance);
         _judge.UseRules(result.RuleSet!);
         _judge.Tune(ImmutableDictionary<string, string>.Empty);
     }

@@ -41,10 +41,11 @@ public sealed partial class DeviceGrain(
     private DateTimeOffset _softPersistedAt;
     private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
     private string? _refusedReason; // of the last reading refused in the batch being ingested
+    private string? _id;
 
     private DeviceState S => state.State;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string Id => _id ??= this.GetPrimaryKeyString(); // Orleans makes a new string on every call
 
     private ImmutableArray<Rule> Rules => _judge?.Rules ?? [];
 
@@ -73,7 +74,7 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    public async ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings)
     {
         int accepted = 0, evaluated = 0, duplicates = 0, ahead = 0;
         var directoryChanged = false;
@@ -556,7 +557,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
     }
 
     private bool Locate(bool force)
