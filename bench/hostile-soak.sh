@@ -35,6 +35,10 @@ fi
 
 # Sockets on both sides of 20,000 connections: the defaults (1,024) are far below.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" != unlimited ] && [ "$idle" -gt $(( $(ulimit -n) - 1000 )) ]; then
+  echo "this machine allows $(ulimit -n) file handles per process: $(( $(ulimit -n) - 1000 )) idle sockets instead of $idle"
+  idle=$(( $(ulimit -n) - 1000 ))
+fi
 work=$(mktemp -d -t cityops-hostile-XXXXXX)
 read -r http mqtt silo gateway < <(python3 -c '
 import socket

@@ -94,7 +94,20 @@ namespace CityOps.Hostile
             var buffer = new byte[16];
             while (!stop.IsCancellationRequested)
             {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Socket socket;
+                try
+                {
+                    // Creating it can fail too: out of file handles (EMFILE) is a refusal like any other here.
+                    socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                }
+                catch (SocketException)
+                {
+                    tally.RefusedConnect();
+                    await Delay(TimeSpan.FromSeconds(1), stop);
+                    continue;
+                }
+
+                using var owned = socket;
                 try
                 {
                     await socket.ConnectAsync(host, port, stop);
