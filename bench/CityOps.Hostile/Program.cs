@@ -5,13 +5,15 @@ using CityOps.Hostile;
 // Hostile clients beside a load: sockets that connect and never send CONNECT (reopened when the broker closes them),
 // and password guessers (MQTT CONNECT with a registered device's username and a wrong password, as fast as the
 // broker answers). Prints what the broker did with them every 10 s and at the end.
+// Every hostile connection comes from --from (default 127.0.0.2: another address than the city's own clients on loopback).
 //   dotnet CityOps.Hostile.dll --broker 127.0.0.1:1883 --idle-sockets 20000 --guessers 50 --usernames MH-G-0000,MH-G-0001 --duration 120
 var o = HostileOptions.Parse(args);
+var from = System.Net.IPAddress.Parse(o.From);
 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(o.DurationSeconds));
 var tally = new Tally();
 var work = new List<Task>();
-work.AddRange(Enumerable.Range(0, o.IdleSockets).Select(i => IdleSocket.HoldAsync(o.Host, o.Port, tally, stop.Token)));
-work.AddRange(Enumerable.Range(0, o.Guessers).Select(i => Guesser.GuessAsync(o.Host, o.Port, o.Usernames[i % o.Usernames.Count], i, tally, stop.Token)));
+work.AddRange(Enumerable.Range(0, o.IdleSockets).Select(i => IdleSocket.HoldAsync(o.Host, o.Port, from, tally, stop.Token)));
+work.AddRange(Enumerable.Range(0, o.Guessers).Select(i => Guesser.GuessAsync(o.Host, o.Port, from, o.Usernames[i % o.Usernames.Count], i, tally, stop.Token)));
 var report = Task.Run(async () =>
 {
     while (!stop.IsCancellationRequested)
@@ -26,7 +28,7 @@ Console.WriteLine("final: " + tally.Line());
 
 namespace CityOps.Hostile
 {
-    internal sealed record HostileOptions(string Host, int Port, int IdleSockets, int Guessers, IReadOnlyList<string> Usernames, int DurationSeconds)
+    internal sealed record HostileOptions(string Host, int Port, int IdleSockets, int Guessers, IReadOnlyList<string> Usernames, int DurationSeconds, string From = "127.0.0.2")
     {
         public static HostileOptions Parse(string[] args)
         {
@@ -41,6 +43,7 @@ namespace CityOps.Hostile
                     "--guessers" => o with { Guessers = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--usernames" => o with { Usernames = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                     "--duration" => o with { DurationSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                    "--from" => o with { From = Next() },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }
@@ -89,7 +92,7 @@ namespace CityOps.Hostile
 
     internal static class IdleSocket
     {
-        public static async Task HoldAsync(string host, int port, Tally tally, CancellationToken stop)
+        public static async Task HoldAsync(string host, int port, System.Net.IPAddress from, Tally tally, CancellationToken stop)
         {
             var buffer = new byte[16];
             while (!stop.IsCancellationRequested)
@@ -99,6 +102,7 @@ namespace CityOps.Hostile
                 {
                     // Creating it can fail too: out of file handles (EMFILE) is a refusal like any other here.
                     socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    socket.Bind(new System.Net.IPEndPoint(from, 0));
                 }
                 catch (SocketException)
                 {
@@ -154,14 +158,18 @@ namespace CityOps.Hostile
 
     internal static class Guesser
     {
-        public static async Task GuessAsync(string host, int port, string username, int index, Tally tally, CancellationToken stop)
+        public static async Task GuessAsync(string host, int port, System.Net.IPAddress from, string username, int index, Tally tally, CancellationToken stop)
         {
             var factory = new MQTTnet.MqttClientFactory();
             for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
             {
                 using var client = factory.CreateMqttClient();
                 var options = new MQTTnet.MqttClientOptionsBuilder()
-                    .WithTcpServer(host, port)
+                    .WithTcpServer(tcp =>
+                    {
+                        tcp.RemoteEndpoint = new System.Net.DnsEndPoint(host, port);
+                        tcp.LocalEndpoint = new System.Net.IPEndPoint(from, 0);
+                    })
                     .WithClientId($"guesser-{index}-{attempt}")
                     .WithCredentials(username, $"wrong-{index}-{attempt}")
                     .WithTimeout(TimeSpan.FromSeconds(30))
