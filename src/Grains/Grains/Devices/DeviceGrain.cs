@@ -41,11 +41,10 @@ public sealed partial class DeviceGrain(
     private DateTimeOffset _softPersistedAt;
     private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
     private string? _refusedReason; // of the last reading refused in the batch being ingested
-    private string? _id;
 
     private DeviceState S => state.State;
 
-    private string Id => _id ??= this.GetPrimaryKeyString(); // Orleans makes a new string on every call
+    private string Id => this.GetPrimaryKeyString();
 
     private ImmutableArray<Rule> Rules => _judge?.Rules ?? [];
 
@@ -74,7 +73,7 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    public async ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
     {
         int accepted = 0, evaluated = 0, duplicates = 0, ahead = 0;
         var directoryChanged = false;
@@ -557,7 +556,7 @@ public sealed partial class DeviceGrain(
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
     }
 
     private bool Locate(bool force)
