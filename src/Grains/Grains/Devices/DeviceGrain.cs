@@ -41,6 +41,8 @@ public sealed partial class DeviceGrain(
     private DateTimeOffset _softPersistedAt;
     private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
     private string? _refusedReason; // of the last reading refused in the batch being ingested
+    private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
+    private bool _unsettled; // a call failed midway: an alarm's case or incident may not have heard of it yet
 
     private DeviceState S => state.State;
 
@@ -74,6 +76,22 @@ public sealed partial class DeviceGrain(
     }
 
     public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    {
+        await Settle();
+        _unsettled = true;
+        try
+        {
+            var result = await JudgeReadings(readings);
+            _unsettled = false;
+            return result;
+        }
+        finally
+        {
+            Watch();
+        }
+    }
+
+    private async Task<IngestResult> JudgeReadings(ImmutableArray<Reading> readings)
     {
         int accepted = 0, evaluated = 0, duplicates = 0, ahead = 0;
         var directoryChanged = false;
@@ -165,7 +183,6 @@ public sealed partial class DeviceGrain(
             await directory.UpsertAsync(Snapshot());
         }
 
-        Watch();
         var refusedReason = _refusedReason;
         _refusedReason = null;
         return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead, refusedReason);
@@ -221,6 +238,7 @@ public sealed partial class DeviceGrain(
             return;
         }
 
+        await Settle();
         await SyncRules();
         var judge = Judge;
         var ruleList = judge.Rules;
@@ -454,6 +472,19 @@ public sealed partial class DeviceGrain(
         }
     }
 
+    // A call that failed midway left an alarm stored but its case or incident not told: typically a new case grain placed
+    // on a node that has just died and is not yet declared dead. The reading is then redelivered and recognised (not judged
+    // again), so the next call, or the sweeper soon after (Watch), settles it first, as activation does after a crash.
+    private async Task Settle()
+    {
+        if (_unsettled)
+        {
+            await RejoinIncidents();
+            await RefileUnconfirmedCases();
+            _unsettled = false;
+        }
+    }
+
     // After a crash between persisting an alarm and filing its case, file it now (File is idempotent).
     // Also stores the alarms whose raising was not yet stored, first, so the stream tells raised before filed.
     private async Task RefileUnconfirmedCases()
@@ -554,6 +585,11 @@ public sealed partial class DeviceGrain(
         if (_softDirty && _softPersistedAt + SoftPersistEvery() < due)
         {
             due = _softPersistedAt + SoftPersistEvery();
+        }
+
+        if (_unsettled && time.GetUtcNow() + SettleRetry < due)
+        {
+            due = time.GetUtcNow() + SettleRetry;
         }
 
         watch.Set(Id, SilenceDue(AlarmClockDue(due)));
