@@ -26,7 +26,7 @@ public sealed class CaseOutageGrainTests(CaseOutageClusterFixture fixture) : ICl
         fixture.Outage.Begin();
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => grain.Ingest([crossing]));
+            await Assert.ThrowsAnyAsync<Exception>(() => grain.Ingest([crossing]).AsTask());
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed class CaseOutageGrainTests(CaseOutageClusterFixture fixture) : ICl
         fixture.Outage.Begin();
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => grain.Ingest([Tilt(device, fixture.Time.GetUtcNow(), 45, seq: 1)]));
+            await Assert.ThrowsAnyAsync<Exception>(() => grain.Ingest([Tilt(device, fixture.Time.GetUtcNow(), 45, seq: 1)]).AsTask());
         }
         finally
         {

@@ -16,7 +16,7 @@ public sealed class SensorFaultGrainTests(SensorFaultClusterFixture fixture) : I
     private ICaseStore Cases => fixture.SiloServices.GetRequiredService<ICaseStore>();
 
     private Task Send(string device, DateTimeOffset at, double depth) =>
-        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)])]);
+        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)])]).AsTask();
 
     private async Task<AlarmSnapshot?> Alarm(string device, string rule) =>
         (await Alarms.QueryAsync(new AlarmQuery(DeviceId: device))).Items.SingleOrDefault(a => a.RuleId == rule && a.ClearedAt is null);

@@ -43,10 +43,11 @@ public sealed partial class DeviceGrain(
     private string? _refusedReason; // of the last reading refused in the batch being ingested
     private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
     private bool _unsettled; // a call failed midway: an alarm's case or incident may not have heard of it yet
+    private string? _id;
 
     private DeviceState S => state.State;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string Id => _id ??= this.GetPrimaryKeyString(); // Orleans makes a new string on every call
 
     private ImmutableArray<Rule> Rules => _judge?.Rules ?? [];
 
@@ -75,7 +76,7 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    public async ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings)
     {
         await Settle();
         _unsettled = true;
@@ -592,7 +593,7 @@ public sealed partial class DeviceGrain(
             due = time.GetUtcNow() + SettleRetry;
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
     }
 
     private bool Locate(bool force)
