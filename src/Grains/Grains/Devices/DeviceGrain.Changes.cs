@@ -53,6 +53,7 @@ public sealed partial class DeviceGrain
                 S.Alarms[rule.Id] = raised;
                 await Persist();
                 await Announce(rule.Id, raised, AlarmEvents.Raised, change.At);
+                await SuppressEarlier(rule, raised, change.At);
                 if (await ReportIncident(rule, raised, change.At))
                 {
                     // A member of an incident: the incident files one case for all (DeviceGrain.Incidents.cs).
@@ -68,7 +69,7 @@ public sealed partial class DeviceGrain
                 _dirty = true;
                 return;
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
-                if (record.CaseId is { } openCase && !record.CaseOfIncident)
+                if (record.CaseId is { } openCase && !record.CaseOfIncident && record.SuppressedBy is null)
                 {
                     await filer.Changed(openCase, change, alarm);
                 }
