@@ -60,7 +60,7 @@ public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dis
         }
 
         Filter("status", "status", query.Status is { } status ? Name(status) : null);
-        Filter("severity", "severity", query.Severity);
+        Filter("severity", "severity", query.Severity is { } severity ? WireNames.Of(severity) : null);
         Filter("kind", "kind", query.Kind);
         Filter("rule_id", "rule", query.RuleId);
         Filter("device_id", "device", query.DeviceId);
@@ -101,7 +101,7 @@ public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dis
               acknowledged = excluded.acknowledged, grid = excluded.grid, unit = excluded.unit, zones = excluded.zones,
               updated_at = excluded.updated_at, body = excluded.body
             """, transaction,
-            ("id", alarm.Id), ("device", alarm.DeviceId), ("rule", alarm.RuleId), ("kind", alarm.Kind), ("severity", alarm.Severity),
+            ("id", alarm.Id), ("device", alarm.DeviceId), ("rule", alarm.RuleId), ("kind", alarm.Kind), ("severity", WireNames.Of(alarm.Severity)),
             ("status", Name(alarm.Status)), ("disposition", Name(alarm.Disposition)), ("acknowledged", alarm.Acknowledged ? 1 : 0),
             ("grid", alarm.Grid), ("unit", alarm.Unit), ("zones", alarm.Zones.IsDefaultOrEmpty ? null : "," + string.Join(',', alarm.Zones) + ","),
             ("raised", alarm.RaisedAt.ToUnixTimeMilliseconds()), ("updated", alarm.UpdatedAt.ToUnixTimeMilliseconds()),

@@ -72,7 +72,7 @@ public sealed class DbIncidentStore(StoreDatabase db, IOptions<DispatchOptions> 
               updated_at = excluded.updated_at, body = excluded.body
             """, transaction,
             ("id", incident.Id), ("rule", incident.RuleId), ("group", incident.Group), ("status", DbAlarmStore.Name(incident.Status)),
-            ("severity", incident.Severity), ("case", incident.CaseId), ("opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
+            ("severity", WireNames.Of(incident.Severity)), ("case", incident.CaseId), ("opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
             ("updated", incident.UpdatedAt.ToUnixTimeMilliseconds()), ("body", JsonSerializer.Serialize(incident, CityOpsJson.Options)));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }

@@ -112,6 +112,6 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
         new(await backends.OpenAsync(backend), Options.Create(new DispatchOptions { WebhookUrl = webhook ? "http://127.0.0.1:9/hook" : null }));
 
     private static CaseSnapshot Case(string id, DateTimeOffset openedAt, string? device = "WL-1") => new(
-        id, CaseStatus.Filed, "blue", "0406", null, "积水", device, "waterlog-depth", null, null, "410702001001001", "unit-a",
+        id, CaseStatus.Filed, Severity.Blue, "0406", null, "积水", device, "waterlog-depth", null, null, "410702001001001", "unit-a",
         20, 20, true, openedAt, openedAt, null, null, []);
 }
