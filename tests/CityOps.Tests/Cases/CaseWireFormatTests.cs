@@ -72,7 +72,7 @@ public sealed class CaseWireFormatTests
 
         var logged = await store.SaveAsync(Before, CaseEventKind.Dispatched, T0.AddMinutes(5));
 
-        var payload = Assert.Single(await ((IWebhookOutbox)store).PendingAsync(10)).Event;
+        var payload = Assert.Single(await store.Outbox.PendingAsync(10)).Event;
         Assert.Equal("case.dispatched", payload.Event);
         Assert.Equal(
             $$"""{"event":"case.dispatched","id":"{{logged.Key}}","sequence":1,"at":"2026-07-20T08:05:00+00:00","case":{{BeforeJson}}}""",

@@ -101,7 +101,7 @@ public sealed class SeverityWireFormatTests
             Assert.Equal(
                 [$$"""{"event":"alarm.raised","id":"{{alarmKey}}","sequence":1,"at":"2026-07-20T08:00:00+00:00","alarm":{{AlarmJson}}}""",
                  $$"""{"event":"incident.opened","id":"{{incidentKey}}","sequence":2,"at":"2026-07-20T08:05:00+00:00","incident":{{IncidentJson}}}"""],
-                (await alarms.PendingAsync(10)).Select(p => p.Event.Body));
+                (await alarms.Outbox.PendingAsync(10)).Select(p => p.Event.Body));
             Assert.Equal(["al-20260720-080000-abc123"], (await alarms.QueryAsync(new AlarmQuery(Severity: Severity.Orange))).Items.Select(a => a.Id));
             Assert.Empty((await alarms.QueryAsync(new AlarmQuery(Severity: Severity.Red))).Items);
         }

@@ -40,7 +40,7 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
             : [];
         record.History.Add(new AlarmEntry(at, "raised", null, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
             silencedBy is not null ? (silencedBy.StartsWith("al-", StringComparison.Ordinal) ? "suppressed by " : "silenced by ") + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));
-        AlarmMetrics.Raised.WithLabels(rule.Id, DbAlarmStore.Name(record.Disposition)).Inc();
+        AlarmMetrics.Raised.WithLabels(rule.Id, WireNames.Of(record.Disposition)).Inc();
         return record;
     }
 

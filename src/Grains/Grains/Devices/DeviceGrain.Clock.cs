@@ -54,7 +54,7 @@ public sealed partial class DeviceGrain
         var note = $"escalated to {WireNames.Of(to)}: active {Durations.Format(step.After)}" + (step.UnlessAcknowledged ? " and not acknowledged" : "");
         AlarmDesk.Note(record, new AlarmEntry(now, "escalated", WireNames.Of(from), WireNames.Of(to), "rule:" + rule.Id, note));
         // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now, as on a reading.
-        var fileNow = record.CaseId is null && record.IncidentId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(to);
+        var fileNow = record.FilesNow(rule, to);
         if (fileNow)
         {
             record.CaseId = DeviceCaseFiler.NewCaseId(now);

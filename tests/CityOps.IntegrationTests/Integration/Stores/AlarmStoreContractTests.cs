@@ -92,12 +92,12 @@ public sealed class AlarmStoreContractTests(StoreBackends backends)
         await store.SaveAsync(Alarm("al-w", T0), "alarm.raised", T0);
         await store.SaveAsync(Alarm("al-w", T0), "alarm.filed", T0.AddSeconds(1));
 
-        var pending = await store.PendingAsync(10);
+        var pending = await store.Outbox.PendingAsync(10);
         Assert.Equal(["alarm.raised", "alarm.filed"], pending.Select(p => p.Event.Event));
-        Assert.Equal(2, await store.PendingCountAsync());
-        await store.DeliveredAsync(pending[0].Event.Sequence);
-        await store.ParkAsync(pending[1].Event.Sequence, 1, "410 gone");
-        Assert.Equal(0, await store.PendingCountAsync());
+        Assert.Equal(2, await store.Outbox.PendingCountAsync());
+        await store.Outbox.DeliveredAsync(pending[0].Event.Sequence);
+        await store.Outbox.ParkAsync(pending[1].Event.Sequence, 1, "410 gone");
+        Assert.Equal(0, await store.Outbox.PendingCountAsync());
 
         // Delivered events may be pruned; the newest stays.
         Assert.Equal(1, await store.PruneEventsAsync(T0.AddDays(1)));

@@ -86,7 +86,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     public async Task Outbox_keeps_pending_events_through_pruning_until_delivered(string backend)
     {
         var store = await OpenAsync(backend, webhook: true);
-        var outbox = (IWebhookOutbox)store;
+        var outbox = store.Outbox;
         var first = await store.SaveAsync(Case("o1", T0), CaseEventKind.Filed, T0);
         var second = await store.SaveAsync(Case("o2", T0), CaseEventKind.Filed, T0.AddMinutes(1));
         await store.SaveAsync(Case("o3", T0), CaseEventKind.Filed, T0.AddMinutes(2));

@@ -56,7 +56,7 @@ public sealed class IncidentStoreContractTests(StoreBackends backends)
         Assert.Equal("in-e", replay[0].CaseId);
         Assert.Contains("\"incident\":{\"id\":\"in-e\"", replay[0].Body, StringComparison.Ordinal);
         Assert.Contains("\"status\":\"cleared\"", replay[1].Body, StringComparison.Ordinal);
-        Assert.Equal(["incident.opened", "incident.cleared"], (await alarms.PendingAsync(100)).Where(p => p.Event.CaseId == "in-e").Select(p => p.Event.Event));
+        Assert.Equal(["incident.opened", "incident.cleared"], (await alarms.Outbox.PendingAsync(100)).Where(p => p.Event.CaseId == "in-e").Select(p => p.Event.Event));
         Assert.Equal(IncidentStatus.Cleared, (await incidents.FindAsync("in-e"))!.Status);
     }
 
