@@ -18,7 +18,7 @@ public static class DispatchHosting
         // Alarm events go to the same webhook from their own outbox (in order per alarm), by a second dispatcher; added as
         // a plain IHostedService because AddHostedService keeps one registration per implementation type.
         builder.Services.AddSingleton<IHostedService>(sp =>
-            ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp, (IWebhookOutbox)sp.GetRequiredService<DbAlarmStore>()));
+            ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp, sp.GetRequiredService<DbAlarmStore>().Outbox));
         return builder;
     }
 }

@@ -12,8 +12,6 @@ namespace CityOps.Api.Endpoints;
 /// </summary>
 public static class AlarmEndpoints
 {
-    private static readonly string[] Severities = ["blue", "yellow", "orange", "red"];
-
     public static IEndpointRouteBuilder MapAlarmEndpoints(this IEndpointRouteBuilder app)
     {
         var alarms = app.MapGroup("/api/v1/alarms").WithTags("Alarms");
@@ -59,9 +57,15 @@ public static class AlarmEndpoints
             return Problems.Invalid("status", "status is active or cleared");
         }
 
-        if (severity is not null && !Severities.Contains(severity))
+        Severity? parsedSeverity = null;
+        if (severity is not null)
         {
-            return Problems.Invalid("severity", "severity is blue, yellow, orange or red");
+            if (!Severities.TryParse(severity, out var named))
+            {
+                return Problems.Invalid("severity", Severities.Problem);
+            }
+
+            parsedSeverity = named;
         }
 
         if (page is < 1 || pageSize is < 1 or > 500)
@@ -70,7 +74,7 @@ public static class AlarmEndpoints
         }
 
         return TypedResults.Ok(await store.QueryAsync(new AlarmQuery(
-            parsedStatus, severity, kind, ruleId, deviceId, zone, grid, acknowledged, disposition, page ?? 1, pageSize ?? 50)));
+            parsedStatus, parsedSeverity, kind, ruleId, deviceId, zone, grid, acknowledged, disposition, page ?? 1, pageSize ?? 50)));
     }
 
     private static async Task<Results<Ok<AlarmSnapshot>, ProblemHttpResult>> GetAlarm(string id, IAlarmStore store) =>

@@ -13,8 +13,6 @@ public static class CaseEndpoints
 {
     private const int DefaultPageSize = 50;
 
-    private static readonly string[] Severities = ["blue", "yellow", "orange", "red"];
-
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
@@ -153,9 +151,10 @@ public static class CaseEndpoints
             errors["title"] = ["title is required, at most 200 characters"];
         }
 
-        if (request.Severity is not null && !Severities.Contains(request.Severity))
+        var severity = Severity.Yellow;
+        if (request.Severity is not null && !Severities.TryParse(request.Severity, out severity))
         {
-            errors["severity"] = ["severity is blue, yellow, orange or red"];
+            errors["severity"] = [Severities.Problem];
         }
 
         if (request.Lat is { } la && (la is < -90 or > 90) || request.Lon is { } lo && (lo is < -180 or > 180) || request.Lat is null != request.Lon is null)
@@ -173,7 +172,7 @@ public static class CaseEndpoints
         var id = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3).ToLowerInvariant();
         var (actor, onBehalfOf) = Roles.Actor(context.User, request.By);
         var filed = await grains.GetGrain<ICaseGrain>(id).File(new CaseFiling(
-            request.Code!, request.Title!, request.Severity ?? "yellow", request.DeviceId, null,
+            request.Code!, request.Title!, severity, request.DeviceId, null,
             request.Lat, request.Lon, cell?.Code, request.Unit ?? cell?.Unit, null, now, actor,
             onBehalfOf is null ? request.Note : request.Note is null ? $"on behalf of {onBehalfOf}" : $"{request.Note}; on behalf of {onBehalfOf}",
             UnitFixed: request.Unit is not null, CodeType: codeType, Source: source));

@@ -39,13 +39,13 @@ public static class RoutingEndpoints
             string.IsNullOrEmpty(code) || code.Length > 16 || !code.All(char.IsAsciiDigit)
                 ? Problems.Invalid("code", "code is a GB/T 30428 code (digits)")
                 : codeType is not null && !WireNames.TryParse<CodeType>(codeType, out _) ? Problems.Invalid("codeType", "codeType is component or event")
-                : severity is not null and not ("blue" or "yellow" or "orange" or "red") ? Problems.Invalid("severity", "severity is blue, yellow, orange or red")
-                : TypedResults.Ok(Decide(routing.Current, codes, code, grid, gridUnit, codeType, severity, time.GetUtcNow())));
+                : severity is not null && !Severities.TryParse(severity, out _) ? Problems.Invalid("severity", Severities.Problem)
+                : TypedResults.Ok(Decide(routing.Current, codes, code, grid, gridUnit, codeType, Severities.TryParse(severity, out var named) ? named : null, time.GetUtcNow())));
 
         return app;
     }
 
-    private static RouteDecision Decide(RoutingTable table, CaseCodeBook codes, string code, string? grid, string? gridUnit, string? codeType, string? severity, DateTimeOffset now)
+    private static RouteDecision Decide(RoutingTable table, CaseCodeBook codes, string code, string? grid, string? gridUnit, string? codeType, Severity? severity, DateTimeOffset now)
     {
         var (type, resolved) = codes.Resolve(code, WireNames.TryParse<CodeType>(codeType, out var given) ? given : null);
         return table.Decide(resolved, grid, gridUnit, now, type, severity, codes);

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Grains.Cases;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Zones;
@@ -115,7 +116,7 @@ public static class RuleEndpoints
     private static RuleView View(Rule rule) => new(
         rule.Id, rule.Kind, rule.Metric,
         rule.Levels.IsDefaultOrEmpty ? null : rule.Direction == ThresholdDirection.Above ? "above" : "below",
-        [.. rule.Levels.Select(l => new LevelView(SeverityNames.ToName(l.Severity), l.HasThreshold ? l.Threshold : null))],
+        [.. rule.Levels.Select(l => new LevelView(l.Severity, l.HasThreshold ? l.Threshold : null))],
         rule.For, rule.Clear.Hysteresis, rule.Clear.For, rule.Offline, rule.Case.Code, rule.Case.Title, rule.SourceFile, rule.SourceLine,
         rule.Where, rule.When, rule.Inside, rule.Outside, rule.Count);
 
@@ -126,7 +127,7 @@ public static class RuleEndpoints
         double ClearHysteresis, TimeSpan ClearFor, TimeSpan? Offline, string CaseCode, string CaseTitle, string File, int Line,
         string? Where, string? When, string? Inside, string? Outside, int? Count);
 
-    public sealed record LevelView(string Severity, double? Threshold);
+    public sealed record LevelView(Severity Severity, double? Threshold);
 
     public sealed record RuleVersionView(
         int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<string> Files, bool Current, string? Note, RuleDiffView Diff, string Summary);

@@ -21,8 +21,9 @@ public sealed partial class CaseConsoleReporter(CaseEventHub events, ILogger<Cas
                 var c = change.Case;
                 var value = c.Value?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-";
                 var status = WireNames.Of(c.Status);
+                var severity = WireNames.Of(c.Severity);
                 var eventName = change.Name;
-                LogCase(logger, eventName, c.Id, status, c.Severity, c.Code, c.Title, c.DeviceId ?? "-",
+                LogCase(logger, eventName, c.Id, status, severity, c.Code, c.Title, c.DeviceId ?? "-",
                     value, c.Unit ?? "-", c.AlarmActive ? "active" : "clear");
             }
         }

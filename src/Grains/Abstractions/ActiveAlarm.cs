@@ -4,7 +4,7 @@ namespace CityOps.Grains;
 [GenerateSerializer, Immutable, Alias("cityops.active-alarm")]
 public sealed record ActiveAlarm(
     [property: Id(0)] string RuleId,
-    [property: Id(1)] string Severity,
+    [property: Id(1)] Severity Severity,
     [property: Id(2)] DateTimeOffset Since,
     [property: Id(3)] double? Value,
     [property: Id(4)] double? Peak,

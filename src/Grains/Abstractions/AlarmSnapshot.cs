@@ -12,7 +12,7 @@ public sealed record AlarmSnapshot(
     [property: Id(1)] string DeviceId,
     [property: Id(2)] string RuleId,
     [property: Id(3)] string Kind,
-    [property: Id(4)] string Severity,
+    [property: Id(4)] Severity Severity,
     [property: Id(5)] AlarmStatus Status,
     [property: Id(6)] double? Value,
     [property: Id(7)] double? Peak,

@@ -8,7 +8,7 @@ namespace CityOps.Grains;
 [GenerateSerializer, Immutable, Alias("cityops.alarm-update")]
 public sealed record AlarmUpdate(
     [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] string Severity,
+    [property: Id(1)] Severity Severity,
     [property: Id(2)] double? Value,
     [property: Id(3)] bool Active,
     [property: Id(4)] string? Note,

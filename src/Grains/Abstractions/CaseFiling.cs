@@ -10,7 +10,7 @@ namespace CityOps.Grains;
 public sealed record CaseFiling(
     [property: Id(0)] string Code,
     [property: Id(1)] string Title,
-    [property: Id(2)] string Severity,
+    [property: Id(2)] Severity Severity,
     [property: Id(3)] string? DeviceId,
     [property: Id(4)] string? RuleId,
     [property: Id(5)] double? Lat,

@@ -17,7 +17,7 @@ namespace CityOps.Grains;
 public sealed record CaseSnapshot(
     [property: Id(0)] string Id,
     [property: Id(1)] CaseStatus Status,
-    [property: Id(2)] string Severity,
+    [property: Id(2)] Severity Severity,
     [property: Id(3)] string Code,
     [property: Id(4)] string? Category,
     [property: Id(5)] string Title,

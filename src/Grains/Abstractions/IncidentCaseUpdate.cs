@@ -8,7 +8,7 @@ public sealed record IncidentCaseUpdate(
     [property: Id(0)] string IncidentId,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Title,
-    [property: Id(3)] string Severity,
+    [property: Id(3)] Severity Severity,
     [property: Id(4)] ImmutableArray<string> AlarmIds,
     [property: Id(5)] bool Active,
     [property: Id(6)] string? Note);

@@ -6,7 +6,7 @@ public sealed record IncidentReport(
     [property: Id(0)] string AlarmId,
     [property: Id(1)] string DeviceId,
     [property: Id(2)] string RuleId,
-    [property: Id(3)] string Severity,
+    [property: Id(3)] Severity Severity,
     [property: Id(4)] bool Active,
     [property: Id(5)] DateTimeOffset RaisedAt,
     [property: Id(6)] DateTimeOffset At,

@@ -14,7 +14,7 @@ public sealed record IncidentSnapshot(
     [property: Id(2)] string Group,
     [property: Id(3)] string? GroupName,
     [property: Id(4)] IncidentStatus Status,
-    [property: Id(5)] string Severity,
+    [property: Id(5)] Severity Severity,
     [property: Id(6)] string Code,
     [property: Id(7)] string Title,
     [property: Id(8)] string? CaseId,

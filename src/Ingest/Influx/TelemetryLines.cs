@@ -52,7 +52,7 @@ public static class TelemetryLines
         lines.Measurement("cases")
             .Tag("code", c.Code)
             .Tag("device", c.DeviceId)
-            .Tag("severity", c.Severity)
+            .Tag("severity", WireNames.Of(c.Severity))
             .Tag("status", WireNames.Of(c.Status))
             .Tag("unit", c.Unit)
             .Field("id", c.Id)

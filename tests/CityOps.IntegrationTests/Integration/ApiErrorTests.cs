@@ -36,6 +36,11 @@ public sealed class ApiErrorTests(DispatchApiFixture city)
             await SendRaw(HttpMethod.Post, "/api/v1/cases", """{"code": 406, "title": "积水"}""", "application/json"), HttpStatusCode.BadRequest))["errors"]!["code"]![0]);
 
     [Fact]
+    public async Task A_case_with_a_severity_other_than_the_four_colours_names_it() =>
+        Assert.Equal("severity is blue, yellow, orange or red", (string?)(await Problem(
+            await SendRaw(HttpMethod.Post, "/api/v1/cases", """{"code": "0406", "title": "积水", "severity": "none"}""", "application/json"), HttpStatusCode.BadRequest))["errors"]!["severity"]![0]);
+
+    [Fact]
     public async Task A_body_of_another_media_type_says_what_the_endpoint_takes()
     {
         var error = await Problem(await SendRaw(HttpMethod.Put, "/api/v1/devices/ERR-1", "{}", "text/plain"), HttpStatusCode.UnsupportedMediaType);
@@ -65,6 +70,8 @@ public sealed class ApiErrorTests(DispatchApiFixture city)
     [InlineData("/api/v1/devices?page=2147483647", "page", "beyond any list")]
     [InlineData("/api/v1/audit?page=2147483647", "page", "beyond any list")]
     [InlineData("/api/v1/devices?pageSize=1001", "pageSize", "pageSize is 1-1000")]
+    [InlineData("/api/v1/alarms?severity=none", "severity", "severity is blue, yellow, orange or red")]
+    [InlineData("/api/v1/routing/decide?code=0406&severity=Red", "severity", "severity is blue, yellow, orange or red")]
     public async Task Query_values_that_do_not_fit_name_the_parameter(string path, string field, string problem)
     {
         using var response = await Http.GetAsync(path);

@@ -46,7 +46,7 @@ public sealed class AlarmActionsTests
     public void Dismiss_keeps_its_reason_and_a_history_line()
     {
         var alarm = new AlarmSnapshot(
-            "al-1", "WL-1", "depth", "waterlog", "blue", AlarmStatus.Cleared, 16, 18, T0, T0.AddMinutes(5), T0.AddMinutes(5),
+            "al-1", "WL-1", "depth", "waterlog", Severity.Blue, AlarmStatus.Cleared, 16, 18, T0, T0.AddMinutes(5), T0.AddMinutes(5),
             false, null, null, AlarmDisposition.Pending, null, null, false, null, false, null, null, null, null, "积水", null, null, [], []);
 
         var dismissed = AlarmActions.Apply(alarm, new AlarmAction(AlarmActionKind.Dismiss, "monitor-1", "checked the camera", "误报: 施工洒水"), T0.AddMinutes(9));

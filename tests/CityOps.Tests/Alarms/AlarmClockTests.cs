@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CityOps.Grains;
 using CityOps.Rules;
 
 namespace CityOps.Tests.Alarms;

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Rules;
 using CityOps.Tests.Infrastructure;
 

@@ -19,7 +19,7 @@ public sealed class CaseWireFormatTests
 
     // A case with only the fields of the contract before typed codes and dispatch deadlines: its JSON is what it was.
     private static readonly CaseSnapshot Before = new(
-        "20260720-080000-abc123", CaseStatus.Dispatched, "red", "0406", "道路积水", "道路积水 55 cm", "WL-1", "waterlog-depth",
+        "20260720-080000-abc123", CaseStatus.Dispatched, Severity.Red, "0406", "道路积水", "道路积水 55 cm", "WL-1", "waterlog-depth",
         35.3, 113.9, "410702001001001", "water-east", 55, 55.5, true, T0, T0.AddMinutes(5), T0.AddHours(1), null,
         [new CaseEntry(T0, "file", null, "filed", "rule:waterlog-depth", null), new CaseEntry(T0.AddMinutes(5), "dispatch", "filed", "dispatched", "desk", "unit water-east")],
         AlarmIds: ImmutableArray.Create("a1"));
@@ -72,7 +72,7 @@ public sealed class CaseWireFormatTests
 
         var logged = await store.SaveAsync(Before, CaseEventKind.Dispatched, T0.AddMinutes(5));
 
-        var payload = Assert.Single(await ((IWebhookOutbox)store).PendingAsync(10)).Event;
+        var payload = Assert.Single(await store.Outbox.PendingAsync(10)).Event;
         Assert.Equal("case.dispatched", payload.Event);
         Assert.Equal(
             $$"""{"event":"case.dispatched","id":"{{logged.Key}}","sequence":1,"at":"2026-07-20T08:05:00+00:00","case":{{BeforeJson}}}""",
@@ -85,5 +85,29 @@ public sealed class CaseWireFormatTests
         await using var row = await command.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync());
         Assert.Equal(("dispatched", BeforeJson), (row.GetString(0), row.GetString(1)));
+    }
+
+    [Fact]
+    public async Task A_case_row_written_while_severity_was_a_name_loads_with_its_severity()
+    {
+        using var folder = new TempFolder("case-wire");
+        var path = folder.Combine("cityops.db");
+        using var db = StoreDatabase.Sqlite(path);
+        var store = new DbCaseStore(db, Options.Create(new DispatchOptions()));
+        await store.SaveAsync(Before with { Severity = Severity.Blue });
+
+        // The row as the code wrote it while severity was a string (BeforeJson is that code's output).
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE cases SET body = $body WHERE id = '20260720-080000-abc123'";
+            command.Parameters.AddWithValue("$body", BeforeJson);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var loaded = await store.FindAsync("20260720-080000-abc123");
+        Assert.Equal(Severity.Red, loaded!.Severity);
+        Assert.Equal(BeforeJson, JsonSerializer.Serialize(loaded, CityOpsJson.Options));
     }
 }

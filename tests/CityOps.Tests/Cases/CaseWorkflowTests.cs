@@ -9,7 +9,7 @@ public sealed class CaseWorkflowTests
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
     private static CaseSnapshot Filed(string? unit = "water-east") => CaseWorkflow.File("c1", new CaseFiling(
-        "0406", "道路积水 30 cm", "yellow", "WL-001", "waterlog-depth", 35.3, 113.9, "410702001001001", unit, 30, T0, "rule:waterlog-depth", null));
+        "0406", "道路积水 30 cm", Severity.Yellow, "WL-001", "waterlog-depth", 35.3, 113.9, "410702001001001", unit, 30, T0, "rule:waterlog-depth", null));
 
     private static CaseSnapshot Act(CaseSnapshot current, CaseActionKind action, string? unit = null, DateTimeOffset? dueAt = null)
     {
@@ -304,8 +304,8 @@ public sealed class CaseWorkflowTests
         Assert.Empty(errors);
         var china = TimeSpan.FromHours(8);
         var friday20 = new DateTimeOffset(2026, 7, 24, 20, 0, 0, china);
-        var filing = new CaseFiling("0406", "下穿通道积水 60 cm", "red", "WL-1", "waterlog-depth", null, null, null, "drainage-co", 60, friday20, "rule:waterlog-depth", null);
-        var filed = CaseWorkflow.File("flood", filing, routing.Decide("0406", null, "drainage-co", friday20, CodeType.Event, "red"));
+        var filing = new CaseFiling("0406", "下穿通道积水 60 cm", Severity.Red, "WL-1", "waterlog-depth", null, null, null, "drainage-co", 60, friday20, "rule:waterlog-depth", null);
+        var filed = CaseWorkflow.File("flood", filing, routing.Decide("0406", null, "drainage-co", friday20, CodeType.Event, Severity.Red));
 
         var dispatched = CaseWorkflow.Apply(filed, new CaseAction(CaseActionKind.Dispatch, null, null, "desk", null), friday20.AddMinutes(10), routing).Case!;
 
@@ -320,14 +320,14 @@ public sealed class CaseWorkflowTests
         Assert.Equal(T0.AddHours(5), dispatched.DueAt);
         var redRoute = new RouteDecision(null, TimeSpan.FromHours(1), false, T0, RoutingTable.DefaultVerify, false, RoutingTable.DefaultDispatch, T0);
 
-        var escalated = CaseWorkflow.Escalate(dispatched, "red", redRoute, T0.AddHours(1.5), "rule:waterlog-depth", "escalated to red at 52");
+        var escalated = CaseWorkflow.Escalate(dispatched, Severity.Red, redRoute, T0.AddHours(1.5), "rule:waterlog-depth", "escalated to red at 52");
 
-        Assert.Equal(("red", T0.AddHours(2), TimeSpan.FromHours(1)), (escalated.Severity, escalated.DueAt, escalated.DueLimit));
+        Assert.Equal((Severity.Red, T0.AddHours(2), TimeSpan.FromHours(1)), (escalated.Severity, escalated.DueAt, escalated.DueLimit));
         var entry = escalated.History[^1];
         Assert.Equal(("severity", "yellow", "red"), (entry.Type, entry.From, entry.To));
         Assert.Equal("escalated to red at 52; 处置时限 shortened to 1h for red: due 2026-07-20T10:00:00.0000000+00:00", entry.Note);
 
-        var longer = CaseWorkflow.Escalate(dispatched, "orange", redRoute with { Deadline = TimeSpan.FromHours(8) }, T0.AddHours(1.5), "rule:waterlog-depth", null);
+        var longer = CaseWorkflow.Escalate(dispatched, Severity.Orange, redRoute with { Deadline = TimeSpan.FromHours(8) }, T0.AddHours(1.5), "rule:waterlog-depth", null);
         Assert.Equal(dispatched.DueAt, longer.DueAt);
         Assert.Null(longer.History[^1].Note);
     }

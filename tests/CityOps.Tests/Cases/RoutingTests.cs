@@ -141,9 +141,9 @@ public sealed class RoutingTests
         Assert.Empty(errors);
         var friday20 = new DateTimeOffset(2026, 7, 24, 20, 0, 0, China);
 
-        var red = table.Decide("0406", null, null, friday20, CodeType.Event, "red");
-        var orange = table.Decide("0406", null, null, friday20, CodeType.Event, "orange");
-        var yellow = table.Decide("0406", null, null, friday20, CodeType.Event, "yellow");
+        var red = table.Decide("0406", null, null, friday20, CodeType.Event, Severity.Red);
+        var orange = table.Decide("0406", null, null, friday20, CodeType.Event, Severity.Orange);
+        var yellow = table.Decide("0406", null, null, friday20, CodeType.Event, Severity.Yellow);
 
         Assert.Equal((TimeSpan.FromHours(1), false, friday20.AddHours(1)), (red.Deadline, red.WorkingHours, red.DueAt));
         Assert.Equal((TimeSpan.FromHours(2), false, friday20.AddHours(2)), (orange.Deadline, orange.WorkingHours, orange.DueAt));
@@ -156,7 +156,7 @@ public sealed class RoutingTests
     {
         var friday20 = new DateTimeOffset(2026, 7, 24, 20, 0, 0, China);
 
-        var red = Table().Decide("0406", null, null, friday20, severity: "red");
+        var red = Table().Decide("0406", null, null, friday20, severity: Severity.Red);
 
         Assert.False(red.WorkingHours);
         Assert.Equal(friday20.AddHours(4), red.DueAt);
@@ -182,11 +182,11 @@ public sealed class RoutingTests
         Assert.Empty(errors);
         var at = new DateTimeOffset(2026, 7, 20, 9, 0, 0, China);
 
-        var collapse = table.Decide("0401", null, null, at, CodeType.Event, "red");
+        var collapse = table.Decide("0401", null, null, at, CodeType.Event, Severity.Red);
         Assert.Equal(("roads-bureau", TimeSpan.FromHours(1), at.AddMinutes(10)), (collapse.Unit, collapse.Deadline, collapse.DispatchDueAt));
-        Assert.Equal(TimeSpan.FromHours(3), table.Decide("0401", null, null, at, CodeType.Event, "yellow").Deadline);
+        Assert.Equal(TimeSpan.FromHours(3), table.Decide("0401", null, null, at, CodeType.Event, Severity.Yellow).Deadline);
 
-        var tree = table.Decide("0401", null, null, at, CodeType.Component, "yellow");
+        var tree = table.Decide("0401", null, null, at, CodeType.Component, Severity.Yellow);
         Assert.Equal(("parks-bureau", TimeSpan.FromHours(48), at.AddMinutes(20)), (tree.Unit, tree.Deadline, tree.DispatchDueAt));
     }
 
@@ -212,8 +212,8 @@ public sealed class RoutingTests
         Assert.Empty(errors);
         var saturday3 = new DateTimeOffset(2026, 7, 25, 3, 0, 0, China);
 
-        var red = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, "red");
-        var yellow = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, "yellow");
+        var red = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, Severity.Red);
+        var yellow = table.Decide("0403", "410702001001001", "sewer-unit", saturday3, CodeType.Event, Severity.Yellow);
 
         Assert.Equal(("gas-company", saturday3.AddMinutes(30), saturday3.AddMinutes(5)), (red.Unit, red.DueAt, red.DispatchDueAt));
         Assert.Equal(("gas-company", saturday3.AddHours(1), false), (yellow.Unit, yellow.DueAt, yellow.WorkingHours));

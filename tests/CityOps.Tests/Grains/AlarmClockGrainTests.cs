@@ -51,17 +51,17 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
         var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
         await grain.Ingest([Water(device, Now, 20)]);
         var raised = await AlarmOf(device);
-        Assert.Equal(("blue", AlarmDisposition.Pending), (raised.Severity, raised.Disposition));
+        Assert.Equal((Severity.Blue, AlarmDisposition.Pending), (raised.Severity, raised.Disposition));
 
         await Sweep(grain, TimeSpan.FromMinutes(29));
-        Assert.Equal("blue", (await AlarmOf(device)).Severity);
+        Assert.Equal(Severity.Blue, (await AlarmOf(device)).Severity);
         Assert.Empty(await GrainCases.Of(fixture, device));
 
         await Sweep(grain, TimeSpan.FromMinutes(1));
         var escalated = await AlarmOf(device);
         var @case = Assert.Single(await GrainCases.Of(fixture, device));
-        Assert.Equal((raised.Id, "orange", AlarmDisposition.Filed, @case.Id), (escalated.Id, escalated.Severity, escalated.Disposition, escalated.CaseId));
-        Assert.Equal("orange", @case.Severity);
+        Assert.Equal((raised.Id, Severity.Orange, AlarmDisposition.Filed, @case.Id), (escalated.Id, escalated.Severity, escalated.Disposition, escalated.CaseId));
+        Assert.Equal(Severity.Orange, @case.Severity);
         Assert.Equal(["alarm.raised", "alarm.escalated", "alarm.filed"], await EventsOf(raised.Id));
         var step = Assert.Single(escalated.History, h => h.Type == "escalated");
         Assert.Equal(("blue", "orange", "rule:depth"), (step.From, step.To, step.Actor));
@@ -69,7 +69,7 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
         // Never twice, never down: a lower reading keeps orange.
         await Sweep(grain, TimeSpan.FromMinutes(30));
         await grain.Ingest([Water(device, Now, 22)]);
-        Assert.Equal("orange", (await AlarmOf(device)).Severity);
+        Assert.Equal(Severity.Orange, (await AlarmOf(device)).Severity);
         Assert.Equal(["alarm.raised", "alarm.escalated", "alarm.filed"], await EventsOf(raised.Id));
     }
 
@@ -84,7 +84,7 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
 
         await Sweep(grain, TimeSpan.FromMinutes(45));
         var alarm = await AlarmOf(device);
-        Assert.Equal(("blue", AlarmDisposition.Pending), (alarm.Severity, alarm.Disposition));
+        Assert.Equal((Severity.Blue, AlarmDisposition.Pending), (alarm.Severity, alarm.Disposition));
         Assert.Empty(await GrainCases.Of(fixture, device));
         Assert.Equal(["alarm.raised", "alarm.acknowledged"], await EventsOf(raised.Id));
     }
@@ -97,7 +97,7 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
         var t0 = Now;
         await grain.Ingest([Cover(device, t0, "gas_ch4_lel", 15)]);
         var raised = await AlarmOf(device);
-        Assert.Equal("yellow", Assert.Single(await GrainCases.Of(fixture, device)).Severity);
+        Assert.Equal(Severity.Yellow, Assert.Single(await GrainCases.Of(fixture, device)).Severity);
 
         // The grain tells the silo's watch list when the first step falls due: the sweep calls it then, not before.
         Assert.DoesNotContain(device, Watch.Due(t0.AddMinutes(10).AddSeconds(-1)));
@@ -105,13 +105,13 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
 
         await grain.ActOnAlarm(raised.Id, new AlarmAction(AlarmActionKind.Acknowledge, "monitor-1", null, null));
         await Sweep(grain, TimeSpan.FromMinutes(10));
-        Assert.Equal("orange", (await AlarmOf(device)).Severity);
-        Assert.Equal("orange", Assert.Single(await GrainCases.Of(fixture, device)).Severity);
+        Assert.Equal(Severity.Orange, (await AlarmOf(device)).Severity);
+        Assert.Equal(Severity.Orange, Assert.Single(await GrainCases.Of(fixture, device)).Severity);
 
         await Sweep(grain, TimeSpan.FromMinutes(10));
-        Assert.Equal("red", (await AlarmOf(device)).Severity);
+        Assert.Equal(Severity.Red, (await AlarmOf(device)).Severity);
         var @case = Assert.Single(await GrainCases.Of(fixture, device));
-        Assert.Equal("red", @case.Severity);
+        Assert.Equal(Severity.Red, @case.Severity);
         Assert.Equal(["alarm.raised", "alarm.filed", "alarm.acknowledged", "alarm.escalated", "alarm.escalated"], await EventsOf(raised.Id));
     }
 
@@ -164,7 +164,7 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
         var escalating = await AlarmOf(gassy);
 
         await Sweep(tilt, TimeSpan.FromMinutes(16)); // tilt reminded at 16m, gas escalated to orange (due at 10m)
-        Assert.Equal("orange", (await AlarmOf(gassy)).Severity);
+        Assert.Equal(Severity.Orange, (await AlarmOf(gassy)).Severity);
         await fixture.Cluster.DeactivateAsync(tilt);
         await fixture.Cluster.DeactivateAsync(gas);
 
@@ -176,7 +176,7 @@ public sealed class AlarmClockGrainTests(AlarmClockClusterFixture fixture) : ICl
         await Sweeper.SweepAsync();
         await tilt.CheckOffline(); // its last reminder (16m) was persisted: the next is due at 31m, not now
         Assert.Equal(["alarm.raised", "alarm.reminded"], await EventsOf(reminded.Id));
-        Assert.Equal("red", (await AlarmOf(gassy)).Severity);
+        Assert.Equal(Severity.Red, (await AlarmOf(gassy)).Severity);
         Assert.Equal(["alarm.raised", "alarm.filed", "alarm.escalated", "alarm.escalated"], await EventsOf(escalating.Id));
 
         await fixture.Cluster.DeactivateAsync(tilt);

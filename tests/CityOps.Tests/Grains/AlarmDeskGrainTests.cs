@@ -40,7 +40,7 @@ public sealed class AlarmDeskGrainTests(AlarmDeskClusterFixture fixture) : IClas
 
         var alarm = Assert.Single(await AlarmsOf(device));
         var filed = Assert.Single(await GrainCases.Of(fixture, device));
-        Assert.Equal((AlarmStatus.Active, AlarmDisposition.Filed, "orange", filed.Id), (alarm.Status, alarm.Disposition, alarm.Severity, alarm.CaseId));
+        Assert.Equal((AlarmStatus.Active, AlarmDisposition.Filed, Severity.Orange, filed.Id), (alarm.Status, alarm.Disposition, alarm.Severity, alarm.CaseId));
         Assert.Equal("道路积水 45 cm", alarm.Title);
         Assert.Equal([alarm.Id], filed.AlarmIds!.Value.ToArray());
         Assert.Equal(["alarm.raised", "alarm.filed"], await EventsOf(alarm.Id));
@@ -55,13 +55,13 @@ public sealed class AlarmDeskGrainTests(AlarmDeskClusterFixture fixture) : IClas
 
         await grain.Ingest([Water(device, t0, "depth_cm", 20), Water(device, t0.AddSeconds(10), "depth_cm", 30)]);
         var waiting = Assert.Single(await AlarmsOf(device));
-        Assert.Equal((AlarmDisposition.Pending, "yellow", (string?)null), (waiting.Disposition, waiting.Severity, waiting.CaseId));
+        Assert.Equal((AlarmDisposition.Pending, Severity.Yellow, (string?)null), (waiting.Disposition, waiting.Severity, waiting.CaseId));
         Assert.Empty(await GrainCases.Of(fixture, device));
 
         await grain.Ingest([Water(device, t0.AddSeconds(20), "depth_cm", 42)]);
         var filed = Assert.Single(await AlarmsOf(device));
         var @case = Assert.Single(await GrainCases.Of(fixture, device));
-        Assert.Equal((waiting.Id, AlarmDisposition.Filed, "orange", @case.Id), (filed.Id, filed.Disposition, filed.Severity, filed.CaseId));
+        Assert.Equal((waiting.Id, AlarmDisposition.Filed, Severity.Orange, @case.Id), (filed.Id, filed.Disposition, filed.Severity, filed.CaseId));
         Assert.Equal(["alarm.raised", "alarm.updated", "alarm.updated", "alarm.filed"], await EventsOf(filed.Id));
         Assert.Equal(["raised", "severity", "severity", "filed"], filed.History.Select(h => h.Type));
     }

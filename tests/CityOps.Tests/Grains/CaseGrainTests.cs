@@ -23,7 +23,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture) : IClassFixture<
         new(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)]);
 
     private CaseFiling Filing(string code, string? grid, string? unit = "grid-unit") =>
-        new(code, "test case", "yellow", null, null, null, null, grid, unit, null, Now, "inspector", null);
+        new(code, "test case", Severity.Yellow, null, null, null, null, grid, unit, null, Now, "inspector", null);
 
     private async Task<CaseSnapshot> Act(string id, string action, DateTimeOffset? dueAt = null, string? unit = null)
     {

@@ -39,7 +39,7 @@ public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClas
         await fixture.Grains.GetGrain<IDeviceGrain>(day).Ingest([Lamp(day, Noon, 1, 0.01)]);
 
         var raised = Assert.Single(await GrainCases.Of(fixture, night));
-        Assert.Equal(("streetlight-dark", "0118", "yellow"), (raised.RuleId, raised.Code, raised.Severity));
+        Assert.Equal(("streetlight-dark", "0118", Severity.Yellow), (raised.RuleId, raised.Code, raised.Severity));
         Assert.Empty(await GrainCases.Of(fixture, day));
     }
 
@@ -53,7 +53,7 @@ public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClas
 
         await grain.Ingest([Truck(truck, Noon, 35.30, 113.93), Truck(truck, Noon.AddSeconds(5), 35.30, 113.96), Truck(truck, Noon.AddSeconds(10), 35.30, 113.96)]);
         var raised = Assert.Single(await GrainCases.Of(fixture, truck));
-        Assert.Equal(("vehicle-off-route", "orange", true), (raised.RuleId, raised.Severity, raised.AlarmActive));
+        Assert.Equal(("vehicle-off-route", Severity.Orange, true), (raised.RuleId, raised.Severity, raised.AlarmActive));
 
         // The route corridor is widened: the same position is now inside and the alarm clears.
         Assert.Empty(await zones.ReplaceAsync(Zones(113.90, 113.97)));
@@ -78,7 +78,7 @@ public sealed class ConditionRuleGrainTests(GrainClusterFixture fixture) : IClas
             ]);
         }
 
-        Assert.Equal("blue", Assert.Single(await GrainCases.Of(fixture, low)).Severity);
+        Assert.Equal(Severity.Blue, Assert.Single(await GrainCases.Of(fixture, low)).Severity);
         Assert.Empty(await GrainCases.Of(fixture, normal));
     }
 }

@@ -81,7 +81,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         var cases = await CasesOf(device);
         var raised = Assert.Single(cases);
         Assert.Equal(CaseStatus.Filed, raised.Status);
-        Assert.Equal("blue", raised.Severity);
+        Assert.Equal(Severity.Blue, raised.Severity);
         Assert.Equal("0406", raised.Code);
         Assert.Equal("道路积水", raised.Category);
         Assert.Equal("道路积水 24 cm", raised.Title);
@@ -91,7 +91,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         await grain.Ingest([Depth(device, t0.AddSeconds(90), 55), Depth(device, t0.AddSeconds(120), 40)]);
         var updated = Assert.Single(await CasesOf(device));
         Assert.Equal(raised.Id, updated.Id);
-        Assert.Equal("red", updated.Severity);
+        Assert.Equal(Severity.Red, updated.Severity);
         Assert.Equal(55, updated.Peak);
         Assert.Equal(40, updated.Value);
         Assert.Contains(updated.History, e => e.Type == "severity" && e.To == "red");
@@ -143,7 +143,7 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
         Assert.Equal((35.3, 113.9), (stored!.Lat, stored.Lon));
         Assert.Equal("0102", raised.Code);
         Assert.Equal("污水井盖", raised.Category);
-        Assert.Equal("yellow", raised.Severity);
+        Assert.Equal(Severity.Yellow, raised.Severity);
     }
 
     [Fact]

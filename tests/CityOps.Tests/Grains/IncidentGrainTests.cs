@@ -80,7 +80,7 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
 
         await Depth(gauges[1], t0.AddSeconds(20), 44);
         var incident = Assert.Single(await IncidentsOf(catchment));
-        Assert.Equal((IncidentStatus.Open, 2, "orange", own.Id, "catchment-flood"), (incident.Status, incident.Count, incident.Severity, incident.CaseId, incident.RuleId));
+        Assert.Equal((IncidentStatus.Open, 2, Severity.Orange, own.Id, "catchment-flood"), (incident.Status, incident.Count, incident.Severity, incident.CaseId, incident.RuleId));
         Assert.Equal($"{catchment} 多点积水 (2 处)", incident.Title);
         Assert.Equal(gauges[..2], incident.Members.Select(m => m.DeviceId));
         Assert.All(incident.Members, m => Assert.NotNull(m.Lat));
@@ -97,10 +97,10 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         fixture.Time.Advance(TimeSpan.FromMinutes(30));
         await Depth(gauges[2], t0.AddMinutes(30), 55);
         var grown = Assert.Single(await IncidentsOf(catchment));
-        Assert.Equal((3, "red"), (grown.Count, grown.Severity));
+        Assert.Equal((3, Severity.Red), (grown.Count, grown.Severity));
         Assert.Equal((incident.Id, own.Id), ((await AlarmOf(gauges[2])).IncidentId, (await AlarmOf(gauges[2])).CaseId));
         var bigger = Assert.Single(await CasesOf(gauges));
-        Assert.Equal(("red", $"{catchment} 多点积水 (3 处)", 3), (bigger.Severity, bigger.Title, bigger.AlarmIds!.Value.Length));
+        Assert.Equal((Severity.Red, $"{catchment} 多点积水 (3 处)", 3), (bigger.Severity, bigger.Title, bigger.AlarmIds!.Value.Length));
     }
 
     [Fact]
@@ -165,14 +165,14 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         await Depth(gauges[2], t0.AddSeconds(2), 20);
 
         var waiting = Assert.Single(await IncidentsOf(catchment));
-        Assert.Equal((3, "yellow", (string?)null), (waiting.Count, waiting.Severity, waiting.CaseId));
+        Assert.Equal((3, Severity.Yellow, (string?)null), (waiting.Count, waiting.Severity, waiting.CaseId));
         Assert.Empty(await CasesOf(gauges));
         Assert.Equal(AlarmDisposition.Pending, (await AlarmOf(gauges[2])).Disposition);
 
         await Depth(gauges[1], t0.AddSeconds(30), 42);
         var filed = Assert.Single(await IncidentsOf(catchment));
         var @case = Assert.Single(await CasesOf(gauges));
-        Assert.Equal((filed.CaseId, "orange", filed.Id), (@case.Id, @case.Severity, @case.IncidentId));
+        Assert.Equal((filed.CaseId, Severity.Orange, filed.Id), (@case.Id, @case.Severity, @case.IncidentId));
         await Settle(async () => (await AlarmOf(gauges[2])).CaseId is not null);
         foreach (var gauge in gauges)
         {
@@ -224,7 +224,7 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
 
         var incidents = (await Task.WhenAll(catchments.Select(IncidentsOf))).SelectMany(i => i).ToList();
         Assert.Equal(5, incidents.Count);
-        Assert.All(incidents, i => Assert.Equal((IncidentStatus.Open, 40, "orange"), (i.Status, i.Count, i.Severity)));
+        Assert.All(incidents, i => Assert.Equal((IncidentStatus.Open, 40, Severity.Orange), (i.Status, i.Count, i.Severity)));
         var cases = await CasesOf(gauges);
         Assert.Equal(5, cases.Count);
         Assert.Equal(incidents.Select(i => i.CaseId).Order(), cases.Select(c => c.Id).Order());

@@ -63,7 +63,7 @@ public sealed class SilenceEndGrainTests(AlarmClockClusterFixture fixture) : ICl
         var judged = await AlarmOf(device);
         var @case = Assert.Single(await GrainCases.Of(fixture, device));
         Assert.Equal((silenced.Id, false, (string?)null, AlarmDisposition.Filed, @case.Id), (judged.Id, judged.Suppressed, judged.SuppressedBy, judged.Disposition, judged.CaseId));
-        Assert.Equal(("orange", "0406"), (@case.Severity, @case.Code));
+        Assert.Equal((Severity.Orange, "0406"), (@case.Severity, @case.Code));
         var line = Assert.Single(judged.History, h => h.Type == "unsuppressed");
         Assert.Equal(("silence:" + silence.Id, $"silence {silence.Id} ended"), (line.Actor, line.Note));
         Assert.Equal(["alarm.raised", "alarm.updated", "alarm.filed"], await EventsOf(silenced.Id));
@@ -108,7 +108,7 @@ public sealed class SilenceEndGrainTests(AlarmClockClusterFixture fixture) : ICl
         Assert.Empty(await GrainCases.Of(fixture, device));
 
         await Sweep(grain, TimeSpan.FromMinutes(90));
-        Assert.Equal(("red", AlarmDisposition.Filed), ((await AlarmOf(device)).Severity, (await AlarmOf(device)).Disposition));
+        Assert.Equal((Severity.Red, AlarmDisposition.Filed), ((await AlarmOf(device)).Severity, (await AlarmOf(device)).Disposition));
         Assert.Single(await GrainCases.Of(fixture, device));
     }
 }

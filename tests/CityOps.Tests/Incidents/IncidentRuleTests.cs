@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Rules;
 using CityOps.Rules.Incidents;
 using CityOps.Tests.Infrastructure;

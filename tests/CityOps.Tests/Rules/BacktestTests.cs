@@ -1,4 +1,5 @@
 using System.Text;
+using CityOps.Grains;
 using CityOps.Rules;
 using CityOps.Rules.Backtesting;
 using static CityOps.Tests.Rules.TestRules;

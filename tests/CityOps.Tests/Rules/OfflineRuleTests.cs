@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Rules;
 using Microsoft.Extensions.Time.Testing;
 using static CityOps.Tests.Rules.TestRules;

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Rules;
 
 namespace CityOps.Tests.Rules;

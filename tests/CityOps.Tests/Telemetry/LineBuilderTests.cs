@@ -63,7 +63,7 @@ public sealed class LineBuilderTests
     {
         var lines = new LineBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
-        var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, "red", "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
+        var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, Severity.Red, "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
             35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
         TelemetryLines.AppendCase(lines, "case.filed", snapshot);
         Assert.Equal(

@@ -53,9 +53,9 @@ public static class AlarmActions
         return action.Action switch
         {
             AlarmActionKind.Acknowledge => new AlarmEntry(at, "acknowledged", null, null, action.By, action.Note),
-            AlarmActionKind.Dismiss => new AlarmEntry(at, "dismissed", DbName(before), "dismissed", action.By, Join(action.Reason, action.Note)),
+            AlarmActionKind.Dismiss => new AlarmEntry(at, "dismissed", WireNames.Of(before), "dismissed", action.By, Join(action.Reason, action.Note)),
             AlarmActionKind.Close => new AlarmEntry(at, "closed", null, null, action.By, action.Note),
-            _ => new AlarmEntry(at, "filed", DbName(before), "filed", action.By, action.Note),
+            _ => new AlarmEntry(at, "filed", WireNames.Of(before), "filed", action.By, action.Note),
         };
     }
 
@@ -67,8 +67,6 @@ public static class AlarmActions
         AlarmActionKind.Close => AlarmEvents.Closed,
         _ => AlarmEvents.Filed,
     };
-
-    private static string DbName(AlarmDisposition disposition) => Storage.DbAlarmStore.Name(disposition);
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : a + "; " + b;
 }

@@ -38,9 +38,9 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
         record.Zones = device.Lat is { } lat && device.Lon is { } lon
             ? [.. zones.Current.ZonesAt(lat, lon)]
             : [];
-        record.History.Add(new AlarmEntry(at, "raised", null, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
+        record.History.Add(new AlarmEntry(at, "raised", null, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
             silencedBy is not null ? (silencedBy.StartsWith("al-", StringComparison.Ordinal) ? "suppressed by " : "silenced by ") + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));
-        AlarmMetrics.Raised.WithLabels(rule.Id, DbAlarmStore.Name(record.Disposition)).Inc();
+        AlarmMetrics.Raised.WithLabels(rule.Id, WireNames.Of(record.Disposition)).Inc();
         return record;
     }
 
@@ -61,7 +61,7 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(record);
         return new AlarmSnapshot(
-            record.AlarmId!, deviceId, ruleId, device.Registration?.Kind ?? "", SeverityNames.ToName(record.Severity),
+            record.AlarmId!, deviceId, ruleId, device.Registration?.Kind ?? "", record.Severity,
             clearedAt is null ? AlarmStatus.Active : AlarmStatus.Cleared, record.LastValue, record.Peak,
             record.RaisedAt ?? record.ActiveSince ?? at, clearedAt, at,
             record.AcknowledgedAt is not null, record.AcknowledgedBy, record.AcknowledgedAt, record.Disposition,

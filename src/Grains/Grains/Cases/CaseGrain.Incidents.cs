@@ -24,12 +24,12 @@ public sealed partial class CaseGrain
             AlarmActive = update.Active,
             UpdatedAt = update.At,
         };
-        if (SeverityRank(update.Severity) > SeverityRank(current.Severity))
+        if (update.Severity > current.Severity)
         {
             next = next with
             {
                 Severity = update.Severity,
-                History = next.History.Add(new CaseEntry(update.At, "severity", current.Severity, update.Severity, "incident:" + update.IncidentId, update.Note)),
+                History = next.History.Add(new CaseEntry(update.At, "severity", WireNames.Of(current.Severity), WireNames.Of(update.Severity), "incident:" + update.IncidentId, update.Note)),
             };
         }
 

@@ -100,7 +100,7 @@ public sealed partial class CaseGrain(
         };
 
         var significant = false;
-        if (SeverityRank(update.Severity) > SeverityRank(current.Severity))
+        if (update.Severity > current.Severity)
         {
             var route = routing.Current.Decide(current.Code, current.Grid, current.Unit, update.At, current.CodeType, update.Severity, codes);
             next = CaseWorkflow.Escalate(next, update.Severity, route, update.At, "rule:" + current.RuleId, update.Note, routing.Current);
@@ -220,15 +220,6 @@ public sealed partial class CaseGrain(
     };
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
-
-    private static int SeverityRank(string severity) => severity switch
-    {
-        "blue" => 1,
-        "yellow" => 2,
-        "orange" => 3,
-        "red" => 4,
-        _ => 0,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alarm update for case {CaseId}, which does not exist")]
     private static partial void LogUnknownCase(ILogger logger, string caseId);

@@ -259,7 +259,7 @@ public static class CaseWorkflow
     /// The case's severity rose to <paramref name="severity"/>, whose route (<paramref name="route"/>) may have a shorter
     /// 处置时限: then the limit shrinks, and so does <c>dueAt</c> of a dispatched case (the history entry says why).
     /// </summary>
-    public static CaseSnapshot Escalate(CaseSnapshot current, string severity, RouteDecision route, DateTimeOffset at, string actor, string? note, RoutingTable? routing = null)
+    public static CaseSnapshot Escalate(CaseSnapshot current, Severity severity, RouteDecision route, DateTimeOffset at, string actor, string? note, RoutingTable? routing = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(route);
@@ -274,14 +274,14 @@ public static class CaseWorkflow
             if (newDue < oldDue)
             {
                 next = next with { DueLimit = route.Deadline, DueWorking = route.WorkingHours, DueAt = current.DueAt is null ? null : newDue };
-                shortened = $"处置时限 shortened to {Durations.Format(route.Deadline)}{(route.WorkingHours ? " working time" : "")} for {severity}"
+                shortened = $"处置时限 shortened to {Durations.Format(route.Deadline)}{(route.WorkingHours ? " working time" : "")} for {WireNames.Of(severity)}"
                     + (next.DueAt is { } due ? $": due {due:O}" : "");
             }
         }
 
         return next with
         {
-            History = next.History.Add(new CaseEntry(at, "severity", current.Severity, severity, actor, Join(note, shortened))),
+            History = next.History.Add(new CaseEntry(at, "severity", WireNames.Of(current.Severity), WireNames.Of(severity), actor, Join(note, shortened))),
         };
     }
 

@@ -59,22 +59,19 @@ public sealed class AlarmRecord
     /// <summary>True when <see cref="CaseId"/> is the incident's case: the incident grain, not the device, keeps it current.</summary>
     [Id(42)] public bool CaseOfIncident { get; set; }
 
-    public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null) => new()
+    public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null)
     {
-        Phase = state.Phase,
-        PendingSince = state.PendingSince,
-        ActiveSince = state.ActiveSince,
-        ClearingSince = state.ClearingSince,
-        Severity = state.Severity,
-        CurrentLevel = state.CurrentLevel,
-        Peak = state.Peak,
-        LastValue = state.LastValue,
-        LastEvaluated = state.LastEvaluated,
-        CaseId = caseId,
-        CaseFiled = caseFiled,
-        Matches = state.Matches,
-        RuleDefinition = ruleDefinition,
-    };
+        var record = new AlarmRecord { CaseId = caseId, CaseFiled = caseFiled };
+        record.Refresh(state, ruleDefinition);
+        return record;
+    }
+
+    /// <summary>
+    /// True when the alarm, waiting unfiled (no case, no incident, not dismissed, not suppressed, not flapping), now files
+    /// by its rule's policy at <paramref name="severity"/> (an escalation across <c>fileFrom</c>, the end of flapping).
+    /// </summary>
+    public bool FilesNow(Rule rule, Severity severity) =>
+        CaseId is null && IncidentId is null && Disposition == AlarmDisposition.Pending && SuppressedBy is null && !Flapping && rule.FilesAt(severity);
 
     /// <summary>Takes the judge's state, keeping everything the desk and the case added.</summary>
     public void Refresh(AlarmState state, string? ruleDefinition)

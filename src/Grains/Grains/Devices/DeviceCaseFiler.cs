@@ -36,7 +36,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
         var code = rule.Case.RenderCode(resolve);
         code = string.IsNullOrWhiteSpace(code) ? kinds.DefaultCaseCode(registration.Kind) : code;
         var filing = new CaseFiling(
-            code, rule.Case.RenderTitle(resolve), SeverityNames.ToName(alarm.Severity), deviceId, rule.Id,
+            code, rule.Case.RenderTitle(resolve), alarm.Severity, deviceId, rule.Id,
             device.Lat, device.Lon, device.Grid, device.Unit, rule.IsOffline ? null : alarm.LastValue, at, "rule:" + rule.Id,
             rule.IsOffline ? "no reading since " + (device.LastSeen?.ToString("O") ?? "registration") : null,
             AlarmId: device.Alarms.GetValueOrDefault(rule.Id)?.AlarmId,
@@ -71,8 +71,8 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
     {
         ArgumentNullException.ThrowIfNull(alarm);
         return grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-            change.At, SeverityNames.ToName(alarm.Severity), change.Value, Active: true,
-            change.Kind == AlarmChangeKind.Escalated ? $"escalated to {SeverityNames.ToName(alarm.Severity)} at {Format(change.Value)}" : null,
+            change.At, alarm.Severity, change.Value, Active: true,
+            change.Kind == AlarmChangeKind.Escalated ? $"escalated to {WireNames.Of(alarm.Severity)} at {Format(change.Value)}" : null,
             alarm.Peak));
     }
 
@@ -81,7 +81,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
     {
         ArgumentNullException.ThrowIfNull(alarm);
         return grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-            at, SeverityNames.ToName(alarm.Severity), null, Active: true, note, null));
+            at, alarm.Severity, null, Active: true, note, null));
     }
 
     /// <summary>The alarm cleared.</summary>
@@ -90,7 +90,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(alarm);
         return grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-            change.At, SeverityNames.ToName(alarm.Severity), rule.IsOffline ? null : change.Value, Active: false, "alarm cleared", alarm.Peak));
+            change.At, alarm.Severity, rule.IsOffline ? null : change.Value, Active: false, "alarm cleared", alarm.Peak));
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
             if (record?.CaseId is { } caseId && record.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
             {
                 await grains.GetGrain<ICaseGrain>(caseId).AlarmChanged(new AlarmUpdate(
-                    now, SeverityNames.ToName(record.Severity), null, Active: false, note, null, ByReadings: false));
+                    now, record.Severity, null, Active: false, note, null, ByReadings: false));
             }
 
             if (record is not null)
@@ -146,7 +146,7 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
         "value" => Format(alarm.LastValue),
         "peak" => Format(alarm.Peak),
         "eta" => CaseTemplate.FormatEta(alarm.Eta),
-        "severity" => SeverityNames.ToName(alarm.Severity),
+        "severity" => WireNames.Of(alarm.Severity),
         "device.id" => deviceId,
         "device.name" => registration.Name,
         "device.code" => registration.Code,

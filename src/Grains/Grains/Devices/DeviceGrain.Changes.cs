@@ -77,9 +77,9 @@ public sealed partial class DeviceGrain
                 if (change.Kind == AlarmChangeKind.Escalated && record.AlarmId is not null && !record.Flapping)
                 {
                     var from = record.History.LastOrDefault(h => h.To is not null && h.Type is "raised" or "severity")?.To;
-                    AlarmDesk.Note(record, new AlarmEntry(change.At, "severity", from, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
+                    AlarmDesk.Note(record, new AlarmEntry(change.At, "severity", from, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
                         "value " + change.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
-                    var crossesFileFrom = record.CaseId is null && record.IncidentId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(alarm.Severity);
+                    var crossesFileFrom = record.FilesNow(rule, alarm.Severity);
                     if (crossesFileFrom)
                     {
                         record.CaseId = DeviceCaseFiler.NewCaseId(change.At);

@@ -37,7 +37,7 @@ public sealed partial class DeviceGrain
             {
                 record.RemindedAt = now;
                 var waited = TimeSpan.FromMinutes(Math.Floor((now - raisedAt).TotalMinutes));
-                AlarmDesk.Note(record, new AlarmEntry(now, "reminder", null, SeverityNames.ToName(record.Severity), "rule:" + ruleId,
+                AlarmDesk.Note(record, new AlarmEntry(now, "reminder", null, WireNames.Of(record.Severity), "rule:" + ruleId,
                     "not acknowledged after " + Durations.Format(waited)));
                 await Persist();
                 await Announce(ruleId, record, AlarmEvents.Reminded, now);
@@ -51,10 +51,10 @@ public sealed partial class DeviceGrain
         AlarmClock.Escalate(alarm, to);
         record.Refresh(alarm, rule.Definition);
         var step = rule.Escalate.Last(s => s.To == to);
-        var note = $"escalated to {SeverityNames.ToName(to)}: active {Durations.Format(step.After)}" + (step.UnlessAcknowledged ? " and not acknowledged" : "");
-        AlarmDesk.Note(record, new AlarmEntry(now, "escalated", SeverityNames.ToName(from), SeverityNames.ToName(to), "rule:" + rule.Id, note));
+        var note = $"escalated to {WireNames.Of(to)}: active {Durations.Format(step.After)}" + (step.UnlessAcknowledged ? " and not acknowledged" : "");
+        AlarmDesk.Note(record, new AlarmEntry(now, "escalated", WireNames.Of(from), WireNames.Of(to), "rule:" + rule.Id, note));
         // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now, as on a reading.
-        var fileNow = record.CaseId is null && record.IncidentId is null && record.Disposition == AlarmDisposition.Pending && record.SuppressedBy is null && rule.FilesAt(to);
+        var fileNow = record.FilesNow(rule, to);
         if (fileNow)
         {
             record.CaseId = DeviceCaseFiler.NewCaseId(now);

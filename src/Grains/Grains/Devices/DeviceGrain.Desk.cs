@@ -1,5 +1,4 @@
 using CityOps.Grains.Alarms;
-using CityOps.Grains.Storage;
 using CityOps.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -62,7 +61,7 @@ public sealed partial class DeviceGrain
             {
                 active.Flapping = false;
                 AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
-                var fileNow = active.CaseId is null && active.IncidentId is null && active.Disposition == AlarmDisposition.Pending && active.SuppressedBy is null && rule.FilesAt(state.Severity);
+                var fileNow = active.FilesNow(rule, state.Severity);
                 if (fileNow)
                 {
                     active.CaseId = DeviceCaseFiler.NewCaseId(now);
@@ -164,7 +163,7 @@ public sealed partial class DeviceGrain
         await filer.File(Id, S, rule, alarm, record.CaseId!, at);
         var before = record.Disposition;
         record.Disposition = AlarmDisposition.Filed;
-        AlarmDesk.Note(record, entry ?? new AlarmEntry(at, "filed", DbAlarmStore.Name(before), "filed", by, "case " + record.CaseId));
+        AlarmDesk.Note(record, entry ?? new AlarmEntry(at, "filed", WireNames.Of(before), "filed", by, "case " + record.CaseId));
         AlarmMetrics.Filed.WithLabels(rule.Id, by.StartsWith("rule:", StringComparison.Ordinal) ? "auto" : "person").Inc();
         await desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
     }

@@ -113,7 +113,7 @@ public sealed partial class DeviceGrain
     private IncidentReport Report(string ruleId, AlarmRecord record, bool active, DateTimeOffset at)
     {
         IncidentKeyOf(Rules.FirstOrDefault(r => r.Id == ruleId), record, out var groupName);
-        return new IncidentReport(record.AlarmId!, Id, ruleId, SeverityNames.ToName(record.Severity), active, record.RaisedAt ?? at, at,
+        return new IncidentReport(record.AlarmId!, Id, ruleId, record.Severity, active, record.RaisedAt ?? at, at,
             S.Lat, S.Lon, S.Grid, S.Unit, record.CaseId, groupName);
     }
 

@@ -138,7 +138,7 @@ public sealed class DeviceState
         var registration = Registration!;
         var alarms = Alarms
             .Where(a => a.Value.Phase is AlarmPhase.Active or AlarmPhase.Clearing)
-            .Select(a => new ActiveAlarm(a.Key, SeverityNames.ToName(a.Value.Severity), a.Value.ActiveSince ?? default, a.Value.LastValue, a.Value.Peak, a.Value.CaseId))
+            .Select(a => new ActiveAlarm(a.Key, a.Value.Severity, a.Value.ActiveSince ?? default, a.Value.LastValue, a.Value.Peak, a.Value.CaseId))
             .ToImmutableArray();
         return new DeviceSnapshot(
             id, registration.Kind, registration.Name, Lat ?? registration.Lat, Lon ?? registration.Lon, registration.Code,

@@ -130,7 +130,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<DbGrainStorage>();
         services.AddSingleton<DbCaseStore>();
         services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DbCaseStore>());
-        services.AddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<DbCaseStore>());
+        services.AddSingleton(sp => sp.GetRequiredService<DbCaseStore>().Outbox);
         services.AddSingleton<DbAlarmStore>();
         services.AddSingleton<IAlarmStore>(sp => sp.GetRequiredService<DbAlarmStore>());
         services.AddSingleton<IIncidentStore, DbIncidentStore>();

@@ -88,9 +88,9 @@ public sealed class IncidentGrain(
         }
 
         var joined = member is null;
-        var worse = member is not null && Rank(report.Severity) > Rank(member.Severity);
+        var worse = member is not null && report.Severity > member.Severity;
         member ??= S.Members[report.AlarmId] = new IncidentMemberState { AlarmId = report.AlarmId, DeviceId = report.DeviceId, RuleId = report.RuleId, RaisedAt = report.RaisedAt };
-        if (Rank(report.Severity) > Rank(member.Severity))
+        if (report.Severity > member.Severity)
         {
             member.Severity = report.Severity;
         }
@@ -115,7 +115,7 @@ public sealed class IncidentGrain(
 
             S.IncidentId = NewIncidentId(report.At);
             S.OpenedAt = report.At;
-            S.Severity = "";
+            S.Severity = Severity.None;
             eventName = IncidentEvents.Opened;
             IncidentMetrics.Opened.WithLabels(rule.Id).Inc();
             IncidentMetrics.Members.WithLabels(rule.Id).Inc(S.Members.Values.Count(m => m.Active));
@@ -131,7 +131,7 @@ public sealed class IncidentGrain(
             return Reply(member);
         }
 
-        var worst = S.Members.Values.Where(m => m.Active).Select(m => m.Severity).Append(S.Severity).MaxBy(Rank)!;
+        var worst = S.Members.Values.Where(m => m.Active).Select(m => m.Severity).Append(S.Severity).Max();
         S.Severity = worst;
         if (S.CaseId is null)
         {
@@ -140,7 +140,7 @@ public sealed class IncidentGrain(
             // worst severity (a person's `file` on a member files it otherwise).
             S.CaseId = S.Members.Values.Where(m => m.OwnCaseId is not null && m != member).OrderBy(m => m.RaisedAt).FirstOrDefault()?.OwnCaseId
                 ?? member.OwnCaseId
-                ?? (SeverityNames.TryParse(worst, out var severity) && rule.Case.FilesAt(severity) ? DeviceCaseFiler.NewCaseId(report.At) : null);
+                ?? (worst > Severity.None && rule.Case.FilesAt(worst) ? DeviceCaseFiler.NewCaseId(report.At) : null);
             S.CaseFiled = false;
         }
 
@@ -241,7 +241,7 @@ public sealed class IncidentGrain(
             "zone.name" or "group.name" => S.GroupName ?? GroupKey,
             "zone.id" or "group" => GroupKey,
             "count" => count.ToString(CultureInfo.InvariantCulture),
-            "severity" => S.Severity,
+            "severity" => WireNames.Of(S.Severity),
             _ => null,
         };
     }
@@ -258,6 +258,4 @@ public sealed class IncidentGrain(
             }
         }
     }
-
-    private static int Rank(string severity) => SeverityNames.TryParse(severity, out var s) ? (int)s : 0;
 }

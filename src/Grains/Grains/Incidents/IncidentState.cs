@@ -22,8 +22,11 @@ public sealed class IncidentState
 
     [Id(5)] public string? GroupName { get; set; }
 
-    /// <summary>The worst severity any member reached while the incident is open (it never falls).</summary>
-    [Id(6)] public string Severity { get; set; } = "";
+    /// <summary>
+    /// The worst severity any member reached while the incident is open (it never falls). A state written while this was a
+    /// name still loads (<see cref="SeverityCodec"/>).
+    /// </summary>
+    [Id(6)] public Severity Severity { get; set; }
 }
 
 /// <summary>One alarm of the group as its incident grain keeps it.</summary>
@@ -33,7 +36,7 @@ public sealed class IncidentMemberState
     [Id(0)] public string AlarmId { get; set; } = "";
     [Id(1)] public string DeviceId { get; set; } = "";
     [Id(2)] public string RuleId { get; set; } = "";
-    [Id(3)] public string Severity { get; set; } = "";
+    [Id(3)] public Severity Severity { get; set; }
     [Id(4)] public double? Lat { get; set; }
     [Id(5)] public double? Lon { get; set; }
     [Id(6)] public string? Grid { get; set; }

@@ -24,6 +24,6 @@ public sealed record Route(
         && (Grid is null || (grid is not null && grid.StartsWith(Grid, StringComparison.Ordinal)));
 
     /// <summary>This route's 处置时限 for a case of <paramref name="severity"/>, if it sets one.</summary>
-    public TimeSpan? DeadlineFor(string? severity) =>
-        severity is not null && Deadlines is not null && Deadlines.TryGetValue(severity, out var limit) ? limit : Deadline;
+    public TimeSpan? DeadlineFor(Severity? severity) =>
+        severity is { } named && Deadlines is not null && Deadlines.TryGetValue(WireNames.Of(named), out var limit) ? limit : Deadline;
 }

@@ -53,7 +53,7 @@ public sealed class RoutingTable
     /// The unit and limits of a case of <paramref name="code"/> (in table <paramref name="type"/>, either when null) in
     /// <paramref name="grid"/> at <paramref name="severity"/>, filed at <paramref name="filedAt"/>.
     /// </summary>
-    public RouteDecision Decide(string code, string? grid, string? gridUnit, DateTimeOffset filedAt, CodeType? type = null, string? severity = null, CaseCodeBook? codes = null)
+    public RouteDecision Decide(string code, string? grid, string? gridUnit, DateTimeOffset filedAt, CodeType? type = null, Severity? severity = null, CaseCodeBook? codes = null)
     {
         string? unit = null;
         TimeSpan? deadline = null, verify = null, dispatch = null;
@@ -92,7 +92,7 @@ public sealed class RoutingTable
     }
 
     /// <summary>Red and orange run on the clock, never on office hours.</summary>
-    public static bool IsEmergency(string? severity) => severity is "red" or "orange";
+    public static bool IsEmergency(Severity? severity) => severity >= Severity.Orange;
 
     public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan limit, bool workingHours) =>
         workingHours ? Calendar.AddWorkingTime(from, limit) : from + limit;

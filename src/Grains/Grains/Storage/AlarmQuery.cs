@@ -3,7 +3,7 @@ namespace CityOps.Grains.Storage;
 /// <summary>Filters of <c>GET /api/v1/alarms</c> (and the maintenance queue); null means any.</summary>
 public sealed record AlarmQuery(
     AlarmStatus? Status = null,
-    string? Severity = null,
+    Severity? Severity = null,
     string? Kind = null,
     string? RuleId = null,
     string? DeviceId = null,

@@ -14,9 +14,12 @@ namespace CityOps.Grains.Storage;
 /// <see cref="DbCaseStore"/> does for cases. Alarm ids are made by device grains and rows are upserted by id, so writing
 /// an alarm again after a crash changes nothing.
 /// </summary>
-public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : IAlarmStore, IWebhookOutbox
+public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : IAlarmStore
 {
     private readonly DbEventLog _log = new(db, "alarm_events", "alarm_outbox", "alarm_id", dispatch.Value.Enabled);
+
+    /// <summary>The webhook outbox of the alarm events (delivered by the dispatch part's WebhookDispatcher).</summary>
+    public IWebhookOutbox Outbox => _log;
 
     public Task<StoredCaseEvent> SaveAsync(AlarmSnapshot alarm, string eventName, DateTimeOffset at)
     {
@@ -59,15 +62,15 @@ public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dis
             Add(command, name, value);
         }
 
-        Filter("status", "status", query.Status is { } status ? Name(status) : null);
-        Filter("severity", "severity", query.Severity);
+        Filter("status", "status", query.Status is { } status ? WireNames.Of(status) : null);
+        Filter("severity", "severity", query.Severity is { } severity ? WireNames.Of(severity) : null);
         Filter("kind", "kind", query.Kind);
         Filter("rule_id", "rule", query.RuleId);
         Filter("device_id", "device", query.DeviceId);
         Filter("grid", "grid", query.Grid);
         Filter("zones", "zone", query.Zone is { } zone ? "%," + zone + ",%" : null, "LIKE");
         Filter("acknowledged", "acknowledged", query.Acknowledged is { } acknowledged ? (acknowledged ? 1 : 0) : null);
-        Filter("disposition", "disposition", query.Disposition is { } disposition ? Name(disposition) : null);
+        Filter("disposition", "disposition", query.Disposition is { } disposition ? WireNames.Of(disposition) : null);
 
         command.CommandText = "SELECT COUNT(*) FROM alarms" + where;
         var total = Convert.ToInt32(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
@@ -78,20 +81,6 @@ public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dis
         return new Page<AlarmSnapshot>(await ListAsync(command, r => Deserialize(r.GetString(0))).ConfigureAwait(false), total, query.Page, query.PageSize);
     });
 
-    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit) => _log.PendingAsync(limit);
-
-    public Task<int> PendingCountAsync() => _log.PendingCountAsync();
-
-    public Task DeliveredAsync(long sequence) => _log.SetOutboxAsync(sequence, "delivered", null, null, null);
-
-    public Task RetryLaterAsync(long sequence, int attempts, DateTimeOffset nextAttemptAt, string error) =>
-        _log.SetOutboxAsync(sequence, "pending", attempts, nextAttemptAt, error);
-
-    public Task ParkAsync(long sequence, int attempts, string error) => _log.SetOutboxAsync(sequence, "parked", attempts, null, error);
-
-    /// <summary>The wire name of an enum value (<c>active</c>, <c>maintenance</c>), as the JSON and the indexed columns hold it.</summary>
-    public static string Name<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, CityOpsJson.Options).Trim('"');
-
     private static async Task UpsertAsync(DbConnection connection, DbTransaction transaction, AlarmSnapshot alarm)
     {
         await using var command = Command(connection, """
@@ -101,8 +90,8 @@ public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dis
               acknowledged = excluded.acknowledged, grid = excluded.grid, unit = excluded.unit, zones = excluded.zones,
               updated_at = excluded.updated_at, body = excluded.body
             """, transaction,
-            ("id", alarm.Id), ("device", alarm.DeviceId), ("rule", alarm.RuleId), ("kind", alarm.Kind), ("severity", alarm.Severity),
-            ("status", Name(alarm.Status)), ("disposition", Name(alarm.Disposition)), ("acknowledged", alarm.Acknowledged ? 1 : 0),
+            ("id", alarm.Id), ("device", alarm.DeviceId), ("rule", alarm.RuleId), ("kind", alarm.Kind), ("severity", WireNames.Of(alarm.Severity)),
+            ("status", WireNames.Of(alarm.Status)), ("disposition", WireNames.Of(alarm.Disposition)), ("acknowledged", alarm.Acknowledged ? 1 : 0),
             ("grid", alarm.Grid), ("unit", alarm.Unit), ("zones", alarm.Zones.IsDefaultOrEmpty ? null : "," + string.Join(',', alarm.Zones) + ","),
             ("raised", alarm.RaisedAt.ToUnixTimeMilliseconds()), ("updated", alarm.UpdatedAt.ToUnixTimeMilliseconds()),
             ("body", JsonSerializer.Serialize(alarm, CityOpsJson.Options)));

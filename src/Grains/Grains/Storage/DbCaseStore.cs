@@ -13,9 +13,12 @@ namespace CityOps.Grains.Storage;
 /// transaction. Case ids are made by device grains before filing and rows are upserted by id, so filing a case again
 /// after a node died in between changes nothing.
 /// </summary>
-public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : ICaseStore, IWebhookOutbox
+public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : ICaseStore
 {
     private readonly DbEventLog _log = new(db, "case_events", "webhook_outbox", "case_id", dispatch.Value.Enabled);
+
+    /// <summary>The webhook outbox of the case events (delivered by the dispatch part's WebhookDispatcher).</summary>
+    public IWebhookOutbox Outbox => _log;
 
     public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at) =>
         db.WriteAsync(async (connection, transaction) =>
@@ -33,17 +36,6 @@ public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> disp
     public Task<long> LastSequenceAsync() => _log.LastSequenceAsync();
 
     public Task<int> PruneEventsAsync(DateTimeOffset before) => _log.PruneEventsAsync(before);
-
-    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit) => _log.PendingAsync(limit);
-
-    public Task<int> PendingCountAsync() => _log.PendingCountAsync();
-
-    public Task DeliveredAsync(long sequence) => _log.SetOutboxAsync(sequence, "delivered", null, null, null);
-
-    public Task RetryLaterAsync(long sequence, int attempts, DateTimeOffset nextAttemptAt, string error) =>
-        _log.SetOutboxAsync(sequence, "pending", attempts, nextAttemptAt, error);
-
-    public Task ParkAsync(long sequence, int attempts, string error) => _log.SetOutboxAsync(sequence, "parked", attempts, null, error);
 
     public Task<CaseSnapshot?> FindAsync(string id) => db.ReadAsync(async connection =>
     {

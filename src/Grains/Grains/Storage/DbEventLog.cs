@@ -10,7 +10,7 @@ namespace CityOps.Grains.Storage;
 /// events appended in the transaction of the change they announce, numbered in commit order (SSE ids, never going
 /// backwards after pruning), and delivered from the outbox. The table names are the stores' constants, never input.
 /// </summary>
-public sealed class DbEventLog(StoreDatabase db, string events, string outbox, string subject, bool outboxEnabled)
+public sealed class DbEventLog(StoreDatabase db, string events, string outbox, string subject, bool outboxEnabled) : IWebhookOutbox
 {
     /// <summary>Appends an event inside the caller's transaction; <paramref name="body"/> gets the event's key and sequence.</summary>
     public async Task<StoredCaseEvent> AppendAsync(
@@ -89,7 +89,14 @@ public sealed class DbEventLog(StoreDatabase db, string events, string outbox, s
     public async Task<int> PendingCountAsync() =>
         (int)await db.ReadNumberAsync($"SELECT COUNT(*) FROM {outbox} WHERE state = 'pending'").ConfigureAwait(false);
 
-    public Task SetOutboxAsync(long sequence, string state, int? attempts, DateTimeOffset? nextAt, string? error) =>
+    public Task DeliveredAsync(long sequence) => SetOutboxAsync(sequence, "delivered", null, null, null);
+
+    public Task RetryLaterAsync(long sequence, int attempts, DateTimeOffset nextAttemptAt, string error) =>
+        SetOutboxAsync(sequence, "pending", attempts, nextAttemptAt, error);
+
+    public Task ParkAsync(long sequence, int attempts, string error) => SetOutboxAsync(sequence, "parked", attempts, null, error);
+
+    private Task SetOutboxAsync(long sequence, string state, int? attempts, DateTimeOffset? nextAt, string? error) =>
         db.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, $"""

@@ -50,7 +50,7 @@ public sealed class DbIncidentStore(StoreDatabase db, IOptions<DispatchOptions> 
             }
         }
 
-        Filter("status", "status", query.Status is { } status ? DbAlarmStore.Name(status) : null);
+        Filter("status", "status", query.Status is { } status ? WireNames.Of(status) : null);
         Filter("rule_id", "rule", query.RuleId);
         Filter("group_key", "group", query.Group);
 
@@ -71,8 +71,8 @@ public sealed class DbIncidentStore(StoreDatabase db, IOptions<DispatchOptions> 
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, case_id = excluded.case_id,
               updated_at = excluded.updated_at, body = excluded.body
             """, transaction,
-            ("id", incident.Id), ("rule", incident.RuleId), ("group", incident.Group), ("status", DbAlarmStore.Name(incident.Status)),
-            ("severity", incident.Severity), ("case", incident.CaseId), ("opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
+            ("id", incident.Id), ("rule", incident.RuleId), ("group", incident.Group), ("status", WireNames.Of(incident.Status)),
+            ("severity", WireNames.Of(incident.Severity)), ("case", incident.CaseId), ("opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
             ("updated", incident.UpdatedAt.ToUnixTimeMilliseconds()), ("body", JsonSerializer.Serialize(incident, CityOpsJson.Options)));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }

@@ -61,7 +61,7 @@ public sealed class AlarmStoreContractTests(StoreBackends backends)
         var store = await OpenAsync(backend);
         for (var i = 0; i < 5; i++)
         {
-            await store.SaveAsync(Alarm($"q{i}", T0.AddHours(i), device: i % 2 == 0 ? "WL-1" : "WL-2", severity: i < 3 ? "blue" : "red"));
+            await store.SaveAsync(Alarm($"q{i}", T0.AddHours(i), device: i % 2 == 0 ? "WL-1" : "WL-2", severity: i < 3 ? Severity.Blue : Severity.Red));
         }
 
         await store.SaveAsync(Alarm("q9", T0.AddHours(9), device: "WL-3") with
@@ -73,7 +73,7 @@ public sealed class AlarmStoreContractTests(StoreBackends backends)
         Assert.Equal(3, page.Total);
         Assert.Equal(["q4", "q2"], page.Items.Select(a => a.Id));
         Assert.Equal(["q0"], (await store.QueryAsync(new AlarmQuery(DeviceId: "WL-1", Page: 2, PageSize: 2))).Items.Select(a => a.Id));
-        Assert.Equal(["q4", "q3"], (await store.QueryAsync(new AlarmQuery(Severity: "red"))).Items.Select(a => a.Id));
+        Assert.Equal(["q4", "q3"], (await store.QueryAsync(new AlarmQuery(Severity: Severity.Red))).Items.Select(a => a.Id));
         Assert.Equal(["q9"], (await store.QueryAsync(new AlarmQuery(Status: AlarmStatus.Cleared))).Items.Select(a => a.Id));
         Assert.Equal(5, (await store.QueryAsync(new AlarmQuery(Status: AlarmStatus.Active))).Total);
         Assert.Equal(["q9"], (await store.QueryAsync(new AlarmQuery(Acknowledged: true))).Items.Select(a => a.Id));
@@ -92,12 +92,12 @@ public sealed class AlarmStoreContractTests(StoreBackends backends)
         await store.SaveAsync(Alarm("al-w", T0), "alarm.raised", T0);
         await store.SaveAsync(Alarm("al-w", T0), "alarm.filed", T0.AddSeconds(1));
 
-        var pending = await store.PendingAsync(10);
+        var pending = await store.Outbox.PendingAsync(10);
         Assert.Equal(["alarm.raised", "alarm.filed"], pending.Select(p => p.Event.Event));
-        Assert.Equal(2, await store.PendingCountAsync());
-        await store.DeliveredAsync(pending[0].Event.Sequence);
-        await store.ParkAsync(pending[1].Event.Sequence, 1, "410 gone");
-        Assert.Equal(0, await store.PendingCountAsync());
+        Assert.Equal(2, await store.Outbox.PendingCountAsync());
+        await store.Outbox.DeliveredAsync(pending[0].Event.Sequence);
+        await store.Outbox.ParkAsync(pending[1].Event.Sequence, 1, "410 gone");
+        Assert.Equal(0, await store.Outbox.PendingCountAsync());
 
         // Delivered events may be pruned; the newest stays.
         Assert.Equal(1, await store.PruneEventsAsync(T0.AddDays(1)));
@@ -106,7 +106,7 @@ public sealed class AlarmStoreContractTests(StoreBackends backends)
     private async Task<DbAlarmStore> OpenAsync(string backend, bool webhook = false) =>
         new(await backends.OpenAsync(backend), Options.Create(new DispatchOptions { WebhookUrl = webhook ? "http://127.0.0.1:9/hook" : null }));
 
-    private static AlarmSnapshot Alarm(string id, DateTimeOffset raisedAt, string device = "WL-1", string severity = "blue") => new(
+    private static AlarmSnapshot Alarm(string id, DateTimeOffset raisedAt, string device = "WL-1", Severity severity = Severity.Blue) => new(
         id, device, "waterlog-depth", "waterlog", severity, AlarmStatus.Active, 20, 20, raisedAt, null, raisedAt,
         false, null, null, AlarmDisposition.Pending, null, null, false, null, false, 35.3, 113.9, "410702001001001", "unit-a",
         "积水", null, null, [], []);

@@ -86,7 +86,7 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
     public async Task Outbox_keeps_pending_events_through_pruning_until_delivered(string backend)
     {
         var store = await OpenAsync(backend, webhook: true);
-        var outbox = (IWebhookOutbox)store;
+        var outbox = store.Outbox;
         var first = await store.SaveAsync(Case("o1", T0), CaseEventKind.Filed, T0);
         var second = await store.SaveAsync(Case("o2", T0), CaseEventKind.Filed, T0.AddMinutes(1));
         await store.SaveAsync(Case("o3", T0), CaseEventKind.Filed, T0.AddMinutes(2));
@@ -112,6 +112,6 @@ public sealed class CaseStoreContractTests(StoreBackends backends)
         new(await backends.OpenAsync(backend), Options.Create(new DispatchOptions { WebhookUrl = webhook ? "http://127.0.0.1:9/hook" : null }));
 
     private static CaseSnapshot Case(string id, DateTimeOffset openedAt, string? device = "WL-1") => new(
-        id, CaseStatus.Filed, "blue", "0406", null, "积水", device, "waterlog-depth", null, null, "410702001001001", "unit-a",
+        id, CaseStatus.Filed, Severity.Blue, "0406", null, "积水", device, "waterlog-depth", null, null, "410702001001001", "unit-a",
         20, 20, true, openedAt, openedAt, null, null, []);
 }

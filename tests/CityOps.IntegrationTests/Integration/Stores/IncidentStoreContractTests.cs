@@ -56,7 +56,7 @@ public sealed class IncidentStoreContractTests(StoreBackends backends)
         Assert.Equal("in-e", replay[0].CaseId);
         Assert.Contains("\"incident\":{\"id\":\"in-e\"", replay[0].Body, StringComparison.Ordinal);
         Assert.Contains("\"status\":\"cleared\"", replay[1].Body, StringComparison.Ordinal);
-        Assert.Equal(["incident.opened", "incident.cleared"], (await alarms.PendingAsync(100)).Where(p => p.Event.CaseId == "in-e").Select(p => p.Event.Event));
+        Assert.Equal(["incident.opened", "incident.cleared"], (await alarms.Outbox.PendingAsync(100)).Where(p => p.Event.CaseId == "in-e").Select(p => p.Event.Event));
         Assert.Equal(IncidentStatus.Cleared, (await incidents.FindAsync("in-e"))!.Status);
     }
 
@@ -64,8 +64,8 @@ public sealed class IncidentStoreContractTests(StoreBackends backends)
         new(await backends.OpenAsync(backend), Options.Create(new DispatchOptions()));
 
     private static IncidentSnapshot Incident(string id, DateTimeOffset openedAt, string group) => new(
-        id, "catchment-flood", group, group, IncidentStatus.Open, "orange", "0406", group + " 多点积水 (2 处)", "case-" + id[3..], 2,
+        id, "catchment-flood", group, group, IncidentStatus.Open, Severity.Orange, "0406", group + " 多点积水 (2 处)", "case-" + id[3..], 2,
         openedAt, openedAt, null,
-        [new IncidentMember("al-1", "WL-1", "depth", "orange", true, 35.3, 113.9, openedAt, null),
-         new IncidentMember("al-2", "WL-2", "depth", "yellow", true, 35.31, 113.91, openedAt, null)]);
+        [new IncidentMember("al-1", "WL-1", "depth", Severity.Orange, true, 35.3, 113.9, openedAt, null),
+         new IncidentMember("al-2", "WL-2", "depth", Severity.Yellow, true, 35.31, 113.91, openedAt, null)]);
 }
