@@ -3,21 +3,28 @@ using System.Collections.Frozen;
 namespace CityOps.Rules;
 
 /// <summary>
-/// One reading as compiled rules see it: metric values by slot (<see cref="DeviceKind.SlotOf"/>, NaN when absent),
-/// time, position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps
+/// One reading as compiled rules see it: metric values by slot (<see cref="DeviceKind.SlotOf"/>, NaN when absent or outside
+/// the kind's physical range, such a value kept apart in <see cref="OutOfRange"/> for <c>range:</c> faults), time, position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps
 /// one per device and refills it for each reading, so judging allocates nothing.
 /// </summary>
 public sealed class ReadingContext
 {
     private static readonly FrozenDictionary<string, double> _noAttributes = FrozenDictionary<string, double>.Empty;
 
+    private readonly double[] _min;
+    private readonly double[] _max;
+
     public ReadingContext(DeviceKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
         DeviceKind = kind;
         Values = new double[kind.Metrics.Length];
+        OutOfRange = new double[kind.Metrics.Length];
+        _min = [.. kind.Metrics.Select(m => m.Min)];
+        _max = [.. kind.Metrics.Select(m => m.Max)];
         History = new MetricHistory(Values.Length);
         Array.Fill(Values, double.NaN);
+        Array.Fill(OutOfRange, double.NaN);
     }
 
     public DeviceKind DeviceKind { get; }
@@ -25,6 +32,9 @@ public sealed class ReadingContext
     public string Kind => DeviceKind.Name;
 
     public double[] Values { get; }
+
+    /// <summary>By slot, a value of this reading outside the kind's physical range (it cannot have been measured); NaN otherwise.</summary>
+    public double[] OutOfRange { get; }
 
     public DateTimeOffset At { get; set; }
 
@@ -47,9 +57,13 @@ public sealed class ReadingContext
     {
         At = at;
         Array.Fill(Values, double.NaN);
+        Array.Fill(OutOfRange, double.NaN);
     }
 
-    /// <summary>Sets a metric by name; false when the kind has no such metric (it is then ignored by rules).</summary>
+    /// <summary>
+    /// Sets a metric by name; false when the kind has no such metric (it is then ignored by rules). A value outside the
+    /// kind's physical range goes to <see cref="OutOfRange"/> only: to every other rule, and to the history, it is absent.
+    /// </summary>
     public bool Set(string metric, double value)
     {
         var slot = DeviceKind.SlotOf(metric);
@@ -58,7 +72,15 @@ public sealed class ReadingContext
             return false;
         }
 
-        Values[slot] = value;
+        if (value < _min[slot] || value > _max[slot])
+        {
+            OutOfRange[slot] = value;
+        }
+        else
+        {
+            Values[slot] = value;
+        }
+
         return true;
     }
 

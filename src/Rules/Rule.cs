@@ -79,11 +79,14 @@ public sealed class Rule
     /// <summary><c>jump:</c> sensor fault on <see cref="Metric"/>; null when the rule has none.</summary>
     public JumpCondition? Jump { get; init; }
 
+    /// <summary><c>range:</c> sensor fault on <see cref="Metric"/> (a value outside the kind's physical range); null when the rule has none.</summary>
+    public RangeCondition? Range { get; init; }
+
     /// <summary><c>predict:</c> trend pre-alert on <see cref="Metric"/>; null when the rule has none.</summary>
     public PredictCondition? Predict { get; init; }
 
-    /// <summary>A sensor-fault rule (<c>stuck:</c> or <c>jump:</c>): while active, the device's other alarms on <see cref="Metric"/> are suppressed.</summary>
-    public bool IsFault => Stuck is not null || Jump is not null;
+    /// <summary>A sensor-fault rule (<c>stuck:</c>, <c>jump:</c> or <c>range:</c>): while active, the device's other alarms on <see cref="Metric"/> are suppressed.</summary>
+    public bool IsFault => Stuck is not null || Jump is not null || Range is not null;
 
     /// <summary>How much of the metric history the rule reads: its <c>rate()</c> window, or the window of its jump/predict form (stuck keeps a run instead, see <see cref="MetricHistory.TrackSteady"/>).</summary>
     public TimeSpan HistoryWindow
@@ -134,7 +137,7 @@ public sealed class Rule
     /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c> or <c>count</c>.</summary>
     public bool HasConditions => IsConditional || Count is not null;
 
-    /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c>, <c>stuck</c>, <c>jump</c> or <c>predict</c>: it needs a whole reading to be judged.</summary>
+    /// <summary>True when the rule uses <c>where</c>, <c>when</c>, <c>inside</c>, <c>outside</c>, <c>stuck</c>, <c>jump</c>, <c>range</c> or <c>predict</c>: it needs a whole reading to be judged.</summary>
     public bool IsConditional => Where is not null || When is not null || ZoneId is not null || IsFault || Predict is not null;
 
     /// <summary>

@@ -55,6 +55,7 @@ public static class RuleDefinition
         Append(text, "remind", rule.Remind is { } remind ? Durations.Format(remind) : null);
         Append(text, "stuck", rule.Stuck is { } stuck ? Durations.Format(stuck.For) + "/" + Number(stuck.Tolerance) : null);
         Append(text, "jump", rule.Jump is { } jump ? Number(jump.Above) + "/" + Durations.Format(jump.Per) : null);
+        Append(text, "range", rule.Range is { } range ? Number(range.Min) + "/" + Number(range.Max) : null);
         Append(text, "predict", rule.Predict is { } predict
             ? Number(predict.Reaches) + "/" + Durations.Format(predict.Within) + "/" + Durations.Format(predict.Over)
             : null);

@@ -80,7 +80,14 @@ public static class RuleEvaluator
             holds = where.Test(reading);
         }
 
-        var value = rule.MetricSlot >= 0 ? values[rule.MetricSlot] : holds ? 1 : 0;
+        var value = rule.MetricSlot < 0 ? (holds ? 1 : 0)
+            : rule.Range is not null && double.IsFinite(reading.OutOfRange[rule.MetricSlot]) ? reading.OutOfRange[rule.MetricSlot]
+            : values[rule.MetricSlot];
+        if (!double.IsFinite(value))
+        {
+            return new AlarmChange(AlarmChangeKind.None, Severity.None, double.NaN, at); // a range rule on a reading without its metric
+        }
+
         if (holds && (rule.IsFault || rule.Predict is not null))
         {
             holds = SeriesRules.Holds(rule, state, reading, value);

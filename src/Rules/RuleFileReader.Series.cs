@@ -4,15 +4,19 @@ using YamlDotNet.RepresentationModel;
 
 namespace CityOps.Rules;
 
-/// <summary>The forms judged from a metric's history: <c>stuck:</c> and <c>jump:</c> (sensor faults), <c>predict:</c> (trend pre-alert).</summary>
+/// <summary>
+/// The forms judged from a metric's history or its kind: <c>stuck:</c>, <c>jump:</c> and <c>range:</c> (sensor faults),
+/// <c>predict:</c> (trend pre-alert).
+/// </summary>
 internal sealed partial class RuleFileReader
 {
-    private static readonly string[] _seriesKeys = ["stuck", "jump", "predict"];
+    private static readonly string[] _seriesKeys = ["stuck", "jump", "range", "predict"];
+    private static readonly string[] _rangeKeys = ["metric"];
     private static readonly string[] _stuckKeys = ["metric", "for", "tolerance"];
     private static readonly string[] _jumpKeys = ["metric", "above", "per"];
     private static readonly string[] _predictKeys = ["metric", "reaches", "within", "over"];
 
-    /// <summary>The one stuck:/jump:/predict: of a rule; null when it has none (or it is broken, with errors added).</summary>
+    /// <summary>The one stuck:/jump:/range:/predict: of a rule; null when it has none (or it is broken, with errors added).</summary>
     private SeriesForm? ReadSeries(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string? kind, bool knownKind)
     {
         var present = _seriesKeys.Where(fields.ContainsKey).ToList();
@@ -23,7 +27,7 @@ internal sealed partial class RuleFileReader
 
         if (present.Count > 1)
         {
-            Add(fields[present[1]].Key, Join(path, present[1]), $"a rule has one of stuck:, jump: or predict:; write a second rule for {present[1]}:");
+            Add(fields[present[1]].Key, Join(path, present[1]), $"a rule has one of stuck:, jump:, range: or predict:; write a second rule for {present[1]}:");
             return null;
         }
 
@@ -41,13 +45,14 @@ internal sealed partial class RuleFileReader
             {
                 "stuck" => "stuck is a mapping, e.g. stuck: { metric: depth_cm, for: 6h, tolerance: 0.5 }",
                 "jump" => "jump is a mapping, e.g. jump: { metric: depth_cm, above: 30, per: 1m }",
+                "range" => "range is a mapping, e.g. range: { metric: depth_cm } (the kind's physical range, docs/kinds.md)",
                 _ => "predict is a mapping, e.g. predict: { metric: depth_cm, reaches: 50, within: 15m, over: 10m }",
             });
             return null;
         }
 
         var errorsBefore = _errors.Count;
-        var formFields = Fields(map, formPath, key switch { "stuck" => _stuckKeys, "jump" => _jumpKeys, _ => _predictKeys });
+        var formFields = Fields(map, formPath, key switch { "stuck" => _stuckKeys, "jump" => _jumpKeys, "range" => _rangeKeys, _ => _predictKeys });
         var metric = RequiredText(formFields, map, formPath, "metric", $"{key}: needs the metric it watches, e.g. metric: depth_cm");
         if (metric is not null && knownKind && !_options.Kinds.IsKnownMetric(kind, metric))
         {
@@ -58,6 +63,7 @@ internal sealed partial class RuleFileReader
         {
             "stuck" => ReadStuck(formFields, map, formPath) is { } stuck ? new SeriesForm(metric!, keyNode, stuck, null, null) : null,
             "jump" => ReadJump(formFields, map, formPath) is { } jump ? new SeriesForm(metric!, keyNode, null, jump, null) : null,
+            "range" => ReadRange(formFields, formPath, kind, metric, knownKind) is { } range ? new SeriesForm(metric!, keyNode, null, null, null, range) : null,
             _ => ReadPredict(formFields, map, formPath) is { } predict ? new SeriesForm(metric!, keyNode, null, null, predict) : null,
         };
         if (form?.Predict is { } fit && knownKind && _options.Kinds.Find(kind)?.ReportInterval is { } interval && fit.Over < interval * 2)
@@ -99,6 +105,23 @@ internal sealed partial class RuleFileReader
         return above is > 0 && per is { } p ? new JumpCondition(above.Value, p) : null;
     }
 
+    // The kind's range of the metric: a metric without one (both sides open) has no value outside it.
+    private RangeCondition? ReadRange(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, string path, string? kind, string? metric, bool knownKind)
+    {
+        if (metric is null || !knownKind || _options.Kinds.Find(kind)?.Metrics.FirstOrDefault(m => m.Name == metric) is not { } spec)
+        {
+            return null;
+        }
+
+        if (!spec.HasRange)
+        {
+            Add(fields["metric"].Value, Join(path, "metric"), $"{kind} metric '{metric}' has no physical range; give it min: and max: in kinds.yaml (docs/kinds.md)");
+            return null;
+        }
+
+        return new RangeCondition(spec.Min, spec.Max);
+    }
+
     private PredictCondition? ReadPredict(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> fields, YamlMappingNode map, string path)
     {
         var reaches = RequiredNumber(fields, map, path, "reaches", "predict: needs reaches:, the value the trend is feared to reach, e.g. reaches: 50");
@@ -138,5 +161,5 @@ internal sealed partial class RuleFileReader
     }
 
     /// <summary>A parsed stuck:/jump:/predict: with its metric; <see cref="Key"/> is where to point errors about the form as a whole.</summary>
-    private sealed record SeriesForm(string Metric, YamlScalarNode Key, StuckCondition? Stuck, JumpCondition? Jump, PredictCondition? Predict);
+    private sealed record SeriesForm(string Metric, YamlScalarNode Key, StuckCondition? Stuck, JumpCondition? Jump, PredictCondition? Predict, RangeCondition? Range = null);
 }

@@ -13,8 +13,8 @@ namespace CityOps.Rules;
 internal sealed partial class RuleFileReader
 {
     private static readonly string[] _topKeys = ["rules", "incidents", "flapping"];
-    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits", "stuck", "jump", "predict"];
-    private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count", "stuck", "jump", "predict"];
+    private static readonly string[] _ruleKeys = ["id", "kind", "description", "metric", "levels", "for", "clear", "offline", "where", "when", "inside", "outside", "count", "case", "maintenance", "flapping", "escalate", "remind", "inhibits", "stuck", "jump", "range", "predict"];
+    private static readonly string[] _conditionKeys = ["where", "when", "inside", "outside", "count", "stuck", "jump", "range", "predict"];
     private static readonly string[] _levelKeys = ["severity", "above", "below"];
     private static readonly string[] _clearKeys = ["hysteresis", "for"];
     private static readonly string[] _flappingKeys = ["changes", "within"];
@@ -326,6 +326,12 @@ internal sealed partial class RuleFileReader
             required.Add(metricSlot);
         }
 
+        if (series?.Range is not null && !(whereExpression?.Slots ?? []).Contains(metricSlot))
+        {
+            // A range fault judges readings whose value is outside the range: to other rules, the metric is absent then.
+            required.Remove(metricSlot);
+        }
+
         return new Rule
         {
             Id = id,
@@ -351,6 +357,7 @@ internal sealed partial class RuleFileReader
             Schedule = schedule,
             Stuck = series?.Stuck,
             Jump = series?.Jump,
+            Range = series?.Range,
             Predict = series?.Predict,
             Inside = inside,
             Outside = outside,

@@ -1,9 +1,9 @@
 namespace CityOps.Rules;
 
 /// <summary>
-/// The forms judged from a metric's recent history rather than one reading: <c>stuck:</c> and <c>jump:</c> (sensor
-/// faults) and <c>predict:</c> (trend pre-alert). Reads <see cref="ReadingContext.History"/>, which already holds the
-/// reading; allocation-free.
+/// The forms judged from a metric's recent history or its kind rather than one reading: <c>stuck:</c>, <c>jump:</c> and
+/// <c>range:</c> (sensor faults) and <c>predict:</c> (trend pre-alert). Reads <see cref="ReadingContext.History"/>, which
+/// already holds the reading, and <see cref="ReadingContext.OutOfRange"/>; allocation-free.
 /// </summary>
 internal static class SeriesRules
 {
@@ -14,6 +14,11 @@ internal static class SeriesRules
         if (rule.Stuck is { } stuck)
         {
             return history.Steady(slot, stuck.For, reading.At, stuck.Tolerance);
+        }
+
+        if (rule.Range is not null)
+        {
+            return double.IsFinite(reading.OutOfRange[slot]);
         }
 
         if (rule.Jump is { } jump)

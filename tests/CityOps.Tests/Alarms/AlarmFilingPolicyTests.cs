@@ -97,7 +97,7 @@ public sealed class AlarmFilingPolicyTests
         var upkeep = set.Rules.Where(r => r.Maintenance).Select(r => r.Id).Order(StringComparer.Ordinal);
         Assert.Equal(
             ["bridge-offline", "cabinet-offline", "drainage-offline", "gas-battery-low", "gas-offline", "heating-offline", "manhole-battery-low",
-             "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-jump", "waterlog-offline", "waterlog-stuck", "watersupply-offline"],
+             "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-jump", "waterlog-offline", "waterlog-range", "waterlog-stuck", "watersupply-offline"],
             upkeep);
         Assert.True(set.Find("manhole-tilt")!.FilesAt(Severity.Yellow));
     }

@@ -101,6 +101,39 @@ public sealed class SensorFaultGrainTests(SensorFaultClusterFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_reading_outside_the_kinds_range_raises_a_range_fault_that_suppresses_the_depth_alarm_until_readings_are_back_in_range()
+    {
+        const string Gauge = "WL-FAULT-4";
+        await fixture.Grains.GetGrain<IDeviceGrain>(Gauge).Register(new DeviceRegistration("waterlog", Gauge, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
+        var t0 = fixture.Time.GetUtcNow();
+        fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await Send(Gauge, t0, 50);
+        await Send(Gauge, t0.AddSeconds(70), 50);
+        Assert.Equal(AlarmDisposition.Filed, (await Alarm(Gauge, "depth"))!.Disposition);
+
+        // 1,200 cm: beyond the waterlog's 0-1000 cm. The range fault is raised and suppresses the depth alarm (raised
+        // before it); the impossible value is no depth: the depth alarm neither escalates nor clears on it, no jump either.
+        await Send(Gauge, t0.AddSeconds(80), 1200);
+        var range = (await Alarm(Gauge, "range"))!;
+        var depth = (await Alarm(Gauge, "depth"))!;
+        Assert.Equal((1200.0, AlarmDisposition.Maintenance, (string?)null), (range.Value, range.Disposition, range.CaseId));
+        Assert.Equal((true, range.Id, 50.0), (depth.Suppressed, depth.SuppressedBy, depth.Value));
+        Assert.Null(await Alarm(Gauge, "jump"));
+
+        // Back in range: the fault clears and the depth alarm is judged again (it had filed: it keeps its one case).
+        await Send(Gauge, t0.AddSeconds(90), 50);
+        for (var i = 0; i < 300 && (await Alarm(Gauge, "depth"))?.Suppressed != false; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Null(await Alarm(Gauge, "range"));
+        depth = (await Alarm(Gauge, "depth"))!;
+        Assert.Contains(depth.History, h => h.Type == "unsuppressed" && h.From == range.Id);
+        Assert.Equal(1, await CasesOf(Gauge));
+    }
+
+    [Fact]
     public async Task A_real_flood_without_a_fault_files_as_before()
     {
         const string Gauge = "WL-FAULT-2";
@@ -135,5 +168,9 @@ public sealed class SensorFaultClusterFixture : GrainClusterFixture
             maintenance: true
             jump: { metric: depth_cm, above: 30, per: 1m }
             clear: { for: 10m }
+          - id: range
+            kind: waterlog
+            maintenance: true
+            range: { metric: depth_cm }
         """;
 }

@@ -3,7 +3,7 @@ using CityOps.Rules;
 
 namespace CityOps.Tests.Rules;
 
-/// <summary><c>stuck:</c> and <c>jump:</c> sensor faults (CONTRACT §8): parsed with file/line errors, judged from the reading times.</summary>
+/// <summary><c>stuck:</c>, <c>jump:</c> and <c>range:</c> sensor faults (CONTRACT §8): parsed with file/line errors, judged from the reading times.</summary>
 public class SensorFaultRuleTests
 {
     private const string Rules = """
@@ -106,6 +106,8 @@ public class SensorFaultRuleTests
     [InlineData("jump: { metric: depth, above: 30, per: 1m }", "test.yaml:5:21: rules[0].jump.metric: unknown metric 'depth' for kind 'waterlog'; waterlog devices report depth_cm, battery_pct")]
     [InlineData("jump: { metric: depth_cm, above: 30 }", "test.yaml:5:11: rules[0].jump.per: jump: needs per:, the time within which the change is impossible, e.g. per: 1m")]
     [InlineData("jump: 30", "test.yaml:5:11: rules[0].jump: jump is a mapping, e.g. jump: { metric: depth_cm, above: 30, per: 1m }")]
+    [InlineData("range: depth_cm", "test.yaml:5:12: rules[0].range: range is a mapping, e.g. range: { metric: depth_cm } (the kind's physical range, docs/kinds.md)")]
+    [InlineData("range: { metric: depth_cm, max: 3 }", "test.yaml:5:32: rules[0].range.max: unknown key 'max' (allowed here: metric)")]
     public void Bad_fault_forms_are_errors_with_file_line_and_field(string form, string expected)
     {
         var result = RuleParser.Parse("test.yaml", $$"""
@@ -118,6 +120,44 @@ public class SensorFaultRuleTests
 
         Assert.Equal(expected, Assert.Single(result.Errors).ToString());
     }
+
+    [Fact]
+    public void A_reading_outside_the_kinds_range_raises_a_range_fault_and_is_no_value_for_the_other_rules()
+    {
+        var gauge = new SeriesJudge(Rules + RangeRule);
+
+        Assert.Equal([("depth", AlarmChangeKind.Raised)], gauge.Feed(TimeSpan.Zero, 20));
+        // 1,200 cm is beyond the gauge's 0-1000 cm: a fault; the depth alarm is not escalated to red, no jump is seen.
+        Assert.Equal([("range", AlarmChangeKind.Raised)], gauge.Feed(TenSeconds, 1200));
+        Assert.Equal(1200, gauge.Alarm("range")!.LastValue);
+        Assert.Equal((Severity.Blue, 20.0), (gauge.Alarm("depth")!.Severity, gauge.Alarm("depth")!.LastValue));
+        Assert.Empty(gauge.Feed(TenSeconds * 2, -5));
+        // Back in range: the fault clears; the depth alarm is judged on the value as usual.
+        Assert.Equal([("range", AlarmChangeKind.Cleared)], gauge.Feed(TenSeconds * 3, 20));
+        var range = RuleParser.Parse("test.yaml", Rules + RangeRule).RuleSet!.Find("range")!;
+        Assert.True(range.IsFault);
+        Assert.Contains("range=0/1000", range.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_range_fault_needs_a_metric_with_a_physical_range()
+    {
+        var kinds = KindCatalog.Default.With([new KindDefinition("pump", [new MetricDefinition("flow_m3h", "m³/h")])]);
+
+        var result = RuleParser.Parse([new("test.yaml", "rules:\n  - { id: r, kind: pump, maintenance: true, range: { metric: flow_m3h } }\n")], new RuleParseOptions { Kinds = kinds });
+
+        Assert.Equal(
+            "test.yaml:2:62: rules[0].range.metric: pump metric 'flow_m3h' has no physical range; give it min: and max: in kinds.yaml (docs/kinds.md)",
+            Assert.Single(result.Errors).ToString());
+    }
+
+    private const string RangeRule = """
+
+          - id: range
+            kind: waterlog
+            maintenance: true
+            range: { metric: depth_cm }
+        """;
 
     [Fact]
     public void A_fault_rule_names_its_metric_inside_the_form_and_takes_no_thresholds()

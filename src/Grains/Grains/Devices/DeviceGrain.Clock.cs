@@ -72,7 +72,7 @@ public sealed partial class DeviceGrain
             await FileAlarm(rule, alarm, record, now, "rule:" + rule.Id);
             await Persist();
         }
-        else if (record.CaseId is { } caseId && record.CaseFiled && !record.CaseOfIncident)
+        else if (record.CaseId is { } caseId && record.CaseFiled && !record.CaseOfIncident && record.SuppressedBy is null)
         {
             await filer.Escalated(caseId, alarm, now, note);
         }
