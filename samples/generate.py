@@ -3,8 +3,9 @@
 
 A few km² around 35.30 N 113.93 E (红旗区, county code 410702) cut into 100 m unit grids
 (单元网格, 15-digit codes), two geofences, about 500 devices of the four kinds and a few of each lifeline kind, and the
-timeline the simulator plays (a passing storm and a handful of incidents). Deterministic:
-running it again gives the same files. Run: python3 samples/generate.py
+timeline the simulator plays (a storm that floods one catchment and a handful of incidents). Gauges, covers and
+drainage sensors carry the catchment (排水分区) they drain to, lamps the cabinet that feeds them (attributes
+catchment= and parent=). Deterministic: running it again gives the same files. Run: python3 samples/generate.py
 """
 import csv
 import json
@@ -71,6 +72,17 @@ def route_polygon():
 # Two low underpasses (下穿通道) where water gathers first.
 UNDERPASSES = [(6, 4), (13, 8)]
 
+# Four catchments (排水分区), each draining to its own outfall: the quarters of the area. The storm overwhelms one.
+FLOODED = "西南排水分区"
+
+
+def catchment(col, row):
+    return ("西" if col < COLS / 2 else "东") + ("南" if row < ROWS / 2 else "北") + "排水分区"
+
+
+# The lamps (by index) each cabinet feeds: the east-west main road, the north-south main road, the side streets.
+CABINETS = [("LC-0002", range(0, 49)), ("LC-0001", range(49, 78)), ("LC-0003", range(78, 120))]
+
 
 def geofences():
     return [
@@ -92,55 +104,70 @@ def devices():
     for i in range(60):
         if i < len(UNDERPASSES) * 2:
             c, r = UNDERPASSES[i % 2]
-            lat, lon = point(c + 0.3 + 0.4 * (i // 2), r + 0.5)
+            col, row = c + 0.3 + 0.4 * (i // 2), r + 0.5
             name = f"下穿通道积水监测 {i + 1}"
         else:
-            lat, lon = point(rnd.uniform(0.2, COLS - 0.2), rnd.uniform(0.2, ROWS - 0.2))
+            col, row = rnd.uniform(0.2, COLS - 0.2), rnd.uniform(0.2, ROWS - 0.2)
             name = f"路面积水监测 {i + 1}"
-        rows.append((f"WL-{i + 1:04d}", "waterlog", name, lat, lon, f"{COUNTY}2101{i + 1:06d}"))  # 部件 2101: the gauge itself, a local class (not 04/06)
+        lat, lon = point(col, row)
+        # 部件 2101: the gauge itself, a local class (not 04/06)
+        rows.append((f"WL-{i + 1:04d}", "waterlog", name, lat, lon, f"{COUNTY}2101{i + 1:06d}", f"catchment={catchment(col, row)}"))
     # Manhole covers along every other grid line, of the kinds a city has most of.
     cover_kinds = [("03", "雨水井盖"), ("02", "污水井盖"), ("01", "上水井盖"), ("05", "电力井盖"), ("07", "通讯井盖"), ("11", "燃气井盖")]
     for i in range(300):
         minor, name = cover_kinds[min(int(rnd.expovariate(0.6)), len(cover_kinds) - 1)]
         if rnd.random() < 0.5:
-            lat, lon = point(rnd.uniform(0.1, COLS - 0.1), 2 * rnd.randint(1, ROWS // 2 - 1) + rnd.uniform(-0.05, 0.05))
+            col = rnd.uniform(0.1, COLS - 0.1)
+            row = 2 * rnd.randint(1, ROWS // 2 - 1) + rnd.uniform(-0.05, 0.05)
         else:
-            lat, lon = point(2 * rnd.randint(1, COLS // 2 - 1) + rnd.uniform(-0.05, 0.05), rnd.uniform(0.1, ROWS - 0.1))
-        rows.append((f"MH-{i + 1:04d}", "manhole", f"{name} {i + 1}", lat, lon, f"{COUNTY}01{minor}{i + 1:06d}"))
+            col = 2 * rnd.randint(1, COLS // 2 - 1) + rnd.uniform(-0.05, 0.05)
+            row = rnd.uniform(0.1, ROWS - 0.1)
+        lat, lon = point(col, row)
+        rows.append((f"MH-{i + 1:04d}", "manhole", f"{name} {i + 1}", lat, lon, f"{COUNTY}01{minor}{i + 1:06d}", f"catchment={catchment(col, row)}"))
     # Streetlights every 40 m along the two main roads and a side street.
     lights = [(c / 2.5, 2.5 + 0.15) for c in range(1, 50)] + [(15.5 + 0.15, r / 2.5) for r in range(1, 30)] + \
              [(4.5, r / 2.5) for r in range(1, 30)] + [(c / 2.5, 9.5) for c in range(1, 14)]
     for i, (c, r) in enumerate(lights[:120]):
         lat, lon = point(c, r)
-        rows.append((f"SL-{i + 1:04d}", "streetlight", f"单灯控制器 {i + 1}", lat, lon, f"{COUNTY}0118{i + 1:06d}"))
+        parent = next(cabinet for cabinet, lamps in CABINETS if i in lamps)
+        rows.append((f"SL-{i + 1:04d}", "streetlight", f"单灯控制器 {i + 1}", lat, lon, f"{COUNTY}0118{i + 1:06d}", f"parent={parent}"))
     # Muck trucks start spread along the route; the simulator moves them.
     for i in range(20):
         lat, lon = point(1 + i * 0.7, 2.5)
-        rows.append((f"VH-{i + 1:04d}", "vehicle", f"渣土车 豫G{23500 + i * 7}", lat, lon, ""))
-    # Lifelines (kinds of rules/kinds.yaml), three of each: drainage and rain gauges under the storm's path.
+        rows.append((f"VH-{i + 1:04d}", "vehicle", f"渣土车 豫G{23500 + i * 7}", lat, lon, "", ""))
+    # Lifelines (kinds of rules/kinds.yaml), three of each: drainage and rain gauges in the flooded catchment, under the
+    # storm; each lamp cabinet beside the first lamp it feeds.
     lifelines = [("GS", "gas", "燃气监测"), ("WS", "watersupply", "供水管网监测"), ("DR", "drainage", "排水监测"),
                  ("BR", "bridge", "桥梁监测"), ("HT", "heating", "热力管网监测"), ("LC", "lampcabinet", "路灯控制箱")]
     for prefix, kind, name in lifelines:
         for i in range(3):
+            attributes = ""
             if kind == "drainage":
-                lat, lon = point(8.5 + i * 0.5, 5.5 + i * 0.3)
+                col, row = 7.5 + i * 0.5, 4.5 + i * 0.3
+                attributes = f"catchment={catchment(col, row)}"
+            elif kind == "lampcabinet":
+                c, r = lights[next(lamps for cabinet, lamps in CABINETS if cabinet == f"LC-{i + 1:04d}")[0]]
+                col, row = c + 0.2, r + 0.2
             else:
-                lat, lon = point(rnd.uniform(0.5, COLS - 0.5), rnd.uniform(0.5, ROWS - 0.5))
+                col, row = rnd.uniform(0.5, COLS - 0.5), rnd.uniform(0.5, ROWS - 0.5)
+            lat, lon = point(col, row)
             code = f"{COUNTY}0118{900 + i:06d}" if kind == "lampcabinet" else ""
-            rows.append((f"{prefix}-{i + 1:04d}", kind, f"{name} {i + 1}", lat, lon, code))
+            rows.append((f"{prefix}-{i + 1:04d}", kind, f"{name} {i + 1}", lat, lon, code, attributes))
     return rows
 
 
 def scenario():
     return {
-        "description": "A storm passes over the underpasses and recedes; one cover is knocked askew, another lifted; "
-                       "a lamp loses its supply, another goes dark; a truck speeds, one drives with its lid open, "
-                       "one leaves its route; a cover goes silent; gas leaks next to a pipeline; a lamp cabinet loses "
-                       "its supply; drainage fills under the storm.",
+        "description": "A storm, already a minute old when the demo starts, overwhelms the south-west catchment: its gauges "
+                       "flood within a minute and its covers surcharge, then it recedes; one cover is knocked askew, "
+                       "another lifted; a lamp loses its supply, another goes dark; a truck speeds, one drives with its "
+                       "lid open, one leaves its route; a cover goes silent; gas leaks next to a pipeline; a lamp cabinet "
+                       "loses its supply for good, darkening its 29 lamps; a gauge froze hours ago and uploads what it "
+                       "stored; drainage fills under the storm.",
         "cycleSeconds": 1800,
-        "storm": {"lat": rnd6(corner(9, 6)[1]), "lon": rnd6(corner(9, 6)[0]), "radiusMeters": 900,
-                  "startSeconds": 5, "peakSeconds": 150, "endSeconds": 900, "peakDepthCm": 58,
-                  "lowGauges": [f"WL-{i + 1:04d}" for i in range(len(UNDERPASSES) * 2)], "lowGaugeFactor": 1.8},
+        "storm": {"lat": rnd6(corner(5, 3)[1]), "lon": rnd6(corner(5, 3)[0]), "radiusMeters": 900,
+                  "startSeconds": -60, "peakSeconds": 90, "endSeconds": 900, "peakDepthCm": 58, "catchment": FLOODED,
+                  "lowGauges": [f"WL-{i + 1:04d}" for i in range(len(UNDERPASSES) * 2) if i % 2 == 0], "lowGaugeFactor": 1.15},
         "route": [[rnd6(lon), rnd6(lat)] for lon, lat in ROUTE],
         "incidents": [
             {"device": "MH-0042", "type": "tilt", "atSeconds": 15, "value": 25},
@@ -153,7 +180,8 @@ def scenario():
             {"device": "VH-0011", "type": "off-route", "atSeconds": 30, "forSeconds": 300, "value": 350},
             {"device": "MH-0200", "type": "silent", "atSeconds": 30},
             {"device": "GS-0002", "type": "gas-leak", "atSeconds": 25, "forSeconds": 600, "value": 32},
-            {"device": "LC-0001", "type": "power-loss", "atSeconds": 20, "forSeconds": 600},
+            {"device": "LC-0001", "type": "power-loss", "atSeconds": 20},
+            {"device": "WL-0005", "type": "frozen", "atSeconds": -21900, "value": 11.5},
         ],
     }
 
@@ -166,7 +194,7 @@ def main():
         f.write("\n]}\n")
     with open(os.path.join(HERE, "devices.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "kind", "name", "lat", "lon", "code"])
+        w.writerow(["id", "kind", "name", "lat", "lon", "code", "attributes"])
         w.writerows(devices())
     with open(os.path.join(HERE, "scenario.json"), "w", encoding="utf-8") as f:
         json.dump(scenario(), f, ensure_ascii=False, indent=2)

@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace CityOps.Api.Demo;
 
-/// <summary>A device of the demo city, where it stands (vehicles: where they start).</summary>
-public sealed record DemoDevice(string Id, string Kind, double Lat, double Lon);
+/// <summary>A device of the demo city, where it stands (vehicles: where they start), and its attributes (<c>catchment</c>, <c>parent</c>).</summary>
+public sealed record DemoDevice(string Id, string Kind, double Lat, double Lon, IReadOnlyDictionary<string, string>? Attributes = null)
+{
+    public string? Attribute(string name) => Attributes?.GetValueOrDefault(name);
+}
 
 /// <summary>One reading the model produced, ready to publish on <see cref="Topic"/>.</summary>
 public sealed record DemoReading(string DeviceId, string Kind, long Seq, DateTimeOffset At, IReadOnlyList<(string Name, double Value)> Metrics, double? Lat, double? Lon)
@@ -43,12 +46,19 @@ public sealed record DemoReading(string DeviceId, string Kind, long Seq, DateTim
 /// <summary>
 /// The demo city's physics, without I/O or clocks: given the seconds since the simulator started,
 /// which devices report and what they read. Deterministic for a seed, so tests can replay it.
-/// Gauges read the storm by their distance from its centre; covers feel the water rise beneath them;
-/// lamps switch on at sunset and off at sunrise; trucks drive back and forth along the permitted route.
+/// The storm floods the gauges of its catchment and surcharges the covers there; elsewhere the water drains away.
+/// Lamps switch on at sunset and off at sunrise, and lose their supply with their cabinet (<c>parent</c>); trucks
+/// drive back and forth along the permitted route.
 /// </summary>
 public sealed class CityModel
 {
     private const double MetresPerDegreeLat = 111_320;
+
+    /// <summary>What reaches a gauge or a cover outside the flooded catchment, of the water inside it: its drains cope.</summary>
+    private const double DrainedShare = 0.15;
+
+    /// <summary>How often a terminal that could not send stored a reading (store-and-forward), uploaded when the demo starts.</summary>
+    public const int BacklogSeconds = 300;
 
     private readonly Scenario _scenario;
     private readonly Device[] _devices;
@@ -76,48 +86,79 @@ public sealed class CityModel
         _ => 30,
     };
 
-    /// <summary>The readings due in the whole second <paramref name="second"/> after the start, stamped <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The readings due in the whole second <paramref name="second"/> after the start, stamped <paramref name="now"/>. At
+    /// second 0, first the readings terminals stored before the start (a frozen gauge's, every <see cref="BacklogSeconds"/>).
+    /// </summary>
     public List<DemoReading> Tick(long second, DateTimeOffset now)
     {
-        var inCycle = second % _scenario.CycleSeconds;
         var readings = new List<DemoReading>();
+        if (second == 0)
+        {
+            Backlog(now, readings);
+        }
+
         foreach (var device in _devices)
         {
-            if ((second + device.Phase) % IntervalSeconds(device.Info.Kind) != 0)
+            if ((second + device.Phase) % IntervalSeconds(device.Info.Kind) == 0)
             {
-                continue;
-            }
-
-            var active = _incidents.TryGetValue(device.Info.Id, out var incidents)
-                ? incidents.Where(i => i.IsActive(second, inCycle)).ToList()
-                : [];
-            if (active.Any(i => i.Type == IncidentType.Silent))
-            {
-                continue;
-            }
-
-            Sample? reading = device.Info.Kind switch
-            {
-                "waterlog" => Waterlog(device, inCycle),
-                "manhole" => Manhole(device, inCycle, active),
-                "streetlight" => Streetlight(device, now, active),
-                "vehicle" => Vehicle(device, second, active),
-                "gas" => new([("ch4_lel", Round(active.FirstOrDefault(i => i.Type == IncidentType.GasLeak)?.Value ?? Math.Abs(0.8 + Noise(0.4)))),
-                    ("pressure_kpa", Round(2.3 + Noise(0.05), 2)), ("battery_pct", device.Battery)]),
-                "watersupply" => new([("pressure_mpa", Round(0.32 + Noise(0.01), 3)), ("flow_m3h", Round(120 + Noise(10)))]),
-                "drainage" => Drainage(device, inCycle),
-                "bridge" => new([("strain_ue", Round(120 + Noise(20))), ("deflection_mm", Round(5 + Noise(2))), ("accel_g", Round(Noise(0.02), 3)), ("tilt_deg", Round(Noise(0.05), 2))]),
-                "heating" => new([("supply_temp_c", Round(85 + Noise(1))), ("pressure_mpa", Round(0.6 + Noise(0.01), 3)), ("leak", 0)]),
-                "lampcabinet" => new([("voltage_v", active.Any(i => i.Type == IncidentType.PowerLoss) ? 0 : Round(221 + Noise(3))), ("door_open", 0)]),
-                _ => null,
-            };
-            if (reading is { } sample)
-            {
-                readings.Add(new DemoReading(device.Info.Id, device.Info.Kind, ++device.Seq, now, sample.Metrics, sample.Lat, sample.Lon));
+                Read(device, second, now, readings);
             }
         }
 
         return readings;
+    }
+
+    private void Backlog(DateTimeOffset now, List<DemoReading> readings)
+    {
+        foreach (var device in _devices)
+        {
+            var since = ActiveAt(device.Info.Id, 0).Where(i => i.Type == IncidentType.Frozen).Select(i => (int?)i.AtSeconds).Min();
+            for (var t = since ?? 0; t < 0; t += BacklogSeconds)
+            {
+                Read(device, t, now.AddSeconds(t), readings);
+            }
+        }
+    }
+
+    private List<Incident> ActiveAt(string device, long second) => _incidents.TryGetValue(device, out var incidents)
+        ? incidents.Where(i => i.IsActive(second, Mod(second, _scenario.CycleSeconds))).ToList()
+        : [];
+
+    private static long Mod(long value, long by) => ((value % by) + by) % by;
+
+    /// <summary>The storm's time in the cycle: one that starts before the cycle does rains in the cycle's last seconds too.</summary>
+    private long StormTime(long inCycle) =>
+        _scenario.Storm.StartSeconds < 0 && inCycle >= _scenario.CycleSeconds + _scenario.Storm.StartSeconds ? inCycle - _scenario.CycleSeconds : inCycle;
+
+    private void Read(Device device, long second, DateTimeOffset now, List<DemoReading> readings)
+    {
+        var t = StormTime(Mod(second, _scenario.CycleSeconds));
+        var active = ActiveAt(device.Info.Id, second);
+        if (active.Any(i => i.Type == IncidentType.Silent))
+        {
+            return;
+        }
+
+        Sample? reading = device.Info.Kind switch
+        {
+            "waterlog" => Waterlog(device, t, active),
+            "manhole" => Manhole(device, t, active),
+            "streetlight" => Streetlight(device, now, second, active),
+            "vehicle" => Vehicle(device, second, active),
+            "gas" => new([("ch4_lel", Round(active.FirstOrDefault(i => i.Type == IncidentType.GasLeak)?.Value ?? Math.Abs(0.8 + Noise(0.4)))),
+                ("pressure_kpa", Round(2.3 + Noise(0.05), 2)), ("battery_pct", device.Battery)]),
+            "watersupply" => new([("pressure_mpa", Round(0.32 + Noise(0.01), 3)), ("flow_m3h", Round(120 + Noise(10)))]),
+            "drainage" => Drainage(device, t),
+            "bridge" => new([("strain_ue", Round(120 + Noise(20))), ("deflection_mm", Round(5 + Noise(2))), ("accel_g", Round(Noise(0.02), 3)), ("tilt_deg", Round(Noise(0.05), 2))]),
+            "heating" => new([("supply_temp_c", Round(85 + Noise(1))), ("pressure_mpa", Round(0.6 + Noise(0.01), 3)), ("leak", 0)]),
+            "lampcabinet" => new([("voltage_v", active.Any(i => i.Type == IncidentType.PowerLoss) ? 0 : Round(221 + Noise(3))), ("door_open", 0)]),
+            _ => null,
+        };
+        if (reading is { } sample)
+        {
+            readings.Add(new DemoReading(device.Info.Id, device.Info.Kind, ++device.Seq, now, sample.Metrics, sample.Lat, sample.Lon));
+        }
     }
 
     /// <summary>How much of the storm reaches this point: 1 at the centre, 0 beyond the radius.</summary>
@@ -128,9 +169,20 @@ public sealed class CityModel
         return Math.Max(0, 1 - (d * d));
     }
 
-    private Sample Waterlog(Device device, long t)
+    /// <summary>Whether the storm overwhelms the drains where this device stands (its catchment is the storm's).</summary>
+    private bool Flooded(Device device) => _scenario.Storm.Catchment is { } flooded && device.Info.Attribute("catchment") == flooded;
+
+    // In the flooded catchment the water stands by how low the place is; elsewhere the drains keep it to a few centimetres.
+    // A frozen sensor reads the same to the millimetre, whatever the water does.
+    private Sample Waterlog(Device device, long t, List<Incident> incidents)
     {
-        var water = _scenario.Storm.PeakDepthCm * _scenario.Storm.Intensity(t) * Falloff(device.Info) * device.Factor;
+        if (incidents.FirstOrDefault(i => i.Type == IncidentType.Frozen) is { } frozen)
+        {
+            return new([("depth_cm", frozen.Value ?? 0), ("battery_pct", device.Battery)]);
+        }
+
+        var reach = Flooded(device) ? device.Factor : DrainedShare * Falloff(device.Info);
+        var water = _scenario.Storm.PeakDepthCm * _scenario.Storm.Intensity(t) * reach;
         var depth = Math.Max(0, water + Noise(0.4));
         return new([("depth_cm", Round(depth)), ("battery_pct", device.Battery)]);
     }
@@ -148,7 +200,7 @@ public sealed class CityModel
 
     private Sample Manhole(Device device, long t, List<Incident> incidents)
     {
-        var rise = 140 * _scenario.Storm.Intensity(t) * Falloff(device.Info) * device.Factor;
+        var rise = 140 * _scenario.Storm.Intensity(t) * device.Factor * (Flooded(device) ? 1 : DrainedShare * Falloff(device.Info));
         var tilt = Math.Abs(0.6 + Noise(0.3));
         var open = 0.0;
         foreach (var incident in incidents)
@@ -177,11 +229,17 @@ public sealed class CityModel
     /// </summary>
     public static bool ScheduledOn(DateTimeOffset now, double lat, double lon) => CityOps.Rules.SolarPosition.IsNight(lat, lon, now);
 
-    private Sample Streetlight(Device device, DateTimeOffset now, List<Incident> incidents)
+    private Sample Streetlight(Device device, DateTimeOffset now, long second, List<Incident> incidents)
     {
         var on = ScheduledOn(now, device.Info.Lat, device.Info.Lon);
         var voltage = 221 + Noise(3);
         var current = 0.42 + Noise(0.01);
+        if (device.Info.Attribute("parent") is { } cabinet && ActiveAt(cabinet, second).Any(i => i.Type == IncidentType.PowerLoss))
+        {
+            // The feed is dead: the controller (on its backup cell) reports no voltage and no current, lit or not.
+            return new([("on", on ? 1 : 0), ("current_a", 0), ("voltage_v", 0), ("power_w", 0)]);
+        }
+
         foreach (var incident in incidents)
         {
             switch (incident.Type)

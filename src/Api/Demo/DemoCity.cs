@@ -67,6 +67,11 @@ public sealed partial class DemoCity(
         var errors = new Dictionary<string, string[]>();
         var devices = DeviceImport.Validate(await File.ReadAllTextAsync(Path.Combine(folder, "devices.csv"), cancellationToken).ConfigureAwait(false),
             isJson: false, kinds.Kinds, errors);
+        if (errors.Count == 0)
+        {
+            await DeviceImport.CheckParentsAsync(devices, grains, errors).ConfigureAwait(false);
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidDataException($"devices.csv: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");
@@ -75,7 +80,7 @@ public sealed partial class DemoCity(
         await DeviceImport.RegisterAsync(grains, devices, cancellationToken).ConfigureAwait(false);
         var scenario = Scenario.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "scenario.json"), cancellationToken).ConfigureAwait(false));
         LogLoaded(logger, folder, zones.Current.GridCount, zones.Current.Geofences.Count, devices.Count);
-        return new CityModel(scenario, devices.Select(d => new DemoDevice(d.Id, d.Registration.Kind, d.Registration.Lat ?? 0, d.Registration.Lon ?? 0)));
+        return new CityModel(scenario, devices.Select(d => new DemoDevice(d.Id, d.Registration.Kind, d.Registration.Lat ?? 0, d.Registration.Lon ?? 0, d.Registration.Attributes)));
     }
 
     private async Task RunAsync(CityModel model, CancellationToken stoppingToken)

@@ -27,11 +27,22 @@ public sealed record Scenario(
             throw new InvalidDataException("scenario.json needs cycleSeconds > 0 and a route of at least two [lon, lat] points");
         }
 
+        var storm = scenario.Storm;
+        if (storm.StartSeconds >= storm.PeakSeconds || storm.PeakSeconds >= storm.EndSeconds || storm.EndSeconds - storm.StartSeconds > scenario.CycleSeconds)
+        {
+            throw new InvalidDataException("scenario.json: the storm needs startSeconds < peakSeconds < endSeconds, within one cycle");
+        }
+
         return scenario;
     }
 }
 
-/// <summary>A storm centred on a point: depth grows to its peak, then recedes by <see cref="EndSeconds"/>.</summary>
+/// <summary>
+/// A storm centred on a point: rain grows to its peak, then recedes by <see cref="EndSeconds"/>. A negative
+/// <see cref="StartSeconds"/> is a storm already raining when the demo starts (and that many seconds before each cycle ends).
+/// It overwhelms the drains of one <see cref="Catchment"/> (the devices' <c>catchment</c> attribute): there the gauges
+/// flood and the covers surcharge; elsewhere the water drains away, leaving a few centimetres.
+/// </summary>
 public sealed record Storm(
     double Lat,
     double Lon,
@@ -40,8 +51,9 @@ public sealed record Storm(
     int PeakSeconds,
     int EndSeconds,
     double PeakDepthCm,
+    string? Catchment = null,
     IReadOnlyList<string>? LowGauges = null,
-    double LowGaugeFactor = 1.8)
+    double LowGaugeFactor = 1.15)
 {
     /// <summary>0 before and after the storm, 1 at its peak.</summary>
     public double Intensity(double t) =>
@@ -53,8 +65,13 @@ public sealed record Storm(
 /// <summary>Something that happens to one device from <see cref="AtSeconds"/> for <see cref="ForSeconds"/> (or the rest of the cycle).</summary>
 public sealed record Incident(string Device, IncidentType Type, int AtSeconds, int? ForSeconds = null, double? Value = null)
 {
-    /// <summary>A silent device stays silent for good (so its offline rule can fire); the rest repeat every cycle.</summary>
-    public bool IsActive(double sinceStart, double inCycle) => Type == IncidentType.Silent
+    /// <summary>
+    /// A silent device, a frozen sensor and a cabinet without power stay so for good (the demo has no repair crew); the
+    /// rest repeat every cycle.
+    /// </summary>
+    public bool IsLasting => Type is IncidentType.Silent or IncidentType.Frozen or IncidentType.PowerLoss;
+
+    public bool IsActive(double sinceStart, double inCycle) => IsLasting
         ? sinceStart >= AtSeconds
         : inCycle >= AtSeconds && (ForSeconds is not { } duration || inCycle < AtSeconds + duration);
 }
@@ -91,6 +108,12 @@ public enum IncidentType
     /// <summary>Methane next to a gas pipeline: <c>ch4_lel</c> = value (% LEL).</summary>
     GasLeak,
 
-    /// <summary>A lamp cabinet loses its supply: <c>voltage_v</c> 0.</summary>
+    /// <summary>A lamp cabinet loses its supply: <c>voltage_v</c> 0, and so do the lamps whose <c>parent</c> it is.</summary>
     PowerLoss,
+
+    /// <summary>
+    /// A gauge's sensor stuck at value since <see cref="Incident.AtSeconds"/>; negative: before the demo started, and its
+    /// terminal uploads the readings it stored since (store-and-forward) when the demo starts.
+    /// </summary>
+    Frozen,
 }

@@ -26,6 +26,11 @@ public static class DeviceEndpoints
             var errors = new Dictionary<string, string[]>();
             var isJson = http.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || text.TrimStart().StartsWith('{');
             var registrations = DeviceImport.Validate(text, isJson, kinds.Kinds, errors);
+            if (errors.Count == 0)
+            {
+                // Parents once every row is valid: a parent whose own row is broken is that row's problem, not "missing".
+                await DeviceImport.CheckParentsAsync(registrations, grains, errors);
+            }
 
             // All or nothing: a file with a bad row changes nothing, and every problem is reported at once.
             if (errors.Count > 0)

@@ -6,15 +6,18 @@ using CityOps.Grains;
 namespace CityOps.Api.Endpoints;
 
 /// <summary>
-/// Reads a bulk device list: CSV with the header <c>id,kind,name,lat,lon,code</c> (RFC 4180 quoting),
-/// or a GeoJSON FeatureCollection of points whose properties carry id, kind, name and code.
+/// Reads a bulk device list: CSV with the header <c>id,kind,name,lat,lon,code,attributes</c> (RFC 4180 quoting;
+/// <c>attributes</c> as <c>name=value;name=value</c>, e.g. <c>catchment=east;parent=LC-0001</c>), or a GeoJSON
+/// FeatureCollection of points whose properties carry id, kind, name, code and an <c>attributes</c> object.
 /// </summary>
 public static class DeviceImport
 {
     public const int MaxDevices = 100_000;
 
-    /// <summary>Parses and validates a whole file; every problem lands in <paramref name="errors"/>.</summary>
-    public static List<(string Id, DeviceRegistration Registration)> Validate(string text, bool isJson, IReadOnlyCollection<string> kinds, Dictionary<string, string[]> errors)
+    private const string AttributeForm = "attributes are name=value pairs separated by ';', e.g. catchment=east;parent=LC-0001";
+
+    /// <summary>Parses and validates a whole file; every problem lands in <paramref name="errors"/>. Parents are checked apart (<see cref="CheckParentsAsync"/>).</summary>
+    public static List<ImportedDevice> Validate(string text, bool isJson, IReadOnlyCollection<string> kinds, Dictionary<string, string[]> errors)
     {
         var rows = isJson ? ParseGeoJson(text, errors) : ParseCsv(text, errors);
         if (rows.Count > MaxDevices)
@@ -22,7 +25,7 @@ public static class DeviceImport
             errors["devices"] = [$"at most {MaxDevices} devices per import"];
         }
 
-        var registrations = new List<(string Id, DeviceRegistration Registration)>();
+        var registrations = new List<ImportedDevice>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, request, line) in rows)
         {
@@ -34,15 +37,40 @@ public static class DeviceImport
 
             if (DeviceValidation.Validate(id, request, kinds, errors, prefix) is { } registration)
             {
-                registrations.Add((id, registration));
+                registrations.Add(new ImportedDevice(id, registration, prefix));
             }
         }
 
         return registrations;
     }
 
+    /// <summary>
+    /// The <c>parent</c> attributes of a whole file, as <c>PUT /api/v1/devices/{id}</c> checks one: the parent is in the
+    /// file or registered, and following parents (the file's first, then the registry's) never comes back to the device.
+    /// </summary>
+    public static async Task CheckParentsAsync(IReadOnlyList<ImportedDevice> devices, IGrainFactory grains, Dictionary<string, string[]> errors)
+    {
+        var inFile = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            inFile[device.Id] = device.Registration.Attributes.GetValueOrDefault(DeviceParents.Attribute);
+        }
+
+        async Task<DeviceParents.Link> Lookup(string id) => inFile.TryGetValue(id, out var parent)
+            ? new DeviceParents.Link(true, parent)
+            : DeviceParents.LinkOf(await grains.GetGrain<IDeviceGrain>(id).Get());
+
+        foreach (var device in devices)
+        {
+            if (inFile[device.Id] is { Length: > 0 } parent && await DeviceParents.ProblemAsync(device.Id, parent, Lookup) is { } problem)
+            {
+                errors[$"{device.Field}attributes.{DeviceParents.Attribute}"] = [problem];
+            }
+        }
+    }
+
     /// <summary>Registers validated devices with their grains, a few dozen at a time.</summary>
-    public static Task RegisterAsync(IGrainFactory grains, IEnumerable<(string Id, DeviceRegistration Registration)> registrations, CancellationToken cancellationToken) =>
+    public static Task RegisterAsync(IGrainFactory grains, IEnumerable<ImportedDevice> registrations, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(registrations, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
             async (item, _) => await grains.GetGrain<IDeviceGrain>(item.Id).Register(item.Registration));
 
@@ -58,7 +86,8 @@ public static class DeviceImport
 
         var header = rows[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
         int Column(string name) => header.IndexOf(name);
-        int id = Column("id"), kind = Column("kind"), name = Column("name"), lat = Column("lat"), lon = Column("lon"), code = Column("code");
+        int id = Column("id"), kind = Column("kind"), name = Column("name"), lat = Column("lat"), lon = Column("lon"), code = Column("code"),
+            attributes = Column("attributes");
         if (id < 0 || kind < 0)
         {
             errors["csv"] = ["the header must name at least id and kind (id,kind,name,lat,lon,code)"];
@@ -89,10 +118,32 @@ public static class DeviceImport
                 return null;
             }
 
-            devices.Add((Field(id) ?? "", new DeviceRequest(Field(kind), Field(name), Number(lat, "lat"), Number(lon, "lon"), Field(code), null, null), line));
+            devices.Add((Field(id) ?? "", new DeviceRequest(Field(kind), Field(name), Number(lat, "lat"), Number(lon, "lon"), Field(code),
+                Field(attributes) is { } pairs ? Attributes(pairs, $"line {line}.attributes", errors) : null, null), line));
         }
 
         return devices;
+    }
+
+    /// <summary>The CSV form of attributes, <c>name=value;name=value</c>: values are text, as in the API's JSON.</summary>
+    private static Dictionary<string, JsonElement> Attributes(string pairs, string field, Dictionary<string, string[]> errors)
+    {
+        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var pair in pairs.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = equals > 0 ? pair[..equals].Trim() : "";
+            if (name.Length == 0)
+            {
+                errors[field] = [$"'{pair}' is not name=value; {AttributeForm}"];
+            }
+            else if (!attributes.TryAdd(name, JsonSerializer.SerializeToElement(pair[(equals + 1)..].Trim())))
+            {
+                errors[field] = [$"'{name}' is given twice; {AttributeForm}"];
+            }
+        }
+
+        return attributes;
     }
 
     public static List<(string Id, DeviceRequest Request, int Line)> ParseGeoJson(string text, Dictionary<string, string[]> errors)
@@ -131,8 +182,22 @@ public static class DeviceImport
                     }
                 }
 
+                Dictionary<string, JsonElement>? attributes = null;
+                if (feature.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+                    && properties.TryGetProperty("attributes", out var given))
+                {
+                    if (given.ValueKind == JsonValueKind.Object)
+                    {
+                        attributes = given.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+                    }
+                    else
+                    {
+                        errors[at + ".properties.attributes"] = ["attributes is an object of name: value, e.g. {\"catchment\": \"east\", \"parent\": \"LC-0001\"}"];
+                    }
+                }
+
                 var id = Prop("id") ?? (feature.TryGetProperty("id", out var fid) ? fid.ToString() : "");
-                devices.Add((id, new DeviceRequest(Prop("kind"), Prop("name"), lat, lon, Prop("code"), null, null), index));
+                devices.Add((id, new DeviceRequest(Prop("kind"), Prop("name"), lat, lon, Prop("code"), attributes, null), index));
                 index++;
             }
         }

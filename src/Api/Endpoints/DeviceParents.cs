@@ -13,8 +13,17 @@ internal static class DeviceParents
     /// <summary>How long a chain of parents may be (a pump station → its gauges is two).</summary>
     public const int MaxDepth = 16;
 
-    /// <summary>Why <paramref name="parent"/> cannot be the parent of <paramref name="id"/>; null when it can.</summary>
-    public static async Task<string?> ProblemAsync(string id, string parent, IGrainFactory grains)
+    /// <summary>Whether a device exists, and its own parent if it has one.</summary>
+    public readonly record struct Link(bool Exists, string? Parent);
+
+    public static Link LinkOf(DeviceSnapshot? device) => new(device is not null, device?.Attributes.GetValueOrDefault(Attribute));
+
+    /// <summary>Why <paramref name="parent"/> cannot be the parent of <paramref name="id"/> in the registry; null when it can.</summary>
+    public static Task<string?> ProblemAsync(string id, string parent, IGrainFactory grains) =>
+        ProblemAsync(id, parent, async d => LinkOf(await grains.GetGrain<IDeviceGrain>(d).Get()));
+
+    /// <summary>Why <paramref name="parent"/> cannot be the parent of <paramref name="id"/>, devices looked up by <paramref name="lookup"/>; null when it can.</summary>
+    public static async Task<string?> ProblemAsync(string id, string parent, Func<string, Task<Link>> lookup)
     {
         if (parent == id)
         {
@@ -30,12 +39,13 @@ internal static class DeviceParents
         var current = parent;
         for (var depth = 0; depth < MaxDepth; depth++)
         {
-            if (await grains.GetGrain<IDeviceGrain>(current).Get() is not { } device)
+            var link = await lookup(current);
+            if (!link.Exists)
             {
                 return depth == 0 ? $"no device '{parent}'; register the parent first" : null;
             }
 
-            if (device.Attributes.GetValueOrDefault(Attribute) is not { Length: > 0 } next)
+            if (link.Parent is not { Length: > 0 } next)
             {
                 return null;
             }

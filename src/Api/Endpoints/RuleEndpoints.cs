@@ -118,14 +118,14 @@ public static class RuleEndpoints
         rule.Levels.IsDefaultOrEmpty ? null : rule.Direction == ThresholdDirection.Above ? "above" : "below",
         [.. rule.Levels.Select(l => new LevelView(l.Severity, l.HasThreshold ? l.Threshold : null))],
         rule.For, rule.Clear.Hysteresis, rule.Clear.For, rule.Offline, rule.Case.Code, rule.Case.Title, rule.SourceFile, rule.SourceLine,
-        rule.Where, rule.When, rule.Inside, rule.Outside, rule.Count);
+        rule.Where, rule.When, rule.Inside, rule.Outside, rule.Count, rule.Inhibits.IsDefaultOrEmpty ? null : rule.Inhibits);
 
     public sealed record RuleSetView(int Version, DateTimeOffset CreatedAt, string Author, IReadOnlyList<RuleView> Rules);
 
     public sealed record RuleView(
         string Id, string Kind, string? Metric, string? Direction, IReadOnlyList<LevelView> Levels, TimeSpan For,
         double ClearHysteresis, TimeSpan ClearFor, TimeSpan? Offline, string CaseCode, string CaseTitle, string File, int Line,
-        string? Where, string? When, string? Inside, string? Outside, int? Count);
+        string? Where, string? When, string? Inside, string? Outside, int? Count, IReadOnlyList<string>? Inhibits = null);
 
     public sealed record LevelView(Severity Severity, double? Threshold);
 

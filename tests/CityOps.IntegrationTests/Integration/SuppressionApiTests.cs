@@ -68,6 +68,45 @@ public sealed class SuppressionApiTests(ITestOutputHelper output) : IAsyncLifeti
         await RefusedAsync("PS-1", "PS-1-A", "parent 'PS-1-A' would make a cycle: PS-1 → PS-1-A → PS-1");
     }
 
+    [Fact]
+    public async Task The_import_takes_attributes_and_checks_parents_in_the_file_and_the_registry()
+    {
+        await PutAsync("IM-CAB-0", "lampcabinet", null);
+        var csv = """
+            id,kind,name,lat,lon,code,attributes
+            IM-CAB-1,lampcabinet,控制箱,35.305,113.905,,
+            IM-L-1,streetlight,路灯,35.305,113.905,,parent=IM-CAB-1
+            IM-L-2,streetlight,路灯,35.305,113.905,,parent=IM-CAB-0;pole=7
+            IM-WL-1,waterlog,积水,35.305,113.905,,catchment=东北排水分区
+            """;
+        using (var import = await Http.PostAsync("/api/v1/devices/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
+        {
+            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
+
+        var lamp = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/devices/IM-L-2"))!;
+        Assert.Equal(("IM-CAB-0", "7"), ((string?)lamp["attributes"]!["parent"], (string?)lamp["attributes"]!["pole"]));
+        Assert.Equal("东北排水分区", (string?)(await Http.GetFromJsonAsync<JsonObject>("/api/v1/devices/IM-WL-1"))!["attributes"]!["catchment"]);
+
+        // All or nothing, every parent problem with its line: missing, itself, a cycle through the file and the registry.
+        var bad = """
+            id,kind,attributes
+            IM-L-3,streetlight,parent=IM-NOPE
+            IM-L-4,streetlight,parent=IM-L-4
+            IM-CAB-1,lampcabinet,parent=IM-L-1
+            IM-L-5,streetlight,parent=IM-CAB-0
+            """;
+        using var refused = await Http.PostAsync("/api/v1/devices/import", new StringContent(bad, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.Equal(["line 2.attributes.parent", "line 3.attributes.parent", "line 4.attributes.parent"], errors.Select(e => e.Key).Order());
+        Assert.Equal("no device 'IM-NOPE'; register the parent first", (string?)errors["line 2.attributes.parent"]![0]);
+        Assert.Equal("a device cannot be its own parent", (string?)errors["line 3.attributes.parent"]![0]);
+        Assert.Equal("parent 'IM-L-1' would make a cycle: IM-CAB-1 → IM-L-1 → IM-CAB-1", (string?)errors["line 4.attributes.parent"]![0]);
+        using var none = await Http.GetAsync("/api/v1/devices/IM-L-5");
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+    }
+
     private async Task PutAsync(string id, string kind, string? parent)
     {
         using var put = await Http.PutAsJsonAsync($"/api/v1/devices/{id}", new

@@ -293,20 +293,9 @@ public sealed partial class ConsoleTests(ConsoleCity city, ITestOutputHelper out
     private async Task<string?> StatusAsync(string id) =>
         (string?)(await city.App.Http.GetFromJsonAsync<JsonObject>("/api/v1/cases/" + id))!["status"];
 
-    // The page's own measurements (Navigation and Resource Timing): load time and bytes, cold cache.
     private async Task RecordLoadAsync(ConsolePage console, TimeSpan ready)
     {
-        var timing = await console.Page.EvaluateAsync<double[]>("""
-            () => {
-              const nav = performance.getEntriesByType('navigation')[0];
-              const resources = performance.getEntriesByType('resource');
-              const bytes = resources.reduce((s, r) => s + (r.encodedBodySize || 0), nav.encodedBodySize || 0);
-              const statics = resources.filter(r => !r.name.includes('/api/')).reduce((s, r) => s + (r.encodedBodySize || 0), nav.encodedBodySize || 0);
-              return [nav.domContentLoadedEventEnd, nav.loadEventEnd, bytes, statics, resources.length + 1];
-            }
-            """);
-        var report = $"domContentLoaded {timing[0]:F0} ms, load {timing[1]:F0} ms, devices drawn {ready.TotalMilliseconds:F0} ms after navigation start (sign-in included); "
-            + $"{timing[4]} requests, {timing[2] / 1024:F0} KiB in all, {timing[3] / 1024:F0} KiB of page and scripts (uncompressed)";
+        var report = await console.LoadReportAsync(ready, "devices drawn (sign-in included)");
         output.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(ConsoleBrowser.ArtifactsFolder(), "load.txt"), report + "\n");
     }

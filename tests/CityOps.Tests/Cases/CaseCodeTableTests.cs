@@ -86,6 +86,6 @@ public sealed class CaseCodeTableTests
 
         Assert.NotEmpty(gauges);
         Assert.All(gauges, g => Assert.Equal(
-            (CodeType.Component, "2101"), CaseCodeBook.Standard.Resolve(g.Split(',')[^1], null)));
+            (CodeType.Component, "2101"), CaseCodeBook.Standard.Resolve(g.Split(',')[5], null)));
     }
 }

@@ -18,10 +18,22 @@ public sealed class CityModelTests
 
     private static CityModel Model() => new(Sample, SampleDevices());
 
-    private static IEnumerable<DemoDevice> SampleDevices() =>
-        File.ReadAllLines(Path.Combine(RepoPaths.Samples, "devices.csv")).Skip(1)
-            .Select(l => l.Split(','))
-            .Select(f => new DemoDevice(f[0], f[1], double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
+    private static readonly List<DemoDevice> Devices = LoadDevices();
+
+    private static IEnumerable<DemoDevice> SampleDevices() => Devices;
+
+    private static List<DemoDevice> LoadDevices()
+    {
+        var errors = new Dictionary<string, string[]>();
+        var devices = CityOps.Api.Endpoints.DeviceImport.Validate(File.ReadAllText(Path.Combine(RepoPaths.Samples, "devices.csv")), isJson: false, ShippedRules.Kinds.Kinds, errors);
+        Assert.Empty(errors);
+        return [.. devices.Select(d => new DemoDevice(d.Id, d.Registration.Kind, d.Registration.Lat!.Value, d.Registration.Lon!.Value, d.Registration.Attributes))];
+    }
+
+    private static List<string> Gauges(bool flooded) => [.. Devices
+        .Where(d => d.Kind == "waterlog" && (d.Attribute("catchment") == Sample.Storm.Catchment) == flooded)
+        .Where(d => !Sample.Incidents.Any(i => i.Device == d.Id))
+        .Select(d => d.Id)];
 
     /// <summary>Every reading of the first <paramref name="seconds"/> seconds, by device.</summary>
     private static Dictionary<string, List<DemoReading>> Run(CityModel model, int seconds, DateTimeOffset start, int from = 0)
@@ -74,23 +86,87 @@ public sealed class CityModelTests
     }
 
     [Fact]
-    public void The_storm_floods_the_underpasses_past_the_red_line_and_recedes()
+    public void The_storm_is_raining_at_the_start_floods_the_underpass_past_the_red_line_and_recedes()
     {
         var model = Model();
         double Depth(int second) => Metric(Run(model, 10, Noon, second)["WL-0001"].Last(), "depth_cm");
 
-        Assert.True(Depth(0) < 5);
+        Assert.True(Depth(0) > 15, "already past the blue line when the demo starts");
         Assert.True(Depth(Sample.Storm.PeakSeconds) > 50, "red at the peak");
         Assert.True(Depth(Sample.Storm.EndSeconds + 10) < 2, "gone after the storm");
+        Assert.True(Depth(Sample.CycleSeconds + Sample.Storm.StartSeconds - 20) < 2, "dry before the next storm");
     }
 
     [Fact]
-    public void The_storm_does_not_reach_gauges_outside_its_radius()
+    public void The_storm_floods_every_gauge_of_its_catchment_within_the_first_20_seconds_and_no_other()
     {
+        var readings = Run(Model(), Sample.Storm.EndSeconds, Noon);
+        var flooded = Gauges(flooded: true);
+        var dry = Gauges(flooded: false);
+        Assert.InRange(flooded.Count, 10, 30);
+
+        // Past the blue line (15 cm) from their first or second reading: their one-minute alarms come within a minute of
+        // each other, and the incident forms. Outside the catchment the drains cope: nothing reaches the blue line.
+        Assert.All(flooded, g => Assert.True(readings[g].First(r => Metric(r, "depth_cm") > 15).At < Noon.AddSeconds(20), g));
+        Assert.All(flooded, g => Assert.True(readings[g].Max(r => Metric(r, "depth_cm")) > 27, g));
+        Assert.All(dry, g => Assert.True(readings[g].Max(r => Metric(r, "depth_cm")) < 12, g));
+
+        // Covers surcharge in the flooded catchment only (manhole-overflow: less than 30 cm to the cover).
+        var covers = Devices.Where(d => d.Kind == "manhole").ToLookup(d => d.Attribute("catchment") == Sample.Storm.Catchment, d => d.Id);
+        Assert.Contains(covers[true], c => readings[c].Min(r => Metric(r, "water_gap_cm")) < 30);
+        Assert.All(covers[false].Where(readings.ContainsKey), c => Assert.True(readings[c].Min(r => Metric(r, "water_gap_cm")) > 60, c));
+    }
+
+    [Fact]
+    public void No_gauge_changes_by_30_cm_within_20_seconds_not_even_where_the_cycle_wraps()
+    {
+        // waterlog-jump calls a change of more than 30 cm within 20 s a broken sensor: the storm must rise slower than that.
         var model = Model();
-        var peak = Run(model, 10, Noon, Sample.Storm.PeakSeconds);
-        var far = SampleDevices().Where(d => d.Kind == "waterlog" && CityModel.Distance(d.Lat, d.Lon, Sample.Storm.Lat, Sample.Storm.Lon) > Sample.Storm.RadiusMeters).ToList();
-        Assert.All(far, d => Assert.True(Metric(peak[d.Id].Last(), "depth_cm") < 1, d.Id));
+        var readings = Run(model, 200, Noon).Values.Concat(Run(model, 200, Noon, Sample.CycleSeconds - 100).Values);
+        foreach (var list in readings.Where(l => l[0].Kind == "waterlog"))
+        {
+            var depths = list.Select(r => (r.At, Depth: Metric(r, "depth_cm"))).ToList();
+            foreach (var (at, depth) in depths)
+            {
+                Assert.All(depths.Where(o => o.At < at && at - o.At <= TimeSpan.FromSeconds(20)), o => Assert.True(Math.Abs(depth - o.Depth) <= 30, $"{list[0].DeviceId} {o.Depth} → {depth}"));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_cabinet_that_loses_power_darkens_every_lamp_it_feeds_for_good_and_no_other()
+    {
+        var cabinet = Sample.Incidents.Single(i => i.Type == IncidentType.PowerLoss);
+        var fed = Devices.Where(d => d.Attribute("parent") == cabinet.Device).Select(d => d.Id).ToHashSet();
+        Assert.Equal(29, fed.Count);
+        Assert.DoesNotContain(Sample.Incidents, i => fed.Contains(i.Device));
+
+        var model = Model();
+        var first = Run(model, 120, Noon);
+        var next = Run(model, 120, Noon, Sample.CycleSeconds);
+        Assert.All(first[cabinet.Device], r => Assert.Equal(r.At >= Noon.AddSeconds(cabinet.AtSeconds), Metric(r, "voltage_v") == 0));
+        foreach (var (id, list) in first.Where(p => p.Key.StartsWith("SL-", StringComparison.Ordinal)))
+        {
+            Assert.All(list, r => Assert.Equal(fed.Contains(id) && r.At >= Noon.AddSeconds(cabinet.AtSeconds), Metric(r, "voltage_v") == 0));
+        }
+
+        Assert.All(fed, l => Assert.All(next[l], r => Assert.Equal((0, 0), (Metric(r, "voltage_v"), Metric(r, "current_a")))));
+    }
+
+    [Fact]
+    public void A_frozen_gauge_uploads_its_stored_readings_first_then_reads_the_same_through_the_storm()
+    {
+        var frozen = Sample.Incidents.Single(i => i.Type == IncidentType.Frozen);
+        Assert.DoesNotContain(frozen.Device, Gauges(flooded: true));
+        var readings = Run(Model(), 300, Noon)[frozen.Device];
+
+        var stored = readings.Where(r => r.At < Noon).ToList();
+        Assert.Equal(Noon.AddSeconds(frozen.AtSeconds), stored[0].At);
+        Assert.True(Noon - stored[0].At > TimeSpan.FromHours(6), "longer ago than waterlog-stuck's 6 hours");
+        Assert.All(stored.Zip(stored.Skip(1)), p => Assert.Equal(TimeSpan.FromSeconds(CityModel.BacklogSeconds), p.Second.At - p.First.At));
+        Assert.True(stored.Count + 10 < readings.Count, "then live, every 10 s");
+        Assert.All(readings, r => Assert.Equal(frozen.Value, Metric(r, "depth_cm")));
+        Assert.Equal(Enumerable.Range(1, readings.Count).Select(i => (long)i), readings.Select(r => r.Seq));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class SampleCityTests
     private static readonly ZoneSet Zones = ZoneSet.Build(File.ReadAllText(Path.Combine(RepoPaths.Samples, "zones.geojson")), out var errors)
         ?? throw new InvalidOperationException(string.Join("; ", errors));
 
-    private static List<(string Id, CityOps.Grains.DeviceRegistration Registration)> Devices()
+    private static List<ImportedDevice> Devices()
     {
         var errors = new Dictionary<string, string[]>();
         var devices = DeviceImport.Validate(File.ReadAllText(Path.Combine(RepoPaths.Samples, "devices.csv")), isJson: false, ShippedRules.Kinds.Kinds, errors);
@@ -39,11 +39,32 @@ public sealed class SampleCityTests
         Assert.InRange(devices.Count, 450, 550);
         Assert.Equal(ShippedRules.Kinds.Kinds.Order(), devices.Select(d => d.Registration.Kind).Distinct().Order());
         Assert.All(ShippedRules.Kinds.Kinds, kind => Assert.InRange(devices.Count(d => d.Registration.Kind == kind), 3, 300));
-        foreach (var (id, registration) in devices)
+        foreach (var (id, registration, _) in devices)
         {
             var cell = Zones.Locate(registration.Lat!.Value, registration.Lon!.Value);
             Assert.True(cell?.Unit is not null, $"{id} at {registration.Lat},{registration.Lon} is in no grid with a unit");
         }
+    }
+
+    [Fact]
+    public void Gauges_covers_and_drains_carry_their_catchment_and_every_lamp_the_cabinet_that_feeds_it()
+    {
+        var devices = Devices();
+        var byId = devices.ToDictionary(d => d.Id, d => d.Registration);
+        var scenario = Scenario.Parse(File.ReadAllText(Path.Combine(RepoPaths.Samples, "scenario.json")));
+        string? Attribute(ImportedDevice d, string name) => d.Registration.Attributes.GetValueOrDefault(name);
+
+        var drained = devices.Where(d => d.Registration.Kind is "waterlog" or "manhole" or "drainage").ToList();
+        Assert.All(drained, d => Assert.EndsWith("排水分区", Attribute(d, "catchment")));
+        Assert.Equal(4, drained.Select(d => Attribute(d, "catchment")).Distinct().Count());
+        var flooded = drained.Where(d => d.Registration.Kind == "waterlog" && Attribute(d, "catchment") == scenario.Storm.Catchment).ToList();
+        Assert.InRange(flooded.Count, 10, 30);
+        Assert.All(scenario.Storm.LowGauges ?? [], g => Assert.Contains(g, flooded.Select(d => d.Id)));
+
+        var lamps = devices.Where(d => d.Registration.Kind == "streetlight").ToList();
+        Assert.All(lamps, l => Assert.Equal("lampcabinet", byId[Attribute(l, "parent")!].Kind));
+        Assert.Equal(3, lamps.Select(l => Attribute(l, "parent")).Distinct().Count());
+        Assert.All(devices.Where(d => d.Registration.Kind is not ("streetlight")), d => Assert.Null(Attribute(d, "parent")));
     }
 
     [Fact]

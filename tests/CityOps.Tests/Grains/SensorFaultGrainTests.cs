@@ -79,7 +79,7 @@ public sealed class SensorFaultGrainTests(SensorFaultClusterFixture fixture) : I
         await Send(Gauge, t0.AddSeconds(80), 55);
         var jump = (await Alarm(Gauge, "jump"))!;
         depth = (await Alarm(Gauge, "depth"))!;
-        Assert.Equal((true, jump.Id, "orange", AlarmDisposition.Pending), (depth.Suppressed, depth.SuppressedBy, depth.Severity, depth.Disposition));
+        Assert.Equal((true, jump.Id, Severity.Orange, AlarmDisposition.Pending), (depth.Suppressed, depth.SuppressedBy, depth.Severity, depth.Disposition));
         Assert.Contains(depth.History, h => h.Type == "suppressed" && h.To == jump.Id);
         Assert.Equal(0, await CasesOf(Gauge));
 

@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using System.Text;
 using CityOps.Rules;
 using CityOps.Rules.Backtesting;

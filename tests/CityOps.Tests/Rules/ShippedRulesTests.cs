@@ -13,7 +13,7 @@ public class ShippedRulesTests
 
         Assert.True(result.Success, string.Join(Environment.NewLine, result.Errors));
         Assert.Equal(
-            ["bridge.yaml", "drainage.yaml", "gas.yaml", "heating.yaml", "lampcabinet.yaml", "manhole.yaml", "streetlight.yaml", "vehicle.yaml", "waterlog.yaml", "watersupply.yaml"],
+            ["bridge.yaml", "drainage.yaml", "flood.yaml", "gas.yaml", "heating.yaml", "lampcabinet.yaml", "manhole.yaml", "streetlight.yaml", "vehicle.yaml", "waterlog.yaml", "watersupply.yaml"],
             result.RuleSet!.Sources.Keys);
     }
 
@@ -37,5 +37,8 @@ public class ShippedRulesTests
         Assert.Equal<Level>([new Level(Severity.Yellow, 60), new Level(Severity.Orange, 80)], set.Find("vehicle-speeding")!.Levels);
         Assert.Equal("2103", set.Find("vehicle-lid-open")!.Case.Code);
         Assert.All(ShippedRules.Kinds.Kinds, kind => Assert.Contains(set.ForKind(kind), r => r.IsEvaluable));
+
+        // A flooded catchment's gauges and surcharging covers make one incident.
+        Assert.Equal(("catchment-flood", "catchment-flood"), (set.IncidentOf("waterlog-depth")?.Id, set.IncidentOf("manhole-overflow")?.Id));
     }
 }

@@ -1,5 +1,5 @@
 // The console's entry: sign-in (when keys are configured), the role, the views by URL hash
-// (#map, #alarms, #cases/<id>, #kpis, #rules, #screen), each mounted on first visit.
+// (#map, #alarms, #alarms/incidents, #cases/<id>, #kpis, #rules, #screen), each mounted on first visit.
 import { auth, identify, signIn, signOut } from './auth.js';
 import { applyStatic, toggle, t, language } from './i18n.js';
 import { city, startStream, stopStream, startPolling } from './city.js';
@@ -71,6 +71,7 @@ async function route() {
     VIEWS[view].shown?.();
     if (view === 'cases' && arg) await casesView.open(decodeURIComponent(arg));
     if (view === 'map' && arg) await mapView.select(decodeURIComponent(arg));
+    if (view === 'alarms' && arg) alarmsView.showQueue(arg);
   } catch (e) {
     mounted.delete(view);
     toast(`${t('error')}: ${e.message}`, true);

@@ -13,6 +13,7 @@ export const city = {
   alarms: new Map(),   // active alarms by id (GET /api/v1/alarms?status=active, then the alarm stream)
   incidents: new Map(), // incidents by id (GET /api/v1/incidents?status=open, then the alarm stream)
   hasIncidents: null,  // whether this CityOps has /api/v1/incidents (null: not asked yet)
+  rootCauses: new Set(), // ids of the rules in force whose alarms suppress their child devices' (inhibits:)
   zones: null,
   live: false,
   on(what, fn) { listeners[what].push(fn); },
@@ -66,6 +67,22 @@ export async function loadIncidents() {
     city.hasIncidents = false;
   }
   return city.hasIncidents;
+}
+
+// The rules in force that are root causes: their alarms hold (suppress) the alarms of their child devices.
+export async function loadRootCauses() {
+  const set = await get('/api/v1/rules');
+  city.rootCauses = new Set(set.rules.filter(r => (r.inhibits || []).length).map(r => r.id));
+}
+
+// What a case is: one incident's (one case for its members' alarms), a root cause's (with the active alarms of child
+// devices it holds, as far as this page knows them), or one alarm's.
+export function caseKind(c) {
+  if (c.incidentId) return { kind: 'incident', alarms: (c.alarmIds || []).length };
+  const mine = new Set(c.alarmIds || []);
+  const held = [...city.alarms.values()].filter(a => a.suppressed && mine.has(a.suppressedBy)).length;
+  if (city.rootCauses.has(c.ruleId) || held) return { kind: 'root-cause', held };
+  return { kind: c.ruleId ? 'alarm' : 'reported' };
 }
 
 // An incident is open while any member is active (CONTRACT §8); the status as the API spells it, in lower case.

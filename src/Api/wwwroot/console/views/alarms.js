@@ -52,6 +52,13 @@ export async function mount(root) {
   loadIncidents().then(has => { document.getElementById('tab-incidents').hidden = !has; }).catch(() => {});
 }
 
+// #alarms/<queue>: alarms, maintenance or incidents (the incidents tab only when this CityOps has incidents).
+export function showQueue(q) {
+  if (!['alarms', 'maintenance', 'incidents'].includes(q) || q === queue) return;
+  queue = q;
+  load();
+}
+
 // Zones to filter by: the geofences (zone=) and the unit grids (grid=); the units those grids name.
 async function fillZones() {
   try {

@@ -1,7 +1,7 @@
 // Cases: a filtered list (status, unit, grid), live from the case stream; the detail with its full
 // history, a deadline counting down (overdue highlighted) and the workflow actions the status and the
 // signed-in role allow, posted to POST /api/v1/cases/{id}/actions.
-import { city } from '../city.js';
+import { city, caseKind, loadRootCauses, loadActiveAlarms } from '../city.js';
 import { get, post, query } from '../api.js';
 import { auth } from '../auth.js';
 import { el, clear, toast } from '../dom.js';
@@ -32,8 +32,15 @@ export async function mount(root) {
     if (current && current.id === c.id) { current = c; renderDetail(); }
   });
   onChange(() => { renderList(); if (current) renderDetail(); });
+  // A root cause's count of held alarms grows as its children's alarms are suppressed: redrawn at most once a second.
+  let pending = null;
+  city.on('alarm', ({ alarm }) => {
+    if (!alarm.suppressedBy || pending) return;
+    pending = setTimeout(() => { pending = null; renderList(); if (current) renderDetail(); }, 1000);
+  });
   setInterval(tick, 1000);
-  await load();
+  await Promise.all([load(), loadRootCauses().catch(() => {}), city.alarms.size ? null : loadActiveAlarms().catch(() => {})]);
+  renderList();
 }
 
 export async function open(id) {
@@ -67,10 +74,25 @@ function renderList() {
     },
       el('td', {}, el('i', { class: 'dot s-' + c.severity }), ' ', t('sev.' + c.severity)),
       el('td', { class: 'status' }, t('status.' + c.status)),
-      el('td', {}, c.title, c.alarmActive ? el('span', { class: 'badge' }, t('case.alarm')) : null),
+      el('td', {}, c.title, kindBadge(c), c.alarmActive ? el('span', { class: 'badge' }, t('case.alarm')) : null),
       el('td', {}, c.unit || '—'),
       el('td', {}, fmtTime(c.openedAt)),
       el('td', { class: 'countdown', dataset: { due: deadlineOf(c) || '' } }, countdown(c)))))));
+}
+
+// An incident's case and a root cause's say so in the list: one case stands for many alarms.
+function kindBadge(c) {
+  const k = caseKind(c);
+  if (k.kind === 'incident') return el('span', { class: 'badge incident', dataset: { kind: k.kind } }, t('case.kind.incident', { n: k.alarms }));
+  if (k.kind === 'root-cause') return el('span', { class: 'badge root-cause', dataset: { kind: k.kind, held: k.held } }, k.held ? t('case.kind.rootCauseHeld', { n: k.held }) : t('case.kind.rootCause'));
+  return null;
+}
+
+function kindText(c) {
+  const k = caseKind(c);
+  return k.kind === 'incident' ? t('case.kind.incident', { n: k.alarms })
+    : k.kind === 'root-cause' ? (k.held ? t('case.kind.rootCauseHeld', { n: k.held }) : t('case.kind.rootCause'))
+    : t('case.kind.' + k.kind);
 }
 
 function countdown(c) {
@@ -100,6 +122,8 @@ function renderDetail() {
       row('case.status', el('strong', { id: 'case-status', dataset: { status: c.status } }, t('status.' + c.status))),
       row('case.severity', t('sev.' + c.severity)), row('case.code', `${c.code} ${c.category || ''}`),
       row('case.unit', c.unit), row('case.grid', c.grid), row('case.device', c.deviceId ? el('a', { href: '#map/' + encodeURIComponent(c.deviceId) }, c.deviceId) : null),
+      row('case.kind', el('span', { id: 'case-kind', dataset: { kind: caseKind(c).kind } }, kindText(c))),
+      c.incidentId ? row('case.incident', el('a', { href: '#alarms/incidents' }, c.incidentId)) : null,
       row('case.rule', c.ruleId), row('case.value', c.value), row('case.peak', c.peak), row('case.opened', fmtTime(c.openedAt)),
       row('case.due', c.dueAt ? fmtTime(c.dueAt) : null),
       c.dispatchDueAt ? row('case.dispatchDue', fmtTime(c.dispatchDueAt)) : null,
@@ -108,9 +132,18 @@ function renderDetail() {
     actions(c),
     el('h3', {}, t('case.history')),
     el('ol', { class: 'history' }, (c.history || []).map(h => el('li', {},
-      el('time', {}, fmtTime(h.at)), ' ', el('strong', {}, label(h.type)), h.from || h.to ? ` ${h.from ? t('status.' + h.from) : ''} → ${h.to ? t('status.' + h.to) : ''}` : '',
+      el('time', {}, fmtTime(h.at)), ' ', el('strong', {}, label(h.type)), h.from || h.to ? ` ${word(h.type, h.from)} → ${word(h.type, h.to)}` : '',
       ` · ${h.actor}`, h.note ? el('div', { class: 'muted' }, h.note) : null))));
   detail.classList.toggle('overdue', isOverdue(c));
+}
+
+// A history entry's from/to: a status, or a severity for a severity change, in the reader's language when there is a
+// word for it; anything else (an incident's id) as the API gives it.
+function word(type, value) {
+  if (!value) return '';
+  const key = (type === 'severity' ? 'sev.' : 'status.') + value;
+  const text = t(key);
+  return text === key ? value : text;
 }
 
 // A history entry's type in the reader's language when there is a word for it, else as the API names it.
