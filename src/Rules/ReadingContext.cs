@@ -4,8 +4,9 @@ namespace CityOps.Rules;
 
 /// <summary>
 /// One reading as compiled rules see it: metric values by slot (<see cref="DeviceKind.SlotOf"/>, NaN when absent or outside
-/// the kind's physical range, such a value kept apart in <see cref="OutOfRange"/> for <c>range:</c> faults), time, position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps
-/// one per device and refills it for each reading, so judging allocates nothing.
+/// the kind's physical range: such a value is kept apart in <see cref="OutOfRange"/> for <c>range:</c> faults), time,
+/// position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps one per
+/// device and refills it for each reading, so judging allocates nothing.
 /// </summary>
 public sealed class ReadingContext
 {

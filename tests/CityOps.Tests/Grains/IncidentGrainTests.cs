@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
 using CityOps.Grains;
 using CityOps.Grains.Storage;
+using CityOps.Rules;
+using CityOps.Rules.Backtesting;
+using CityOps.Rules.Replay;
+using CityOps.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Tests.Grains;
@@ -235,5 +239,41 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         Assert.Equal(200, alarms.Count);
         Assert.All(alarms, a => Assert.Contains(a.CaseId, cases.Select(c => c.Id)));
         Assert.All(alarms, a => Assert.NotNull(a.IncidentId));
+    }
+
+    [Fact]
+    public async Task The_replay_of_rule_tests_and_backtests_forms_the_incidents_the_grains_formed_from_the_same_readings()
+    {
+        var catchment = NewName("agree");
+        var gauges = await Gauges(catchment, 3);
+        var t0 = Now;
+        (string Device, TimeSpan At, double Cm)[] readings =
+        [
+            (gauges[0], TimeSpan.Zero, 45), (gauges[1], TimeSpan.FromSeconds(20), 44), (gauges[0], TimeSpan.FromMinutes(1), 2),
+            (gauges[2], TimeSpan.FromMinutes(3), 55), (gauges[1], TimeSpan.FromMinutes(4), 2), (gauges[2], TimeSpan.FromMinutes(5), 2),
+            (gauges[0], TimeSpan.FromMinutes(20), 45), (gauges[1], TimeSpan.FromMinutes(40), 45), (gauges[2], TimeSpan.FromMinutes(41), 30),
+        ];
+        fixture.Time.Advance(TimeSpan.FromHours(1));
+        foreach (var (device, at, cm) in readings)
+        {
+            await Depth(device, t0 + at, cm);
+        }
+
+        // The same readings through the replay the rule tests and backtests use.
+        var rules = RuleParser.Parse("incidents.yaml", IncidentRules.Yaml).RuleSet!;
+        var events = new List<ReplayEvent>();
+        var profile = new DeviceProfile(null, null, null, null, new Dictionary<string, string> { ["catchment"] = catchment });
+        var replays = gauges.ToDictionary(g => g, g => new DeviceReplay(g, "waterlog", rules, NoZones.Instance, profile.Attributes, null, null, events));
+        foreach (var (device, at, cm) in readings)
+        {
+            replays[device].Feed(t0 + at, [("depth_cm", cm)]);
+        }
+
+        var replayed = DeskReplay.Run(rules, events, _ => profile, NoZones.Instance).Incidents;
+        var live = (await IncidentsOf(catchment)).OrderBy(i => i.OpenedAt).ToList();
+        Assert.Equal(2, live.Count);
+        Assert.Equal(
+            live.Select(i => (i.RuleId, i.Group, i.OpenedAt, i.ClearedAt, i.Severity, string.Join(",", i.Members.Select(m => m.DeviceId).Order()))),
+            replayed.Select(i => (i.Incident, i.Group, i.OpenedAt, i.ClearedAt, SeverityNames.ToName(i.Severity), string.Join(",", i.Members.Select(m => m.Device).Order()))));
     }
 }

@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
 using CityOps.Grains;
 using CityOps.Grains.Storage;
+using CityOps.Rules;
+using CityOps.Rules.Backtesting;
+using CityOps.Rules.Replay;
+using CityOps.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Tests.Grains;
@@ -113,5 +117,49 @@ public sealed class SuppressionGrainTests(SuppressionClusterFixture fixture) : I
         Assert.All(alarms, a => Assert.Equal((false, AlarmDisposition.Filed), (a!.Suppressed, a.Disposition)));
         Assert.Null(await ActiveAlarm(cabinet));
         Assert.Equal(51, await CasesOf(cabinet));
+    }
+
+    [Fact]
+    public async Task The_replay_of_rule_tests_and_backtests_suppresses_the_alarms_the_grains_suppressed_from_the_same_readings()
+    {
+        var (cabinet, lamps) = await CabinetWithLamps(3);
+        var t0 = fixture.Time.GetUtcNow();
+        (string Device, string Kind, TimeSpan At, string Metric, double Value)[] readings =
+        [
+            (lamps[1], "streetlight", TimeSpan.Zero, "current_a", 0),          // dark before its cabinet: not suppressed afterwards
+            (cabinet, "lampcabinet", TimeSpan.FromSeconds(10), "voltage_v", 0),
+            (lamps[0], "streetlight", TimeSpan.FromSeconds(20), "current_a", 0), // dark under the cabinet's alarm: suppressed
+            (cabinet, "lampcabinet", TimeSpan.FromMinutes(1), "voltage_v", 220),  // judged again
+            (lamps[2], "streetlight", TimeSpan.FromMinutes(2), "current_a", 0),  // dark after it: not suppressed
+        ];
+        fixture.Time.Advance(TimeSpan.FromMinutes(5));
+        foreach (var (device, kind, at, metric, value) in readings)
+        {
+            await Send(device, kind, t0 + at, metric, value);
+        }
+
+        await Settle(async () => (await ActiveAlarm(lamps[0]))?.CaseId is not null);
+        var live = new List<(string Lamp, bool Suppressed, bool Unsuppressed)>();
+        foreach (var lamp in lamps)
+        {
+            var history = (await ActiveAlarm(lamp))!.History;
+            live.Add((lamp, history[0].Note?.StartsWith("suppressed by", StringComparison.Ordinal) == true, history.Any(h => h.Type == "unsuppressed")));
+        }
+
+        var rules = RuleParser.Parse([new("suppression.yaml", SuppressionRules.Yaml)], new RuleParseOptions { Kinds = ShippedKinds.Catalog }).RuleSet!;
+        var events = new List<ReplayEvent>();
+        var parent = new Dictionary<string, string> { ["parent"] = cabinet };
+        var replays = readings.Select(r => (r.Device, r.Kind)).Distinct().ToDictionary(d => d.Device, d => new DeviceReplay(
+            d.Device, d.Kind, rules, NoZones.Instance, d.Device == cabinet ? new Dictionary<string, string>() : parent, null, null, events));
+        foreach (var (device, _, at, metric, value) in readings)
+        {
+            replays[device].Feed(t0 + at, [(metric, value)]);
+        }
+
+        var suppressed = DeskReplay.Run(rules, events, d => d == cabinet ? null : new DeviceProfile(null, null, null, null, parent), NoZones.Instance).Suppressions;
+        Assert.Equal([(lamps[0], true, true), (lamps[1], false, false), (lamps[2], false, false)], live);
+        Assert.Equal(
+            live.Where(l => l.Suppressed).Select(l => (l.Lamp, cabinet, "cabinet-power-loss", (DateTimeOffset?)(t0 + TimeSpan.FromMinutes(1)))),
+            suppressed.Select(s => (s.Device, s.ByDevice, s.ByRule, s.Until)));
     }
 }

@@ -50,7 +50,6 @@ public sealed partial class DeviceGrain
 
             record.SuppressedBy = ActiveAlarmOf(Id, [fault.Id]); // notes the device as the fault's child, to be told when it clears
             AlarmDesk.Note(record, new AlarmEntry(at, "suppressed", null, faultId, "rule:" + fault.Id, "sensor fault " + fault.Id));
-            _dirty = true;
             await Persist();
             await Announce(ruleId, record, AlarmEvents.Updated, at);
         }
