@@ -142,7 +142,6 @@ public sealed class PayloadParser
         var outputStart = output.Count;
         var errorStart = errors.Count;
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var limits = _kinds.LimitsOf(topic.Kind);
         var metrics = new MetricBuffer(InitialMetricCapacity);
         ParseError? fatal;
         var rootDone = true;
@@ -153,11 +152,11 @@ public sealed class PayloadParser
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    fatal = ParseReading(ref reader, topic, nowMs, null, limits, ref metrics, output, errors);
+                    fatal = ParseReading(ref reader, topic, nowMs, null, ref metrics, output, errors);
                     rootDone = fatal is null;
                     break;
                 case JsonTokenType.StartArray:
-                    fatal = ParseBatch(ref reader, topic, nowMs, limits, ref metrics, output, errors);
+                    fatal = ParseBatch(ref reader, topic, nowMs, ref metrics, output, errors);
                     rootDone = fatal is null || fatal.Value.Reason == RejectReason.Empty;
                     break;
                 default:
@@ -213,7 +212,6 @@ public sealed class PayloadParser
         ref Utf8JsonReader reader,
         TelemetryTopic topic,
         long nowMs,
-        MetricLimits? limits,
         ref MetricBuffer metrics,
         List<Reading> output,
         List<ParseError> errors)
@@ -229,7 +227,7 @@ public sealed class PayloadParser
 
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                if (ParseReading(ref reader, topic, nowMs, index, limits, ref metrics, output, errors) is { } fatal)
+                if (ParseReading(ref reader, topic, nowMs, index, ref metrics, output, errors) is { } fatal)
                 {
                     return fatal;
                 }
@@ -255,7 +253,6 @@ public sealed class PayloadParser
         TelemetryTopic topic,
         long nowMs,
         int? index,
-        MetricLimits? limits,
         ref MetricBuffer metrics,
         List<Reading> output,
         List<ParseError> errors)
@@ -331,7 +328,7 @@ public sealed class PayloadParser
             ? new ParseError(RejectReason.BadShape, "metrics is required", null)
             : lat.HasValue != lon.HasValue
                 ? new ParseError(RejectReason.BadShape, "lat and lon must be sent together", null)
-                : limits?.Check(metrics.Items);
+                : null;
 
         if (error is { } problem)
         {

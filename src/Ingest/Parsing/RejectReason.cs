@@ -16,7 +16,4 @@ public enum RejectReason
     BadTimestamp,
     FutureTimestamp,
     Empty,
-
-    /// <summary>A metric outside its kind's physical range (the kind catalog): the sensor cannot have measured it.</summary>
-    OutOfRange,
 }

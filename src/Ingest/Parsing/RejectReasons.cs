@@ -18,7 +18,6 @@ public static class RejectReasons
         RejectReason.BadTimestamp => "bad_timestamp",
         RejectReason.FutureTimestamp => "future_timestamp",
         RejectReason.Empty => "empty",
-        RejectReason.OutOfRange => "out_of_range",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reject reason."),
     };
 }

@@ -96,7 +96,7 @@ public sealed class AlarmFilingPolicyTests
         Assert.Equal([false, false, true, true], new[] { Severity.Blue, Severity.Yellow, Severity.Orange, Severity.Red }.Select(depth.FilesAt));
         var upkeep = set.Rules.Where(r => r.Maintenance).Select(r => r.Id).Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["bridge-offline", "cabinet-offline", "drainage-offline", "gas-battery-low", "gas-offline", "heating-offline", "manhole-battery-low",
+            ["bridge-offline", "cabinet-offline", "drainage-offline", "gas-battery-low", "gas-offline", "gas-range", "heating-offline", "manhole-battery-low",
              "manhole-offline", "streetlight-offline", "waterlog-battery-low", "waterlog-jump", "waterlog-offline", "waterlog-range", "waterlog-stuck", "watersupply-offline"],
             upkeep);
         Assert.True(set.Find("manhole-tilt")!.FilesAt(Severity.Yellow));

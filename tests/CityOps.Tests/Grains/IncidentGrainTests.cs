@@ -274,6 +274,6 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         Assert.Equal(2, live.Count);
         Assert.Equal(
             live.Select(i => (i.RuleId, i.Group, i.OpenedAt, i.ClearedAt, i.Severity, string.Join(",", i.Members.Select(m => m.DeviceId).Order()))),
-            replayed.Select(i => (i.Incident, i.Group, i.OpenedAt, i.ClearedAt, SeverityNames.ToName(i.Severity), string.Join(",", i.Members.Select(m => m.Device).Order()))));
+            replayed.Select(i => (i.Incident, i.Group, i.OpenedAt, i.ClearedAt, i.Severity, string.Join(",", i.Members.Select(m => m.Device).Order()))));
     }
 }

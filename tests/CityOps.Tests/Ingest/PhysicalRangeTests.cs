@@ -6,11 +6,14 @@ using CityOps.Rules;
 
 namespace CityOps.Tests.Ingest;
 
-/// <summary>A reading outside its kind's physical range (the kind catalog) is bad input: refused with its reason, never judged.</summary>
+/// <summary>
+/// A reading outside its kind's physical range is not bad input at the edge: it reaches the device, where the value is no
+/// value for the rules and a <c>range:</c> rule raises a sensor fault (SensorFaultGrainTests). The edge checks the form only.
+/// </summary>
 public class PhysicalRangeTests
 {
     private static readonly IngestKinds Kinds = KindCatalog.Default
-        .With([new KindDefinition("gas", [new MetricDefinition("ch4_lel", "% LEL", 0, 100), new MetricDefinition("note_code")])])
+        .With([new KindDefinition("gas", [new MetricDefinition("ch4_lel", "% LEL", 0, 100)])])
         .ToIngestKinds();
 
     private static (List<Reading> Readings, List<ParseError> Errors) Parse(string kind, string json)
@@ -23,52 +26,25 @@ public class PhysicalRangeTests
     }
 
     [Fact]
-    public void A_reading_outside_the_range_is_refused_with_the_metric_the_value_and_the_range()
+    public void A_reading_outside_the_range_reaches_the_device_with_its_value_as_sent()
     {
         var (readings, errors) = Parse("waterlog", """{"metrics": {"battery_pct": 50, "depth_cm": 1200}}""");
 
-        Assert.Empty(readings);
-        var error = Assert.Single(errors);
-        Assert.Equal(RejectReason.OutOfRange, error.Reason);
-        Assert.Equal("metrics.depth_cm: 1200 is outside the physical range of a waterlog (0 to 1000 cm)", error.Message);
-        Assert.Null(error.Index);
-        Assert.Equal("out_of_range", RejectReasons.Label(error.Reason));
-    }
-
-    [Theory]
-    [InlineData("""{"metrics": {"ch4_lel": 0}}""")]
-    [InlineData("""{"metrics": {"ch4_lel": 100}}""")]
-    [InlineData("""{"metrics": {"ch4_lel": 12.5, "note_code": -7, "vendor_x": 1e9}}""")]
-    public void Values_on_the_bounds_metrics_without_a_range_and_unknown_metrics_are_accepted(string json)
-    {
-        var (readings, errors) = Parse("gas", json);
-
         Assert.Empty(errors);
-        Assert.Single(readings);
+        Assert.Equal(1200, ParserFixture.Metric(Assert.Single(readings), "depth_cm"));
     }
 
     [Fact]
-    public void In_a_gateway_batch_only_the_element_outside_the_range_is_refused_with_its_index()
+    public void In_a_gateway_batch_every_element_goes_on_in_range_or_not()
     {
         var (readings, errors) = Parse("gas", """[{"metrics": {"ch4_lel": 5}}, {"metrics": {"ch4_lel": -0.5}}, {"metrics": {"ch4_lel": 7}}]""");
 
-        Assert.Equal([5.0, 7.0], readings.Select(r => ParserFixture.Metric(r, "ch4_lel")));
-        var error = Assert.Single(errors);
-        Assert.Equal((RejectReason.OutOfRange, 1), (error.Reason, error.Index));
-        Assert.StartsWith("metrics.ch4_lel: -0.5 is outside the physical range of a gas (0 to 100 % LEL)", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Without_a_catalog_nothing_is_range_checked()
-    {
-        var (readings, errors) = ParserFixture.Parse("""{"metrics": {"depth_cm": 5000}}""");
-
         Assert.Empty(errors);
-        Assert.Single(readings);
+        Assert.Equal([5.0, -0.5, 7.0], readings.Select(r => ParserFixture.Metric(r, "ch4_lel")));
     }
 
     [Fact]
-    public void Ingest_kinds_follow_the_catalog_topics_and_ranges()
+    public void Ingest_kinds_follow_the_catalog_topics()
     {
         Assert.Equal(["manhole", "waterlog", "streetlight", "vehicle", "gas"], Kinds.Names);
         var topics = new TopicParser(Kinds.Names);

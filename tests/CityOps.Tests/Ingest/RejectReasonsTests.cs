@@ -15,7 +15,6 @@ public class RejectReasonsTests
     [InlineData(RejectReason.BadTimestamp, "bad_timestamp")]
     [InlineData(RejectReason.FutureTimestamp, "future_timestamp")]
     [InlineData(RejectReason.Empty, "empty")]
-    [InlineData(RejectReason.OutOfRange, "out_of_range")]
     public void Label_is_the_snake_case_metric_label(RejectReason reason, string label)
     {
         Assert.Equal(label, RejectReasons.Label(reason));

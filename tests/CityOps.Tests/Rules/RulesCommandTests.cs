@@ -68,7 +68,7 @@ public sealed class RulesCommandTests : IDisposable
         var (exit, output) = Run("validate", RepoPaths.Rules, "--zones", Path.Combine(RepoPaths.Samples, "zones.geojson"));
 
         Assert.True(exit == 0, output);
-        Assert.Contains("40 rules in 11 files, no problems", output);
+        Assert.Contains("41 rules in 11 files, no problems", output);
     }
 
     [Fact]
