@@ -53,6 +53,7 @@ public sealed partial class DeviceGrain
                 S.Alarms[rule.Id] = raised;
                 await Persist();
                 await Announce(rule.Id, raised, AlarmEvents.Raised, change.At);
+                await SuppressEarlier(rule, raised, change.At);
                 if (await ReportIncident(rule, raised, change.At))
                 {
                     // A member of an incident: the incident files one case for all (DeviceGrain.Incidents.cs).
@@ -68,7 +69,7 @@ public sealed partial class DeviceGrain
                 _dirty = true;
                 return;
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
-                if (record.CaseId is { } openCase && !record.CaseOfIncident)
+                if (record.CaseId is { } openCase && !record.CaseOfIncident && record.SuppressedBy is null)
                 {
                     await filer.Changed(openCase, change, alarm);
                 }
@@ -133,6 +134,19 @@ public sealed partial class DeviceGrain
                 _judge?.Forget(rule.Id);
                 _dirty = true;
                 return;
+        }
+    }
+
+    // A call that failed midway left an alarm stored but its case or incident not told: typically a new case grain placed
+    // on a node that has just died and is not yet declared dead. The reading is then redelivered and recognised (not judged
+    // again), so the next call, or the sweeper soon after (Watch), settles it first, as activation does after a crash.
+    private async Task Settle()
+    {
+        if (_unsettled)
+        {
+            await RejoinIncidents();
+            await RefileUnconfirmedCases();
+            _unsettled = false;
         }
     }
 

@@ -4,6 +4,9 @@ namespace CityOps.Grains.Devices;
 // the online flag, and how often liveness and last metrics alone are persisted.
 public sealed partial class DeviceGrain
 {
+    // How soon the sweeper asks a device whose call failed midway to settle (DeviceGrain.Changes.cs, Settle).
+    private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
+
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending, the online flag
     // turning, a flapping alarm going quiet, liveness waiting to be persisted, an alarm clock or silence due.
     private void Watch()
@@ -37,7 +40,12 @@ public sealed partial class DeviceGrain
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)));
+        if (_unsettled && time.GetUtcNow() + SettleRetry < due)
+        {
+            due = time.GetUtcNow() + SettleRetry;
+        }
+
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();

@@ -41,10 +41,12 @@ public sealed partial class DeviceGrain(
     private DateTimeOffset _softPersistedAt;
     private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
     private string? _refusedReason; // of the last reading refused in the batch being ingested
+    private bool _unsettled; // a call failed midway: an alarm's case or incident may not have heard of it yet
+    private string? _id;
 
     private DeviceState S => state.State;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string Id => _id ??= this.GetPrimaryKeyString(); // Orleans makes a new string on every call
 
     private ImmutableArray<Rule> Rules => _judge?.Rules ?? [];
 
@@ -73,7 +75,23 @@ public sealed partial class DeviceGrain(
         }
     }
 
-    public async Task<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    public async ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings)
+    {
+        await Settle();
+        _unsettled = true;
+        try
+        {
+            var result = await JudgeReadings(readings);
+            _unsettled = false;
+            return result;
+        }
+        finally
+        {
+            Watch();
+        }
+    }
+
+    private async Task<IngestResult> JudgeReadings(ImmutableArray<Reading> readings)
     {
         int accepted = 0, evaluated = 0, duplicates = 0, ahead = 0;
         var directoryChanged = false;
@@ -165,7 +183,6 @@ public sealed partial class DeviceGrain(
             await directory.UpsertAsync(Snapshot());
         }
 
-        Watch();
         var refusedReason = _refusedReason;
         _refusedReason = null;
         return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead, refusedReason);
@@ -178,6 +195,7 @@ public sealed partial class DeviceGrain(
             return;
         }
 
+        await Settle();
         await SyncRules();
         var judge = Judge;
         var ruleList = judge.Rules;
