@@ -4,6 +4,7 @@ using CityOps.Rules;
 using CityOps.Rules.Backtesting;
 using CityOps.Rules.Replay;
 using CityOps.Rules.Testing;
+using Severity = CityOps.Grains.Severity;
 
 namespace CityOps.Tests.Rules;
 
