@@ -41,6 +41,9 @@ public sealed record LoadOptions
 
     public string? Password { get; init; }
 
+    /// <summary>Only publish (no CityOps API to ask): for measuring other consumers of the same load (bench/compare-cpu.sh).</summary>
+    public bool PublishOnly { get; init; }
+
     public string RunId { get; init; } = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     public static LoadOptions Parse(string[] args)
@@ -61,6 +64,7 @@ public sealed record LoadOptions
                 "--connections" => o with { Connections = Int() },
                 "--crossings" => o with { CrossingsPerSecond = Int() },
                 "--max" => o with { Max = true },
+                "--publish-only" => o with { PublishOnly = true },
                 "--step" => o with { MaxStep = Int() },
                 "--max-p99-ms" => o with { MaxP99Ms = Int() },
                 "--json" => o with { Json = Next() },

@@ -24,6 +24,18 @@ var publisher = new Publisher(options, city);
 Console.WriteLine($"CityOps at {options.Api}, broker {options.BrokerHost}:{options.BrokerPort}; {options.Devices:N0} devices, QoS {options.Qos}, " +
     $"{options.Connections} connections, run {options.RunId}");
 var clients = await publisher.ConnectAsync(options.Connections, "loadtest");
+if (options.PublishOnly)
+{
+    // Another consumer than CityOps: the same warm-up and load, counted as the broker acknowledged it.
+    await publisher.PublishEveryDeviceOnceAsync(clients, CancellationToken.None);
+    Console.WriteLine($"warm-up: {options.Devices:N0} devices published once");
+    await Task.Delay(TimeSpan.FromSeconds(2)); // the consumer takes the warm-up before the timed load starts
+    var sentBefore = publisher.Sent;
+    var published = await publisher.RunAsync(clients, options.Rate, TimeSpan.FromSeconds(options.DurationSeconds), CancellationToken.None);
+    Console.WriteLine($"published {publisher.Sent - sentBefore} ({published:0}/s), {publisher.Failed} failed");
+    return publisher.Failed > 0 ? 1 : 0;
+}
+
 var crossingClient = (await publisher.ConnectAsync(1, "loadtest-crossings"))[0];
 
 // Warm-up: one reading from every device, so activation (and auto-provisioning) is not measured as latency.

@@ -15,6 +15,10 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
 {
     private const string TelemetryFilter = "city/+/+/telemetry";
 
+    // Parse runs on many connections' threads at once, and almost every message has no error: one list per thread.
+    [ThreadStatic]
+    private static List<ParseError>? t_errors;
+
     private readonly TopicParser _topics = new(kinds.Names);
     private readonly PayloadParser _payloads = new(time, kinds);
 
@@ -38,12 +42,14 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
         }
 
         var readings = new List<Reading>(1);
-        var errors = new List<ParseError>();
+        var errors = t_errors ??= [];
         _payloads.Parse(parsed, payload, readings, errors);
         deadLetters.Reject(topic, errors, payload, receivedAt);
+        var error = errors.Count > 0 ? errors[0].Message : "no readings";
+        errors.Clear();
         return readings.Count > 0
             ? new IntakeResult(readings, null, BadTopic: false)
-            : new IntakeResult(null, errors.Count > 0 ? errors[0].Message : "no readings", BadTopic: false);
+            : new IntakeResult(null, error, BadTopic: false);
     }
 
     /// <summary>

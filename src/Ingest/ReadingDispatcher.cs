@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using CityOps.Grains;
 using CityOps.Ingest.Edge;
@@ -13,9 +14,11 @@ namespace CityOps.Ingest;
 /// Drains the ingest channel in rounds: each round groups its readings by device, hands every
 /// device its readings in one grain call (all devices in parallel), and queues the accepted
 /// readings for InfluxDB, placed where their grains say (grid, unit, the device's position).
-/// Rounds run one after another, so a device's readings keep their order.
-/// A round's QoS 1 messages are acknowledged once its readings are durable (stored, or spilled to
-/// disk): that wait happens beside the next rounds, so storage never delays judging.
+/// The next round starts when this one is judged, so it gathers what arrived meanwhile, but after
+/// <see cref="RoundPatience"/> at most: a slow device (a crossing that files a case) then holds back only itself, not the
+/// city. A device's call waits for its call of the round before (<see cref="DeviceCallOrder"/>), so its readings keep
+/// their order. A round's QoS 1 messages are acknowledged in round order once its readings are judged and durable
+/// (stored, or spilled to disk); at most <see cref="RoundsInFlight"/> rounds are open at once (back-pressure).
 /// </summary>
 public sealed partial class ReadingDispatcher(
     IngestChannel channel,
@@ -27,9 +30,18 @@ public sealed partial class ReadingDispatcher(
     TimeProvider time,
     ILogger<ReadingDispatcher> logger) : BackgroundService
 {
-    // Rounds whose acknowledgements wait for storage; when full, the next round waits (back-pressure).
-    private readonly Channel<(Task Durable, IReadOnlyList<IngestMessage> Messages)> _acks =
-        Channel.CreateBounded<(Task, IReadOnlyList<IngestMessage>)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+    /// <summary>Rounds judged or stored at once; when that many are open, the next waits (back-pressure).</summary>
+    public const int RoundsInFlight = 64;
+
+    /// <summary>How long the next round waits for the slowest device of the one before.</summary>
+    public static readonly TimeSpan RoundPatience = TimeSpan.FromMilliseconds(10);
+
+    // Open rounds, oldest first: each completes when judged with the task of its durability.
+    private readonly Channel<(Task<Task> Judged, IReadOnlyList<IngestMessage> Messages)> _rounds =
+        Channel.CreateBounded<(Task<Task>, IReadOnlyList<IngestMessage>)>(new BoundedChannelOptions(RoundsInFlight) { SingleReader = true, SingleWriter = true });
+
+    // Touched by the dispatching loop only (DeliverAsync up to its first await).
+    private readonly DeviceCallOrder _order = new();
 
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
@@ -49,19 +61,22 @@ public sealed partial class ReadingDispatcher(
                 }
 
                 IngestMetrics.ChannelDepth.Set(reader.Count);
-                var durable = await DeliverAsync(round, stoppingToken);
-                if (round.Any(m => m.Acknowledge is not null))
-                {
-                    await _acks.Writer.WriteAsync((durable, round), stoppingToken);
-                }
+                var judged = DeliverAsync(round, stoppingToken);
+                await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
+                await ((Task)judged).WaitAsync(RoundPatience, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Unacknowledged QoS 1 messages stay with the broker and are redelivered after restart.
         }
+        catch (ChannelClosedException ex) when (ex.InnerException is not null)
+        {
+            // The acknowledging loop failed: let the host see why.
+            ExceptionDispatchInfo.Throw(ex.InnerException);
+        }
 
-        _acks.Writer.TryComplete();
+        _rounds.Writer.TryComplete();
         await acknowledging;
     }
 
@@ -78,7 +93,7 @@ public sealed partial class ReadingDispatcher(
             {
                 if (!byDevice.TryGetValue(reading.DeviceId, out var readings))
                 {
-                    readings = ImmutableArray.CreateBuilder<Reading>();
+                    readings = ImmutableArray.CreateBuilder<Reading>(1); // mostly one reading a device a round: drained without a copy
                     byDevice[reading.DeviceId] = readings;
                 }
 
@@ -92,7 +107,8 @@ public sealed partial class ReadingDispatcher(
         {
             var readings = builder.DrainToImmutable();
             batches.Add(readings);
-            calls.Add(DeliverToDeviceAsync(deviceId, readings, cancellationToken));
+            calls.Add(_order.Start(deviceId, (Dispatcher: this, deviceId, readings, cancellationToken),
+                static s => s.Dispatcher.DeliverToDeviceAsync(s.deviceId, s.readings, s.cancellationToken)));
         }
 
         var placements = await Task.WhenAll(calls).ConfigureAwait(false);
@@ -120,13 +136,14 @@ public sealed partial class ReadingDispatcher(
         return telemetry.WhenDurable();
     }
 
-    // Acknowledges rounds in order, each once its readings are durable.
+    // Acknowledges rounds in order, each once its readings are judged and durable.
     private async Task AcknowledgeAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var (durable, messages) in _acks.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (judged, messages) in _rounds.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                var durable = await judged.WaitAsync(stoppingToken).ConfigureAwait(false);
                 await durable.WaitAsync(stoppingToken).ConfigureAwait(false);
                 foreach (var message in messages)
                 {
@@ -149,6 +166,12 @@ public sealed partial class ReadingDispatcher(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            // Storage failed for good: stop taking rounds rather than hold unacknowledged ones forever.
+            _rounds.Writer.TryComplete(ex);
+            throw;
         }
     }
 

@@ -6,14 +6,15 @@ namespace CityOps.Rules;
 /// <summary>
 /// One kind of device as configured: its metrics (each with a slot, its index here, used by compiled rules and
 /// <see cref="ReadingContext.Values"/>), the 部件/事件 code of its cases when a rule names none, and how long it
-/// may stay silent before it counts as offline when no offline rule says otherwise.
+/// may stay silent before it counts as offline when no offline rule says otherwise, and how often its devices report.
 /// </summary>
 public sealed class DeviceKind
 {
     private readonly FrozenDictionary<string, int> _slots;
 
-    public DeviceKind(string name, IEnumerable<MetricSpec> metrics, string? title = null, string? caseCode = null, TimeSpan? offlineAfter = null)
+    public DeviceKind(string name, IEnumerable<MetricSpec> metrics, string? title = null, string? caseCode = null, TimeSpan? offlineAfter = null, TimeSpan? reportInterval = null)
     {
+        ReportInterval = reportInterval;
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(metrics);
         Name = name;
@@ -35,6 +36,12 @@ public sealed class DeviceKind
 
     /// <summary>Silence after which a device of this kind without an offline rule counts as offline; null: the node's default.</summary>
     public TimeSpan? OfflineAfter { get; }
+
+    /// <summary>
+    /// How often its devices report (<c>interval:</c>); null when not configured. The validator refuses a <c>predict:</c> whose
+    /// <c>over</c> is shorter than two intervals: its line could never see the three readings it needs.
+    /// </summary>
+    public TimeSpan? ReportInterval { get; }
 
     public ImmutableArray<MetricSpec> Metrics { get; }
 

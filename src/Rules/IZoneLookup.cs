@@ -11,4 +11,7 @@ public interface IZoneLookup
 
     /// <summary>Whether (lat, lon) lies inside the zone (boundary included); false for an unknown zone.</summary>
     bool IsInside(string zoneId, double lat, double lon);
+
+    /// <summary>The geofences (not grids) that (lat, lon) lies in, ordinal order: what an alarm records as its zones, and what <c>group: zone</c> groups by.</summary>
+    IReadOnlyList<string> ZonesAt(double lat, double lon);
 }

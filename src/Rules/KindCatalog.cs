@@ -90,7 +90,8 @@ public sealed class KindCatalog
             }
 
             var kind = new DeviceKind(
-                definition.Name, metrics, definition.Title ?? before?.Title, definition.Code ?? before?.CaseCode, definition.Offline ?? before?.OfflineAfter);
+                definition.Name, metrics, definition.Title ?? before?.Title, definition.Code ?? before?.CaseCode, definition.Offline ?? before?.OfflineAfter,
+                definition.Interval ?? before?.ReportInterval);
             if (index >= 0)
             {
                 kinds[index] = kind;

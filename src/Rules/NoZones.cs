@@ -8,4 +8,6 @@ public sealed class NoZones : IZoneLookup
     public bool HasZone(string zoneId) => false;
 
     public bool IsInside(string zoneId, double lat, double lon) => false;
+
+    public IReadOnlyList<string> ZonesAt(double lat, double lon) => [];
 }

@@ -8,7 +8,7 @@ namespace CityOps.Rules;
 internal sealed partial class RuleFileReader
 {
     private static readonly string[] _kindFileKeys = ["kinds"];
-    private static readonly string[] _kindKeys = ["title", "code", "offline", "metrics"];
+    private static readonly string[] _kindKeys = ["title", "code", "offline", "interval", "metrics"];
     private static readonly string[] _metricKeys = ["unit", "min", "max"];
 
     /// <summary>The kinds the file defines or changes, checked against <paramref name="baseline"/> (the kinds known before it).</summary>
@@ -61,7 +61,7 @@ internal sealed partial class RuleFileReader
         var errorsBefore = _errors.Count;
         if (node is not YamlMappingNode map)
         {
-            Add(node, path, "each kind is a mapping: title, code, offline, metrics");
+            Add(node, path, "each kind is a mapping: title, code, offline, interval, metrics");
             return null;
         }
 
@@ -77,6 +77,12 @@ internal sealed partial class RuleFileReader
         if (offline == TimeSpan.Zero)
         {
             Add(fields["offline"].Value, Join(path, "offline"), "offline needs a silence longer than 0, e.g. offline: 30m");
+        }
+
+        var interval = OptionalDuration(fields, path, "interval");
+        if (interval == TimeSpan.Zero)
+        {
+            Add(fields["interval"].Value, Join(path, "interval"), "interval is how often the devices report, longer than 0, e.g. interval: 1m");
         }
 
         var metrics = ImmutableArray.CreateBuilder<MetricDefinition>();
@@ -103,7 +109,7 @@ internal sealed partial class RuleFileReader
             Add(key, Join(path, "metrics"), $"a new kind needs its metrics, e.g. metrics: {{ level_m: {{ unit: m, min: 0, max: 20 }} }}");
         }
 
-        return _errors.Count > errorsBefore ? null : new KindDefinition(name, metrics.ToImmutable(), title, code, offline);
+        return _errors.Count > errorsBefore ? null : new KindDefinition(name, metrics.ToImmutable(), title, code, offline, interval);
     }
 
     private MetricDefinition? ReadMetric(YamlNode key, YamlNode value, string path, DeviceKind? known)

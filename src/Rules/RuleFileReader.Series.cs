@@ -60,6 +60,13 @@ internal sealed partial class RuleFileReader
             "jump" => ReadJump(formFields, map, formPath) is { } jump ? new SeriesForm(metric!, keyNode, null, jump, null) : null,
             _ => ReadPredict(formFields, map, formPath) is { } predict ? new SeriesForm(metric!, keyNode, null, null, predict) : null,
         };
+        if (form?.Predict is { } fit && knownKind && _options.Kinds.Find(kind)?.ReportInterval is { } interval && fit.Over < interval * 2)
+        {
+            // The fit needs three readings within over: at one every interval, over must span two intervals at least.
+            Add(formFields["over"].Value, Join(formPath, "over"),
+                $"over {Durations.Format(fit.Over)} is shorter than two reporting intervals of a {kind} ({Durations.Format(interval)}, the kind's interval:): the line needs three readings within over; make it at least {Durations.Format(interval * 2)}");
+        }
+
         return _errors.Count > errorsBefore ? null : form;
     }
 

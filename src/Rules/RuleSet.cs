@@ -16,6 +16,8 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, Rule> _byId;
     private readonly FrozenDictionary<string, IncidentRule> _incidentByRule;
     private readonly FrozenDictionary<string, ImmutableArray<string>> _inhibitors;
+    private readonly FrozenDictionary<string, ImmutableArray<string>> _faultsOver;
+    private readonly FrozenDictionary<string, ImmutableArray<string>> _faultSuppresses;
 
     /// <exception cref="ArgumentException">Two rules share an id.</exception>
     /// <param name="kinds">The kinds the rules were checked and compiled against (metric slots); <see cref="KindCatalog.Default"/> when null.</param>
@@ -58,6 +60,7 @@ public sealed class RuleSet
         _inhibitors = Rules.SelectMany(r => r.Inhibits.Select(child => (child, r.Id)))
             .GroupBy(p => p.child, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Id).ToImmutableArray(), StringComparer.Ordinal);
+        (_faultsOver, _faultSuppresses) = FaultRelations(Rules);
         Author = "";
     }
 
@@ -71,6 +74,8 @@ public sealed class RuleSet
         Incidents = other.Incidents;
         _incidentByRule = other._incidentByRule;
         _inhibitors = other._inhibitors;
+        _faultsOver = other._faultsOver;
+        _faultSuppresses = other._faultSuppresses;
         Version = version;
         CreatedAt = createdAt;
         Author = author;
@@ -104,10 +109,36 @@ public sealed class RuleSet
     /// <summary>The incident rule that groups the alarms of rule <paramref name="ruleId"/> (a rule belongs to one at most); null when none.</summary>
     public IncidentRule? IncidentOf(string ruleId) => _incidentByRule.GetValueOrDefault(ruleId);
 
+    /// <summary>The device attribute naming a device's parent (a lamp's cabinet, a gauge's pump station): <c>inhibits:</c> acts on it.</summary>
+    public const string ParentAttribute = "parent";
+
     /// <summary>The rules whose <c>inhibits:</c> name <paramref name="ruleId"/> (their alarms on a parent suppress its alarms); empty when none.</summary>
     public ImmutableArray<string> InhibitorsOf(string ruleId) => _inhibitors.TryGetValue(ruleId, out var rules) ? rules : [];
 
+    /// <summary>
+    /// The sensor-fault rules (<c>stuck:</c>, <c>jump:</c>, <c>range:</c>) of the kind of rule <paramref name="ruleId"/> that watch its metric:
+    /// their active alarm on a device suppresses its alarms there. Empty for a fault rule itself and for rules without a metric.
+    /// </summary>
+    public ImmutableArray<string> FaultsOver(string ruleId) => _faultsOver.TryGetValue(ruleId, out var faults) ? faults : [];
+
+    /// <summary>The rules whose alarms fault rule <paramref name="faultRuleId"/> suppresses on its device (the inverse of <see cref="FaultsOver"/>).</summary>
+    public ImmutableArray<string> SuppressedByFault(string faultRuleId) => _faultSuppresses.TryGetValue(faultRuleId, out var rules) ? rules : [];
+
     public IncidentRule? FindIncident(string id) => Incidents.FirstOrDefault(i => i.Id == id);
+
+    // Per kind and metric: the fault rules, and the other rules they suppress. The one place these relations are decided,
+    // for the device grain and the replay of rule tests and backtests alike.
+    private static (FrozenDictionary<string, ImmutableArray<string>> FaultsOver, FrozenDictionary<string, ImmutableArray<string>> Suppresses) FaultRelations(ImmutableArray<Rule> rules)
+    {
+        var pairs = (from fault in rules
+                     where fault.IsFault && fault.Metric is not null
+                     from rule in rules
+                     where !rule.IsFault && rule.Kind == fault.Kind && rule.Metric == fault.Metric
+                     select (Rule: rule.Id, Fault: fault.Id)).ToList();
+        return (
+            pairs.GroupBy(p => p.Rule, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Fault).ToImmutableArray(), StringComparer.Ordinal),
+            pairs.GroupBy(p => p.Fault, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Rule).ToImmutableArray(), StringComparer.Ordinal));
+    }
 
     public RuleSet WithVersion(int version, DateTimeOffset at, string author) => new(this, version, at, author ?? "");
 }

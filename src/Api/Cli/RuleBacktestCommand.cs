@@ -79,6 +79,18 @@ public static class RuleBacktestCommand
                 $"{c.OpenedAt:O}  {c.Device,-16} {c.Rule,-24} {SeverityNames.ToName(c.Severity),-7} peak {c.Peak?.ToString("0.##", CultureInfo.InvariantCulture) ?? "-",-8} {(c.ClearedAt is { } cleared ? "cleared " + cleared.ToString("O", CultureInfo.InvariantCulture) : "still active")}  {c.Title}"));
         }
 
+        foreach (var i in result.Incidents)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{i.OpenedAt:O}  incident {i.Incident} {i.Group}: {i.Members.Length} alarms, {SeverityNames.ToName(i.Severity)}, {(i.ClearedAt is { } cleared ? "cleared " + cleared.ToString("O", CultureInfo.InvariantCulture) : "still open")}"));
+        }
+
+        foreach (var s in result.Suppressed)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.At:O}  {s.Device,-16} {s.Rule,-24} suppressed by {s.ByDevice} {s.ByRule}{(s.Until is { } until ? " until " + until.ToString("O", CultureInfo.InvariantCulture) : "")}"));
+        }
+
         foreach (var problem in problems.Concat(result.Problems))
         {
             error.WriteLine(problem);

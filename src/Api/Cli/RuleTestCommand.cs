@@ -46,7 +46,7 @@ public static class RuleTestCommand
                 output.WriteLine($"{failure.File}:{failure.Line}:{failure.Column}: {failure.Message}");
             }
 
-            output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")} {test} ({result.Produced.Length} case events)");
+            output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")} {test} ({result.Produced.Length} case events{(result.Incidents.IsEmpty ? "" : $", {result.Incidents.Length} incident events")})");
             _ = result.Passed ? passed++ : failed++;
         }
 

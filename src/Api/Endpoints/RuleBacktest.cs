@@ -6,6 +6,7 @@ using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
 using CityOps.Rules.Backtesting;
+using CityOps.Rules.Replay;
 using CityOps.Ingest.Influx;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -138,7 +139,9 @@ public static partial class RuleBacktest
 
         return TypedResults.Ok(new BacktestView(
             rules.Rules.Length, rules.Version, fromInflux ? "influxdb" : "upload", result.Readings, result.Devices,
-            [.. result.Cases.Select(View)], comparison, [.. problems, .. result.Problems]));
+            [.. result.Cases.Select(View)], comparison, [.. problems, .. result.Problems],
+            [.. result.Incidents.Select(View)], [.. result.Suppressed.Select(View)],
+            [.. result.Days(from?.Offset ?? TimeSpan.Zero).Select(d => new BacktestDayView(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Alarms, d.Incidents, d.Suppressed, d.SuppressedBy))]));
     }
 
     /// <summary>
@@ -225,6 +228,13 @@ public static partial class RuleBacktest
         c.Device, c.Rule, c.Code, c.Title, SeverityNames.ToName(c.Severity), c.OpenedAt, c.ClearedAt, c.Peak,
         [.. c.Events.Select(e => new BacktestEventView(e.At, e.Event.ToString().ToLowerInvariant(), e.Event == CityOps.Rules.Testing.CaseEventKind.Cleared ? null : SeverityNames.ToName(e.Severity), double.IsFinite(e.Value) ? e.Value : null))]);
 
+    private static BacktestIncidentView View(ReplayIncident i) => new(
+        i.Incident, i.Group, SeverityNames.ToName(i.Severity), i.OpenedAt, i.ClearedAt, i.Members.Length,
+        [.. i.Members.Select(m => new BacktestMemberView(m.Device, m.Rule, m.RaisedAt, m.ClearedAt))]);
+
+    private static BacktestSuppressionView View(ReplaySuppression s) =>
+        new(s.Device, s.Rule, s.RaisedAt, s.At, new BacktestAlarmRef(s.ByDevice, s.ByRule), s.Until);
+
     // The stored readings of the filter's kinds (every known kind when none is given), devices and time range.
     private static async Task<List<BacktestReading>> StoredAsync(InfluxOptions options, BacktestFilter filter, KindCatalog kinds, CancellationToken cancellationToken)
     {
@@ -273,7 +283,7 @@ public static partial class RuleBacktest
                 var devices = await directory.QueryAsync(new DeviceQuery(Kind: kind, Page: page, PageSize: ProfilePage));
                 foreach (var d in devices.Items)
                 {
-                    profiles[d.Id] = new DeviceProfile(d.Name, d.Code, d.Lat, d.Lon, d.Attributes);
+                    profiles[d.Id] = new DeviceProfile(d.Name, d.Code, d.Lat, d.Lon, d.Attributes, d.Grid);
                 }
 
                 if (devices.Items.Count < ProfilePage)
@@ -289,8 +299,27 @@ public static partial class RuleBacktest
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backtest: reading the stored telemetry from InfluxDB failed")]
     private static partial void LogStoredFailed(ILogger logger, Exception exception);
 
+    /// <summary>
+    /// The answer. <see cref="Incidents"/>, <see cref="Suppressed"/> and <see cref="Days"/> (calendar days at the offset of
+    /// <c>from</c>, UTC without it) are what the alarm desk makes of the cases' alarms; they came after the first fields and only extend them.
+    /// </summary>
     public sealed record BacktestView(
-        int Rules, int RuleSetVersion, string Source, int Readings, int Devices, IReadOnlyList<BacktestCaseView> Cases, ComparisonView? Comparison, IReadOnlyList<string> Problems);
+        int Rules, int RuleSetVersion, string Source, int Readings, int Devices, IReadOnlyList<BacktestCaseView> Cases, ComparisonView? Comparison, IReadOnlyList<string> Problems,
+        IReadOnlyList<BacktestIncidentView> Incidents, IReadOnlyList<BacktestSuppressionView> Suppressed, IReadOnlyList<BacktestDayView> Days);
+
+    /// <summary>An incident the alarms would have formed: its incident rule, group, worst severity, and every member alarm (<see cref="Count"/> of them).</summary>
+    public sealed record BacktestIncidentView(
+        string RuleId, string Group, string Severity, DateTimeOffset OpenedAt, DateTimeOffset? ClearedAt, int Count, IReadOnlyList<BacktestMemberView> Members);
+
+    public sealed record BacktestMemberView(string DeviceId, string RuleId, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt);
+
+    /// <summary>An alarm suppressed from <see cref="SuppressedAt"/> by the alarm <see cref="SuppressedBy"/> (its parent's, or its own sensor fault), until (null: to its end).</summary>
+    public sealed record BacktestSuppressionView(string DeviceId, string RuleId, DateTimeOffset RaisedAt, DateTimeOffset SuppressedAt, BacktestAlarmRef SuppressedBy, DateTimeOffset? Until);
+
+    public sealed record BacktestAlarmRef(string DeviceId, string RuleId);
+
+    /// <summary>One calendar day: alarms raised (one case each in <c>cases</c>), incidents opened, alarms suppressed and by which rules.</summary>
+    public sealed record BacktestDayView(string Day, int Alarms, int Incidents, int Suppressed, IReadOnlyDictionary<string, int> SuppressedBy);
 
     /// <summary>The candidate rules against the rules in force (<see cref="InForceVersion"/>) on the same readings.</summary>
     public sealed record ComparisonView(

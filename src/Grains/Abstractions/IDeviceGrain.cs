@@ -9,8 +9,11 @@ namespace CityOps.Grains;
 /// </summary>
 public interface IDeviceGrain : IGrainWithStringKey
 {
-    /// <summary>Accepts readings (oldest first). Returns once state changes they cause are durable.</summary>
-    Task<IngestResult> Ingest(ImmutableArray<Reading> readings);
+    /// <summary>
+    /// Accepts readings (oldest first). Returns once state changes they cause are durable. A ValueTask: the ingest path
+    /// awaits it once, and Orleans then hands back its response without wrapping it in a Task per call.
+    /// </summary>
+    ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings);
 
     Task<DeviceSnapshot> Register(DeviceRegistration registration);
 

@@ -7,7 +7,8 @@ namespace CityOps.Rules.Backtesting;
 
 /// <summary>
 /// Replays historical readings through a rule set with <see cref="DeviceReplay"/> (the live evaluator, in reading time)
-/// and reports the cases it would have raised, one per alarm as live ingestion files them.
+/// and reports the cases it would have raised, one per alarm as live ingestion files them, and what the alarm desk makes of
+/// those alarms (<see cref="DeskReplay"/>): the incidents they form and the alarms root causes and sensor faults suppress.
 /// </summary>
 public static class Backtester
 {
@@ -73,7 +74,12 @@ public static class Backtester
             }
         }
 
-        return new BacktestResult(count, devices, [.. cases.OrderBy(c => c.OpenedAt).ThenBy(c => c.Device, StringComparer.Ordinal)], [.. problems]);
+        var desk = DeskReplay.Run(rules, events, device => profileOf.GetValueOrDefault(device), zones);
+        return new BacktestResult(count, devices, [.. cases.OrderBy(c => c.OpenedAt).ThenBy(c => c.Device, StringComparer.Ordinal)], [.. problems])
+        {
+            Incidents = desk.Incidents,
+            Suppressed = desk.Suppressions,
+        };
     }
 
     private static BacktestCase Case(Rule rule, List<ReplayEvent> events, DeviceProfile? profile)

@@ -60,6 +60,17 @@ public sealed class IncidentRule
         };
     }
 
+    /// <summary>
+    /// Whether the active alarms of a group, <paramref name="active"/> (the one just reported among them), make an incident:
+    /// alarms on at least <see cref="Min"/> distinct devices raised within <see cref="Within"/> of the one raised at
+    /// <paramref name="raisedAt"/>. The incident grain and the replay of rule tests and backtests decide by it alike.
+    /// </summary>
+    public bool Forms(IEnumerable<(string DeviceId, DateTimeOffset RaisedAt)> active, DateTimeOffset raisedAt)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        return active.Where(m => (m.RaisedAt - raisedAt).Duration() <= Within).Select(m => m.DeviceId).Distinct(StringComparer.Ordinal).Count() >= Min;
+    }
+
     /// <summary>A canonical one-line description, to notice a changed incident rule.</summary>
     public string Definition =>
         $"rules={string.Join(',', RuleIds)} group={Group} zones={string.Join(',', Zones)} within={Durations.Format(Within)} min={Min} code={Case.Code} title={Case.Title} file={Case.File} fileFrom={Case.FileFrom}";

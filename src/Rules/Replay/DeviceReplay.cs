@@ -13,6 +13,8 @@ public sealed class DeviceReplay
     private readonly DeviceJudge _judge;
     private readonly List<ReplayEvent> _events;
     private DateTimeOffset? _lastSeen;
+    private double? _lat;
+    private double? _lon;
 
     /// <param name="problems">Receives problems with the device's threshold attributes (those overrides are ignored).</param>
     public DeviceReplay(
@@ -27,6 +29,7 @@ public sealed class DeviceReplay
         _judge.UseRules(rules);
         _judge.Tune(attributes, problems);
         _judge.MoveTo(lat, lon);
+        (_lat, _lon) = (lat, lon);
     }
 
     /// <summary>Judges one reading (metric names the kind does not know are ignored).</summary>
@@ -47,6 +50,7 @@ public sealed class DeviceReplay
         if (lat is not null && lon is not null)
         {
             _judge.MoveTo(lat, lon);
+            (_lat, _lon) = (lat, lon);
         }
 
         _judge.Begin(at);
@@ -91,7 +95,7 @@ public sealed class DeviceReplay
         };
         if (kind is { } k)
         {
-            _events.Add(new ReplayEvent(change.At, _device, rule.Id, k, k == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak));
+            _events.Add(new ReplayEvent(change.At, _device, rule.Id, k, k == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak, _lat, _lon));
         }
 
         if (change.Kind == AlarmChangeKind.Cleared)

@@ -2,5 +2,5 @@ using CityOps.Rules.Testing;
 
 namespace CityOps.Rules.Replay;
 
-/// <summary>A case event a replayed device caused: an alarm raised, escalated or cleared, at reading time.</summary>
-public sealed record ReplayEvent(DateTimeOffset At, string Device, string Rule, CaseEventKind Event, Severity Severity, double Value, double? Peak);
+/// <summary>A case event a replayed device caused: an alarm raised, escalated or cleared, at reading time, where the device was then.</summary>
+public sealed record ReplayEvent(DateTimeOffset At, string Device, string Rule, CaseEventKind Event, Severity Severity, double Value, double? Peak, double? Lat = null, double? Lon = null);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using CityOps.Rules.Backtesting;
 using CityOps.Rules.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -9,8 +10,10 @@ namespace CityOps.Rules.Testing;
 /// <summary>
 /// Runs a rule test file (in the spirit of <c>promtool test rules</c>): devices with readings over time go through the
 /// same compiled rules and evaluator as live ingestion, and the case events they cause (raised, escalated, cleared,
-/// with severities and times) must be exactly the expected ones. Offline rules are checked at the exact moment a
-/// device's silence reaches the window. Pure: files are read by the caller through <paramref name="loadZones"/>.
+/// with severities and times; suppressed and unsuppressed) and the incidents their alarms form (opened, cleared) must be
+/// exactly the expected ones. Suppression and incidents are decided across devices by the <see cref="DeskReplay"/>, as live.
+/// Offline rules are checked at the exact moment a device's silence reaches the window. Pure: files are read by the caller
+/// through <paramref name="loadZones"/>.
 /// </summary>
 public sealed class RuleTestRunner
 {
@@ -80,30 +83,73 @@ public sealed class RuleTestRunner
         }
 
         TimeSpan? until = Child(root, "until") is YamlScalarNode untilNode ? Offset(untilNode) : null;
-        var produced = new List<ExpectedCase>();
         if (Child(root, "devices") is not YamlSequenceNode devices)
         {
             Fail(root.Start, "devices: is required: a list of devices, each with id, kind and readings");
             return Result([]);
         }
 
+        var events = new List<ReplayEvent>();
+        var profiles = new Dictionary<string, DeviceProfile>(StringComparer.Ordinal);
         foreach (var device in devices.Children.OfType<YamlMappingNode>())
         {
-            RunDevice(device, start, until, zones, produced);
+            RunDevice(device, start, until, zones, events, profiles);
         }
 
-        var expected = ReadExpected(root);
+        var desk = DeskReplay.Run(_rules, events, id => profiles.GetValueOrDefault(id), zones);
+        var produced = Produced(events, desk, start);
+        var incidents = Incidents(desk, start);
+        var (expected, expectedIncidents) = ReadExpected(root);
         if (_failures.Count == 0)
         {
-            Compare(expected, produced, Child(root, "expect")?.Start ?? root.Start);
+            var expectMark = Child(root, "expect")?.Start ?? root.Start;
+            Compare(expected, produced, expectMark);
+            Compare(expectedIncidents, incidents, expectMark);
         }
 
-        return Result([.. produced.OrderBy(e => e.At).ThenBy(e => e.Device, StringComparer.Ordinal).ThenBy(e => e.Rule, StringComparer.Ordinal)]);
+        return Result([.. produced]) with { Incidents = [.. incidents] };
     }
 
-    private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ExpectedCase> produced)
+    // The alarms' events, a raise under a suppressor saying so, and the suppressions that came later or ended first.
+    private static List<ExpectedCase> Produced(List<ReplayEvent> events, DeskOutcome desk, DateTimeOffset start)
     {
-        Keys(node, "id", "kind", "lat", "lon", "attributes", "until", "readings", "series");
+        var raisedUnder = desk.Suppressions.Where(s => s.AtRaise).ToDictionary(s => (s.Device, s.Rule, s.RaisedAt), s => s.ByRule);
+        var produced = events.Select(e => new ExpectedCase(
+            e.At - start, e.Device, e.Rule, e.Event, e.Severity, e.Event == CaseEventKind.Raised ? raisedUnder.GetValueOrDefault((e.Device, e.Rule, e.At)) : null)).ToList();
+        foreach (var s in desk.Suppressions)
+        {
+            if (!s.AtRaise)
+            {
+                produced.Add(new ExpectedCase(s.At - start, s.Device, s.Rule, CaseEventKind.Suppressed, Severity.None, s.ByRule));
+            }
+
+            if (s.Until is { } until)
+            {
+                produced.Add(new ExpectedCase(until - start, s.Device, s.Rule, CaseEventKind.Unsuppressed, Severity.None));
+            }
+        }
+
+        return [.. produced.OrderBy(e => e.At).ThenBy(e => e.Device, StringComparer.Ordinal).ThenBy(e => e.Rule, StringComparer.Ordinal)];
+    }
+
+    private static List<ExpectedIncident> Incidents(DeskOutcome desk, DateTimeOffset start)
+    {
+        var incidents = new List<ExpectedIncident>();
+        foreach (var i in desk.Incidents)
+        {
+            incidents.Add(new ExpectedIncident(i.OpenedAt - start, i.Incident, i.Group, IncidentEventKind.Opened, i.OpenedWith, i.OpenedSeverity));
+            if (i.ClearedAt is { } cleared)
+            {
+                incidents.Add(new ExpectedIncident(cleared - start, i.Incident, i.Group, IncidentEventKind.Cleared, i.Members.Length, i.Severity));
+            }
+        }
+
+        return [.. incidents.OrderBy(i => i.At)];
+    }
+
+    private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ReplayEvent> events, Dictionary<string, DeviceProfile> profiles)
+    {
+        Keys(node, "id", "kind", "lat", "lon", "grid", "attributes", "until", "readings", "series");
         var id = Text(node, "id");
         var kind = Text(node, "kind");
         if (id is null || kind is null || !_rules.Kinds.IsKnownKind(kind))
@@ -127,7 +173,7 @@ public sealed class RuleTestRunner
         }
 
         var problems = new List<string>();
-        var events = new List<ReplayEvent>();
+        profiles[id] = new DeviceProfile(null, null, Number(node, "lat"), Number(node, "lon"), attributes, Text(node, "grid"));
         var replay = new DeviceReplay(id, kind, _rules, zones, attributes, Number(node, "lat"), Number(node, "lon"), events, problems);
         foreach (var problem in problems)
         {
@@ -143,8 +189,6 @@ public sealed class RuleTestRunner
         {
             replay.CheckOffline(start + end + TimeSpan.FromTicks(1));
         }
-
-        produced.AddRange(events.Select(e => new ExpectedCase(e.At - start, e.Device, e.Rule, e.Event, e.Severity)));
     }
 
     // readings: [{ at: 1m, depth_cm: 30, lat: .., lon: .. }] and/or series: { every: 10s, from: 0s, depth_cm: "20x6 30 _ 55x3" }.
@@ -251,36 +295,48 @@ public sealed class RuleTestRunner
         return values;
     }
 
-    private List<(ExpectedCase Case, Mark Where)> ReadExpected(YamlMappingNode root)
+    private (List<(ExpectedCase Case, Mark Where)> Alarms, List<(ExpectedIncident Incident, Mark Where)> Incidents) ReadExpected(YamlMappingNode root)
     {
-        var expected = new List<(ExpectedCase, Mark)>();
+        var alarms = new List<(ExpectedCase, Mark)>();
+        var incidents = new List<(ExpectedIncident, Mark)>();
         if (Child(root, "expect") is not YamlSequenceNode list)
         {
-            return expected;
+            return (alarms, incidents);
         }
 
         foreach (var item in list.Children.OfType<YamlMappingNode>())
         {
-            Keys(item, "at", "device", "rule", "event", "severity");
+            if (Child(item, "incident") is not null)
+            {
+                if (ReadExpectedIncident(item) is { } incident)
+                {
+                    incidents.Add((incident, item.Start));
+                }
+
+                continue;
+            }
+
+            Keys(item, "at", "device", "rule", "event", "severity", "suppressedBy");
             var at = Child(item, "at") is YamlScalarNode a ? Offset(a) : null;
             var device = Text(item, "device");
             var rule = Text(item, "rule");
             var eventText = Text(item, "event") ?? "raised";
             var severityText = Text(item, "severity");
+            var suppressedBy = Text(item, "suppressedBy");
             if (at is null || device is null || rule is null)
             {
-                Fail(item.Start, "each expected case needs at:, device: and rule: (and event: raised|escalated|cleared, severity:)");
+                Fail(item.Start, "each expected case needs at:, device: and rule: (and event: raised|escalated|cleared|suppressed|unsuppressed, severity:), or incident: for an incident");
                 continue;
             }
 
-            if (!Enum.TryParse<CaseEventKind>(eventText, ignoreCase: true, out var kind))
+            if (!Enum.TryParse<CaseEventKind>(eventText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
             {
-                Fail(item.Start, $"event: '{eventText}' is not raised, escalated or cleared");
+                Fail(item.Start, $"event: '{eventText}' is not raised, escalated, cleared, suppressed or unsuppressed");
                 continue;
             }
 
             var severity = Severity.None;
-            if (kind != CaseEventKind.Cleared && (!SeverityNames.TryParse(severityText, out severity) || severity == Severity.None))
+            if (kind is CaseEventKind.Raised or CaseEventKind.Escalated && (!SeverityNames.TryParse(severityText, out severity) || severity == Severity.None))
             {
                 Fail(item.Start, $"severity: '{severityText}' is not blue, yellow, orange or red");
                 continue;
@@ -292,25 +348,88 @@ public sealed class RuleTestRunner
                 continue;
             }
 
-            expected.Add((new ExpectedCase(at.Value, device, rule, kind, severity), item.Start));
+            if (kind == CaseEventKind.Suppressed && suppressedBy is null)
+            {
+                Fail(item.Start, "event: suppressed needs suppressedBy: the rule whose alarm suppresses it (the device's sensor fault, or its parent's rule)");
+                continue;
+            }
+
+            if (suppressedBy is not null && (kind is not (CaseEventKind.Raised or CaseEventKind.Suppressed) || _rules.Find(suppressedBy) is null))
+            {
+                Fail(Child(item, "suppressedBy")!.Start, kind is CaseEventKind.Raised or CaseEventKind.Suppressed
+                    ? $"suppressedBy: '{suppressedBy}' is not in the rule set under test"
+                    : "suppressedBy: goes with event: raised (raised suppressed) or suppressed");
+                continue;
+            }
+
+            alarms.Add((new ExpectedCase(at.Value, device, rule, kind, severity, suppressedBy), item.Start));
         }
 
-        return expected;
+        return (alarms, incidents);
     }
 
-    private void Compare(List<(ExpectedCase Case, Mark Where)> expected, List<ExpectedCase> produced, Mark expectMark)
+    // { at: 3m, incident: catchment-flood, group: east, event: opened, count: 3, severity: orange }
+    private ExpectedIncident? ReadExpectedIncident(YamlMappingNode item)
+    {
+        Keys(item, "at", "incident", "group", "event", "count", "severity");
+        var at = Child(item, "at") is YamlScalarNode a ? Offset(a) : null;
+        var incident = Text(item, "incident");
+        var group = Text(item, "group");
+        var eventText = Text(item, "event") ?? "opened";
+        if (at is null || incident is null || group is null || Text(item, "count") is not { } countText || Text(item, "severity") is not { } severityText)
+        {
+            Fail(item.Start, "each expected incident needs at:, incident:, group:, count: and severity: (and event: opened|cleared)");
+            return null;
+        }
+
+        if (!Enum.TryParse<IncidentEventKind>(eventText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        {
+            Fail(item.Start, $"event: '{eventText}' is not opened or cleared (for an incident)");
+            return null;
+        }
+
+        if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            Fail(Child(item, "count")!.Start, $"count: '{countText}' is not a number of alarms (1 or more)");
+            return null;
+        }
+
+        if (!SeverityNames.TryParse(severityText, out var severity) || severity == Severity.None)
+        {
+            Fail(Child(item, "severity")!.Start, $"severity: '{severityText}' is not blue, yellow, orange or red");
+            return null;
+        }
+
+        if (_rules.FindIncident(incident) is null)
+        {
+            Fail(Child(item, "incident")!.Start, $"incident: '{incident}' is not an incident of the rule set under test");
+            return null;
+        }
+
+        return new ExpectedIncident(at.Value, incident, group, kind, count, severity);
+    }
+
+    private void Compare(List<(ExpectedCase Case, Mark Where)> expected, List<ExpectedCase> produced, Mark expectMark) =>
+        Compare(expected, produced, expectMark, (p, want) => p.Device == want.Device && p.Rule == want.Rule, "the rule raised nothing for this device");
+
+    private void Compare(List<(ExpectedIncident Incident, Mark Where)> expected, List<ExpectedIncident> produced, Mark expectMark) =>
+        Compare(expected, produced, expectMark, (p, want) => p.Incident == want.Incident && p.Group == want.Group, "no such incident formed");
+
+    // Exactly the expected events, no more: each expectation names its line; what happened instead is shown beside it.
+    private void Compare<T>(List<(T Event, Mark Where)> expected, List<T> produced, Mark expectMark, Func<T, T, bool> near, string nothing)
+        where T : notnull
     {
         var unmatched = produced.ToList();
         foreach (var (want, where) in expected)
         {
             if (!unmatched.Remove(want))
             {
-                var near = produced.Where(p => p.Device == want.Device && p.Rule == want.Rule).Select(p => p.ToString()).ToList();
-                Fail(where, $"expected {want}, but it did not happen" + (near.Count == 0 ? "; the rule raised nothing for this device" : $"; got: {string.Join(", ", near)}"));
+                var got = produced.Where(p => near(p, want)).Select(p => p.ToString()).ToList();
+                Fail(where, $"expected {want}, but it did not happen" + (got.Count == 0 ? "; " + nothing : $"; got: {string.Join(", ", got)}"));
             }
         }
 
-        foreach (var extra in unmatched.OrderBy(e => e.At))
+        foreach (var extra in unmatched)
         {
             Fail(expectMark, $"unexpected {extra}: add it to expect: if it is right");
         }

@@ -159,5 +159,58 @@ public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFix
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task Backtest_reports_the_incidents_and_suppressed_alarms_of_registered_devices_per_day()
+    {
+        // Registered: two gauges of one catchment, a lamp whose parent is a feeder lamp (the root cause).
+        foreach (var (id, kind, attributes) in new[]
+        {
+            ("BT-G1", "waterlog", """{"catchment": "north"}"""), ("BT-G2", "waterlog", """{"catchment": "north"}"""),
+            ("BT-FEED", "streetlight", "{}"), ("BT-L1", "streetlight", """{"parent": "BT-FEED"}"""),
+        })
+        {
+            using var put = await Http.PutAsync($"/api/v1/devices/{id}", new StringContent(
+                $$"""{"kind": "{{kind}}", "lat": 35.3, "lon": 113.9, "attributes": {{attributes}}}""", Encoding.UTF8, "application/json"));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        const string Rules = """
+            incidents:
+              - { id: bt-flood, rules: [bt-depth], group: "attribute:catchment", within: 10m, min: 2, case: { code: "0406", title: "{zone.name} 积水" } }
+            rules:
+              - { id: bt-depth, kind: waterlog, metric: depth_cm, levels: [ { severity: orange, above: 40 } ], case: { code: "0406", title: "积水" } }
+              - { id: bt-feed, kind: streetlight, metric: voltage_v, levels: [ { severity: orange, below: 100 } ], inhibits: [bt-under], case: { code: "0118", title: "失电" } }
+              - { id: bt-under, kind: streetlight, metric: current_a, levels: [ { severity: yellow, below: 0.05 } ], case: { code: "0118", title: "不亮" } }
+            """;
+        var t0 = new DateTimeOffset(2026, 7, 20, 8, 0, 0, TimeSpan.FromHours(8));
+        static string At(DateTimeOffset at) => at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var csv = new StringBuilder("time,device,kind,depth_cm,voltage_v,current_a\n")
+            .Append(At(t0)).Append(",BT-G1,waterlog,45,,\n")
+            .Append(At(t0.AddMinutes(1))).Append(",BT-G2,waterlog,50,,\n")
+            .Append(At(t0.AddMinutes(2))).Append(",BT-FEED,streetlight,,20,\n")
+            .Append(At(t0.AddMinutes(3))).Append(",BT-L1,streetlight,,220,0\n");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "data", "night.csv" },
+            { new StringContent(Rules), "rules", "candidate.yaml" },
+            { new StringContent(At(t0)), "from" },
+            { new StringContent(At(t0.AddHours(1))), "to" },
+        };
+
+        using var response = await Http.PostAsync("/api/v1/rules/backtest", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(4, body["cases"]!.AsArray().Count); // one per alarm, as before
+        var incident = Assert.Single(body["incidents"]!.AsArray())!;
+        Assert.Equal(("bt-flood", "north", "orange", 2), ((string?)incident["ruleId"], (string?)incident["group"], (string?)incident["severity"], (int)incident["count"]!));
+        Assert.Equal(t0.AddMinutes(1), (DateTimeOffset)incident["openedAt"]!);
+        var suppressed = Assert.Single(body["suppressed"]!.AsArray())!;
+        Assert.Equal(("BT-L1", "bt-under", "BT-FEED", "bt-feed"), ((string?)suppressed["deviceId"], (string?)suppressed["ruleId"],
+            (string?)suppressed["suppressedBy"]!["deviceId"], (string?)suppressed["suppressedBy"]!["ruleId"]));
+        var day = Assert.Single(body["days"]!.AsArray())!;
+        Assert.Equal("""{"day":"2026-07-20","alarms":4,"incidents":1,"suppressed":1,"suppressedBy":{"bt-feed":1}}""", day.ToJsonString());
+    }
+
     private static string Utc(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

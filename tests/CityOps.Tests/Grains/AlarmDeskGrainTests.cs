@@ -36,7 +36,7 @@ public sealed class AlarmDeskGrainTests(AlarmDeskClusterFixture fixture) : IClas
         var batch = Enumerable.Range(0, 5).Select(i => Water(device, t0.AddSeconds(i), "depth_cm", 45 + i, seq: i)).ToArray();
 
         // The same batch delivered 20 times at once, as a broker does when acknowledgements were lost.
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => grain.Ingest([.. batch])));
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => grain.Ingest([.. batch]).AsTask()));
 
         var alarm = Assert.Single(await AlarmsOf(device));
         var filed = Assert.Single(await GrainCases.Of(fixture, device));

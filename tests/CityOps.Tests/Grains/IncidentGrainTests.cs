@@ -36,7 +36,7 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
     }
 
     private Task Depth(string device, DateTimeOffset at, double cm) =>
-        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", cm)])]);
+        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", cm)])]).AsTask();
 
     private async Task<IReadOnlyList<IncidentSnapshot>> IncidentsOf(string catchment) =>
         (await Incidents.QueryAsync(new IncidentQuery(Group: catchment, PageSize: 500))).Items;

@@ -16,7 +16,7 @@ public sealed class SensorFaultGrainTests(SensorFaultClusterFixture fixture) : I
     private ICaseStore Cases => fixture.SiloServices.GetRequiredService<ICaseStore>();
 
     private Task Send(string device, DateTimeOffset at, double depth) =>
-        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)])]);
+        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, "waterlog", at.ToUnixTimeMilliseconds(), null, [new Metric("depth_cm", depth)])]).AsTask();
 
     private async Task<AlarmSnapshot?> Alarm(string device, string rule) =>
         (await Alarms.QueryAsync(new AlarmQuery(DeviceId: device))).Items.SingleOrDefault(a => a.RuleId == rule && a.ClearedAt is null);
@@ -61,6 +61,46 @@ public sealed class SensorFaultGrainTests(SensorFaultClusterFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_fault_suppresses_an_alarm_raised_before_it_which_files_only_once_the_fault_clears()
+    {
+        const string Gauge = "WL-FAULT-3";
+        await fixture.Grains.GetGrain<IDeviceGrain>(Gauge).Register(new DeviceRegistration("waterlog", Gauge, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
+        var t0 = fixture.Time.GetUtcNow();
+
+        // 20 cm for a minute: a yellow depth alarm, waiting (fileFrom: orange).
+        fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await Send(Gauge, t0, 20);
+        await Send(Gauge, t0.AddSeconds(70), 20);
+        var depth = (await Alarm(Gauge, "depth"))!;
+        Assert.Equal((false, AlarmDisposition.Pending), (depth.Suppressed, depth.Disposition));
+
+        // 20 → 55 cm in 10 s: the jump fault is raised, and suppresses the depth alarm raised before it; the same reading
+        // takes the depth alarm to orange, which would file it, but a suppressed alarm files nothing.
+        await Send(Gauge, t0.AddSeconds(80), 55);
+        var jump = (await Alarm(Gauge, "jump"))!;
+        depth = (await Alarm(Gauge, "depth"))!;
+        Assert.Equal((true, jump.Id, "orange", AlarmDisposition.Pending), (depth.Suppressed, depth.SuppressedBy, depth.Severity, depth.Disposition));
+        Assert.Contains(depth.History, h => h.Type == "suppressed" && h.To == jump.Id);
+        Assert.Equal(0, await CasesOf(Gauge));
+
+        // The fault clears (no jump for 10 minutes); the depth alarm, still active, is judged again and files at orange.
+        await Send(Gauge, t0.AddMinutes(2), 55);
+        await Send(Gauge, t0.AddMinutes(3), 55);
+        fixture.Time.Advance(TimeSpan.FromMinutes(11));
+        await Send(Gauge, t0.AddMinutes(13), 55);
+        for (var i = 0; i < 300 && (await Alarm(Gauge, "depth"))?.CaseId is null; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Null(await Alarm(Gauge, "jump"));
+        depth = (await Alarm(Gauge, "depth"))!;
+        Assert.Equal((false, AlarmDisposition.Filed), (depth.Suppressed, depth.Disposition));
+        Assert.Contains(depth.History, h => h.Type == "unsuppressed" && h.From == jump.Id);
+        Assert.Equal(1, await CasesOf(Gauge));
+    }
+
+    [Fact]
     public async Task A_real_flood_without_a_fault_files_as_before()
     {
         const string Gauge = "WL-FAULT-2";
@@ -87,9 +127,9 @@ public sealed class SensorFaultClusterFixture : GrainClusterFixture
           - id: depth
             kind: waterlog
             metric: depth_cm
-            levels: [ { severity: orange, above: 15 } ]
+            levels: [ { severity: yellow, above: 15 }, { severity: orange, above: 40 } ]
             for: 1m
-            case: { code: "0406", title: "道路积水 {value} cm" }
+            case: { code: "0406", title: "道路积水 {value} cm", fileFrom: orange }
           - id: jump
             kind: waterlog
             maintenance: true

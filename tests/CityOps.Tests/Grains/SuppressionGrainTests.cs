@@ -32,7 +32,7 @@ public sealed class SuppressionGrainTests(SuppressionClusterFixture fixture) : I
     }
 
     private Task Send(string device, string kind, DateTimeOffset at, string metric, double value) =>
-        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, kind, at.ToUnixTimeMilliseconds(), null, [new Metric(metric, value)])]);
+        fixture.Grains.GetGrain<IDeviceGrain>(device).Ingest([new Reading(device, kind, at.ToUnixTimeMilliseconds(), null, [new Metric(metric, value)])]).AsTask();
 
     private async Task<AlarmSnapshot?> ActiveAlarm(string device) =>
         (await Alarms.QueryAsync(new AlarmQuery(DeviceId: device, Status: AlarmStatus.Active))).Items.SingleOrDefault();

@@ -119,5 +119,7 @@ public class IncidentRuleTests
         public bool HasZone(string zoneId) => zoneId == id;
 
         public bool IsInside(string zoneId, double lat, double lon) => false;
+
+        public IReadOnlyList<string> ZonesAt(double lat, double lon) => [];
     }
 }

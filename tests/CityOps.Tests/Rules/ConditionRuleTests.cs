@@ -229,5 +229,7 @@ public class ConditionRuleTests
         public bool HasZone(string zoneId) => zoneId == id;
 
         public bool IsInside(string zoneId, double lat, double lon) => zoneId == id && lat >= south && lat <= north && lon >= west && lon <= east;
+
+        public IReadOnlyList<string> ZonesAt(double lat, double lon) => IsInside(id, lat, lon) ? [id] : [];
     }
 }

@@ -40,6 +40,18 @@ public class KindCatalogTests
     }
 
     [Fact]
+    public void Kinds_yaml_gives_a_kind_its_reporting_interval_longer_than_zero()
+    {
+        var errors = new List<RuleError>();
+
+        var kinds = KindFile.Read("kinds.yaml", "kinds:\n  waterlog: { interval: 30s }\n", KindCatalog.Default, errors);
+        KindFile.Read("kinds.yaml", "kinds:\n  waterlog: { interval: 0 }\n", KindCatalog.Default, errors);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), kinds.Find("waterlog")!.ReportInterval);
+        Assert.Equal("kinds.yaml:2:25: kinds.waterlog.interval: interval is how often the devices report, longer than 0, e.g. interval: 1m", Assert.Single(errors).ToString());
+    }
+
+    [Fact]
     public void Kinds_yaml_errors_name_file_line_column_and_field_and_leave_the_kinds_as_they_were()
     {
         const string yaml = """
@@ -125,6 +137,7 @@ public class KindCatalogTests
             ["CityOps:Kinds:gas:Metrics:ch4_lel:Max"] = "80",
             ["CityOps:Kinds:gas:Code"] = "0111",
             ["CityOps:Kinds:waterlog:Offline"] = "00:10:00",
+            ["CityOps:Kinds:waterlog:Interval"] = "00:00:30",
             ["CityOps:Kinds:sluice:Title"] = "闸门",
             ["CityOps:Kinds:sluice:Metrics:gate_open:Min"] = "0",
             ["CityOps:Kinds:sluice:Metrics:gate_open:Max"] = "1",
@@ -135,7 +148,8 @@ public class KindCatalogTests
         Assert.Equal<string>([.. ShippedRules.Kinds.Kinds, "sluice"], kinds.Kinds);
         Assert.Equal(new MetricSpec("ch4_lel", "% LEL", 0, 80), kinds.Find("gas")!.Metrics[0]);
         Assert.Equal(("0111", TimeSpan.FromMinutes(30)), (kinds.DefaultCaseCode("gas"), kinds.Find("gas")!.OfflineAfter));
-        Assert.Equal(TimeSpan.FromMinutes(10), kinds.Find("waterlog")!.OfflineAfter);
+        Assert.Equal((TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30)), (kinds.Find("waterlog")!.OfflineAfter, kinds.Find("waterlog")!.ReportInterval));
+        Assert.Null(kinds.Find("gas")!.ReportInterval);
         Assert.Equal(new MetricSpec("gate_open", null, 0, 1), Assert.Single(kinds.Find("sluice")!.Metrics));
     }
 
@@ -147,7 +161,7 @@ public class KindCatalogTests
         var settings = new Dictionary<string, KindSettings>
         {
             ["Sluice"] = new() { Metrics = { ["gate_open"] = new() { Max = 1 } } },
-            ["gas"] = new() { Offline = TimeSpan.Zero },
+            ["gas"] = new() { Offline = TimeSpan.Zero, Interval = TimeSpan.FromSeconds(-1) },
             ["waterlog"] = new() { Metrics = { ["depth_cm"] = new() { Min = 2000 } } },
         };
 
@@ -158,6 +172,7 @@ public class KindCatalogTests
                 $"{folder.Combine("kinds.yaml")}:3:40: kinds.pump.metrics.level_m.max: the physical range is empty: min 3 is above max 1",
                 "CityOps:Kinds:Sluice = Sluice: a kind is 1-64 characters of a-z, 0-9, _ or -",
                 "CityOps:Kinds:gas:Offline = 00:00:00: must be positive",
+                "CityOps:Kinds:gas:Interval = -00:00:01: must be positive",
                 "CityOps:Kinds:gas:Metrics = (unset): a new kind needs its metrics (Metrics:{metric}:Unit, Min, Max)",
                 "CityOps:Kinds:waterlog:Metrics:depth_cm:Max = (unset): the physical range is empty or not numbers (min 2000, max 1000)",
             ],

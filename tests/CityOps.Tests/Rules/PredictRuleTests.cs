@@ -71,6 +71,22 @@ public class PredictRuleTests
         Assert.Contains(result.Errors, e => e.ToString().StartsWith("test.yaml:4:", StringComparison.Ordinal) && e.ToString().EndsWith(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Over_shorter_than_two_reporting_intervals_of_the_kind_is_refused_at_predict_over()
+    {
+        RuleParseResult Parse(TimeSpan? interval, string over) => RuleParser.Parse(
+            [new("test.yaml", Rules.Replace("over: 10m", over, StringComparison.Ordinal))],
+            new RuleParseOptions { Kinds = KindCatalog.Default.With([new KindDefinition("waterlog", [], Interval: interval)]) });
+
+        var refused = Parse(TimeSpan.FromMinutes(6), "over: 10m");
+
+        Assert.Equal(
+            "test.yaml:4:66: rules[0].predict.over: over 10m is shorter than two reporting intervals of a waterlog (6m, the kind's interval:): the line needs three readings within over; make it at least 12m",
+            Assert.Single(refused.Errors).ToString());
+        Assert.True(Parse(TimeSpan.FromMinutes(5), "over: 10m").Success); // exactly three readings: 0, 5, 10 minutes
+        Assert.True(Parse(null, "over: 1s").Success); // no interval configured: nothing to check against
+    }
+
     private sealed class SeriesRule(string yaml)
     {
         public CaseTemplate Case { get; } = TestRules.Single(yaml).Case;

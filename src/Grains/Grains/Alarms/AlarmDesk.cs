@@ -36,7 +36,7 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
         record.SuppressedBy = silencedBy;
         record.Title = DeviceCaseFiler.Title(deviceId, device, rule, alarm);
         record.Zones = device.Lat is { } lat && device.Lon is { } lon
-            ? [.. zones.Current.Geofences.Where(z => zones.Current.IsInside(z, lat, lon)).Order(StringComparer.Ordinal)]
+            ? [.. zones.Current.ZonesAt(lat, lon)]
             : [];
         record.History.Add(new AlarmEntry(at, "raised", null, SeverityNames.ToName(alarm.Severity), "rule:" + rule.Id,
             silencedBy is not null ? (silencedBy.StartsWith("al-", StringComparison.Ordinal) ? "suppressed by " : "silenced by ") + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));

@@ -6,12 +6,13 @@ namespace CityOps.Grains.Devices;
 
 // Root-cause suppression (CONTRACT §8): an alarm of a rule that another rule inhibits is suppressed while the device's parent
 // (its `parent` attribute) has an active alarm of that rule; the parent tells its children, one-way, when that alarm clears.
-// Sensor faults take the same path with the device as its own child: an active stuck/jump alarm on a metric suppresses
-// the device's other alarms on that metric, and its clearing tells the device to judge them again.
+// Sensor faults take the same path with the device as its own child: an active fault alarm (stuck, jump, range) on a metric
+// suppresses the device's other alarms on that metric, those raised before it included, and its clearing tells the device
+// to judge them again. Which rules suppress which is decided by the rule set (InhibitorsOf, FaultsOver), as in the replay.
 public sealed partial class DeviceGrain
 {
     /// <summary>The attribute naming a device's parent (a lamp's cabinet, a gauge's pump station).</summary>
-    public const string ParentAttribute = "parent";
+    public const string ParentAttribute = RuleSet.ParentAttribute;
 
     private const int MaxChildrenPerAlarm = 10_000;
 
@@ -28,14 +29,31 @@ public sealed partial class DeviceGrain
     }
 
     // The device's active sensor-fault alarm on the metric of this (non-fault) rule; null when none.
-    private string? SuppressingFault(Rule rule)
+    private string? SuppressingFault(Rule rule) =>
+        Judge.RuleSet?.FaultsOver(rule.Id) is { IsDefaultOrEmpty: false } faults ? ActiveAlarmOf(Id, faults) : null;
+
+    // A fault alarm was just raised: the device's active alarms on its metric raised before it are suppressed by it from now
+    // on (no filing, no case updates, no reminders) and judged again when it clears (ParentCleared), like those raised under it.
+    private async Task SuppressEarlier(Rule fault, AlarmRecord faultRecord, DateTimeOffset at)
     {
-        if (rule.IsFault || rule.Metric is not { } metric || !Rules.Any(r => r.IsFault && r.Metric == metric))
+        if (faultRecord.AlarmId is not { } faultId || faultRecord.Flapping || Judge.RuleSet?.SuppressedByFault(fault.Id) is not { IsDefaultOrEmpty: false } suppressed)
         {
-            return null;
+            return;
         }
 
-        return ActiveAlarmOf(Id, [.. Rules.Where(r => r.IsFault && r.Metric == metric).Select(r => r.Id)]);
+        foreach (var ruleId in suppressed)
+        {
+            if (S.Alarms.GetValueOrDefault(ruleId) is not { AlarmId: not null, SuppressedBy: null } record || Judge.AlarmOf(ruleId)?.IsActive != true)
+            {
+                continue;
+            }
+
+            record.SuppressedBy = ActiveAlarmOf(Id, [fault.Id]); // notes the device as the fault's child, to be told when it clears
+            AlarmDesk.Note(record, new AlarmEntry(at, "suppressed", null, faultId, "rule:" + fault.Id, "sensor fault " + fault.Id));
+            _dirty = true;
+            await Persist();
+            await Announce(ruleId, record, AlarmEvents.Updated, at);
+        }
     }
 
     public Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds) => Task.FromResult(ActiveAlarmOf(childId, ruleIds));

@@ -13,8 +13,22 @@ public sealed class DeviceWatchList
 
     public int Count => _due.Count;
 
-    /// <summary>Records when <paramref name="deviceId"/> next needs a check; <see cref="DateTimeOffset.MaxValue"/> for never.</summary>
-    public void Set(string deviceId, DateTimeOffset due) => _due[deviceId] = due == DateTimeOffset.MaxValue ? long.MaxValue : due.ToUnixTimeMilliseconds();
+    /// <summary>
+    /// Records when <paramref name="deviceId"/> next needs a check (<see cref="DateTimeOffset.MaxValue"/> for never). A time
+    /// earlier than the one held replaces it; a later one only once the one held has passed at <paramref name="now"/>: the
+    /// sweeper may then ask a device a little early (its check sets the right time), but no check is ever missed, and a
+    /// device that publishes (each reading moves its offline window) does not write here on every reading.
+    /// </summary>
+    public void Set(string deviceId, DateTimeOffset due, DateTimeOffset now)
+    {
+        var at = due == DateTimeOffset.MaxValue ? long.MaxValue : due.ToUnixTimeMilliseconds();
+        if (_due.TryGetValue(deviceId, out var held) && held <= at && held > now.ToUnixTimeMilliseconds())
+        {
+            return;
+        }
+
+        _due[deviceId] = at;
+    }
 
     public void Remove(string deviceId) => _due.TryRemove(deviceId, out _);
 

@@ -103,9 +103,7 @@ public sealed class IncidentGrain(
         if (S.IncidentId is null)
         {
             // Alarms raised within the window of this one, on distinct devices: enough of them make the incident.
-            var near = S.Members.Values.Where(m => m.Active && (m.RaisedAt - report.RaisedAt).Duration() <= rule.Within)
-                .Select(m => m.DeviceId).Distinct(StringComparer.Ordinal).Count();
-            if (near < rule.Min)
+            if (!rule.Forms(S.Members.Values.Where(m => m.Active).Select(m => (m.DeviceId, m.RaisedAt)), report.RaisedAt))
             {
                 if (joined || worse)
                 {

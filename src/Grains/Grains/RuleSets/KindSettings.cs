@@ -11,6 +11,9 @@ public sealed class KindSettings
     /// <summary>Silence after which a device of the kind without an offline rule counts as offline.</summary>
     public TimeSpan? Offline { get; set; }
 
+    /// <summary>How often the kind's devices report; a <c>predict:</c> must fit its line over at least two intervals.</summary>
+    public TimeSpan? Interval { get; set; }
+
     public Dictionary<string, MetricSettings> Metrics { get; set; } = [];
 }
 

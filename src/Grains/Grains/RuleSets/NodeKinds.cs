@@ -57,6 +57,7 @@ public static class NodeKinds
 
             Require(KindFile.IsKindName(name), name, name, "a kind is 1-64 characters of a-z, 0-9, _ or -");
             Require(kind.Offline is null || kind.Offline > TimeSpan.Zero, $"{name}:Offline", kind.Offline, "must be positive");
+            Require(kind.Interval is null || kind.Interval > TimeSpan.Zero, $"{name}:Interval", kind.Interval, "must be positive");
             Require(kind.Code is null || (kind.Code.Length is > 0 and <= 32 && kind.Code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')), $"{name}:Code", kind.Code, "must be a 部件/事件 code such as 0403");
             Require(known is not null || kind.Metrics.Count > 0, $"{name}:Metrics", null, "a new kind needs its metrics (Metrics:{metric}:Unit, Min, Max)");
             var metrics = ImmutableArray.CreateBuilder<MetricDefinition>();
@@ -73,7 +74,7 @@ public static class NodeKinds
 
             if (ok)
             {
-                definitions.Add(new KindDefinition(name, metrics.ToImmutable(), kind.Title, kind.Code, kind.Offline));
+                definitions.Add(new KindDefinition(name, metrics.ToImmutable(), kind.Title, kind.Code, kind.Offline, kind.Interval));
             }
         }
 

@@ -11,7 +11,8 @@ namespace CityOps.Grains.RuleSets;
 /// The rule set in force on this node. <see cref="LoadAsync"/> (before the silo starts, <see cref="Hosting.StoreStartup"/>)
 /// puts the stored version in force and loads the rule folder, then again whenever a file in it changes; a file with
 /// errors is refused and the running version stays in force. Every accepted version is stored, so a restart resumes
-/// with the same version numbers. In a cluster the history is shared (<see cref="IRuleVersionStore.IsShared"/>):
+/// with the same version numbers and the same rules: a version put in force through the API stays until the folder is
+/// edited. In a cluster the history is shared (<see cref="IRuleVersionStore.IsShared"/>):
 /// <see cref="RefreshAsync"/> (polled every second) puts another node's newer version in force here too.
 /// </summary>
 public sealed partial class RuleCatalog : IDisposable
@@ -57,9 +58,9 @@ public sealed partial class RuleCatalog : IDisposable
 
         if (Directory.Exists(_folder))
         {
-            // A node joining a cluster does not undo rules put in force through the API elsewhere: its folder
-            // counts only when it differs from what a folder last made a version.
-            if (!_store.IsShared || !SameSources(await LastFromFolderAsync().ConfigureAwait(false), ReadFolderFiles() ?? []))
+            // A restart, or a node joining a cluster, does not undo rules put in force through the API: the folder
+            // counts only when it differs from what a folder last made a version (it was edited meanwhile).
+            if (!SameSources(await LastFromFolderAsync().ConfigureAwait(false), ReadFolderFiles() ?? []))
             {
                 await ReloadFolderAsync().ConfigureAwait(false);
             }

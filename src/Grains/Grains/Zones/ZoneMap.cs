@@ -39,6 +39,8 @@ public sealed class ZoneMap : IZoneLookup, IDisposable
 
     public bool IsInside(string zoneId, double lat, double lon) => _current.IsInside(zoneId, lat, lon);
 
+    public IReadOnlyList<string> ZonesAt(double lat, double lon) => _current.ZonesAt(lat, lon);
+
     public async Task<IReadOnlyList<string>> ReplaceAsync(string geoJson)
     {
         var next = ZoneSet.Build(geoJson, out var errors);

@@ -65,6 +65,8 @@ public sealed class ZoneSet : IZoneLookup
     public bool IsInside(string zoneId, double lat, double lon) =>
         _zones.TryGetValue(zoneId, out var shape) && shape.Covers(Factory.CreatePoint(new Coordinate(lon, lat)));
 
+    public IReadOnlyList<string> ZonesAt(double lat, double lon) => [.. Geofences.Where(z => IsInside(z, lat, lon)).Order(StringComparer.Ordinal)];
+
     /// <summary>Builds a zone set from a GeoJSON FeatureCollection, or returns null with every problem found.</summary>
     public static ZoneSet? Build(string geoJson, out IReadOnlyList<string> errors)
     {

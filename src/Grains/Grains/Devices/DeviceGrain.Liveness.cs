@@ -1,0 +1,69 @@
+namespace CityOps.Grains.Devices;
+
+// Liveness without a timer per grain: when time alone may next change something here (the silo's DeviceWatchList),
+// the online flag, and how often liveness and last metrics alone are persisted.
+public sealed partial class DeviceGrain
+{
+    // How soon the sweeper asks a device whose call failed midway to settle (DeviceGrain.Changes.cs, Settle).
+    private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
+
+    // Tells the silo's sweeper when time alone may next change something here: an offline window ending, the online flag
+    // turning, a flapping alarm going quiet, liveness waiting to be persisted, an alarm clock or silence due.
+    private void Watch()
+    {
+        if (S.Registration is null)
+        {
+            return;
+        }
+
+        var due = DateTimeOffset.MaxValue;
+        if (S.LastSeen is { } seen)
+        {
+            // A phantom is not judged offline (CheckOffline): its offline window is nothing to wake it for.
+            due = S.IsPhantom(options.Value.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
+            if (S.Online && seen + OnlineWindow() < due)
+            {
+                due = seen + OnlineWindow();
+            }
+        }
+
+        foreach (var (ruleId, flap) in S.Flaps)
+        {
+            if (Rules.FirstOrDefault(r => r.Id == ruleId)?.Flapping is { } policy && policy.QuietAt(flap.Changes) < due)
+            {
+                due = policy.QuietAt(flap.Changes);
+            }
+        }
+
+        if (_softDirty && _softPersistedAt + SoftPersistEvery() < due)
+        {
+            due = _softPersistedAt + SoftPersistEvery();
+        }
+
+        if (_unsettled && time.GetUtcNow() + SettleRetry < due)
+        {
+            due = time.GetUtcNow() + SettleRetry;
+        }
+
+        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
+    }
+
+    private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
+
+    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(options.Value.DefaultOfflineAfter) ?? options.Value.DefaultOfflineAfter;
+
+    // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
+    private TimeSpan SoftPersistEvery()
+    {
+        var every = TimeSpan.FromMinutes(10);
+        foreach (var rule in Rules)
+        {
+            if (rule.IsOffline && rule.Offline!.Value / 2 < every)
+            {
+                every = rule.Offline.Value / 2;
+            }
+        }
+
+        return every;
+    }
+}
