@@ -72,7 +72,12 @@ public sealed class CityModel
         _random = new Random(seed);
         _route = new Route(scenario.Route);
         var lowGauges = new HashSet<string>(scenario.Storm.LowGauges ?? [], StringComparer.Ordinal);
-        _devices = [.. devices.Select(d => new Device(d, _random, lowGauges.Contains(d.Id) ? scenario.Storm.LowGaugeFactor : 0.6 + (0.6 * _random.NextDouble()), _route.Length))];
+        _devices = [.. devices.Select((d, i) => new Device(d, _random, lowGauges.Contains(d.Id) ? scenario.Storm.LowGaugeFactor : 0.6 + (0.6 * _random.NextDouble()), _route.Length)
+        {
+            // Devices do not measure in step: each stamps its readings at its own millisecond of the second (distinct
+            // for up to 1000 devices), as real terminals do, so no two devices' alarms are raised at the same instant.
+            OffsetMs = i * 7 % 1000,
+        })];
         _incidents = scenario.Incidents.GroupBy(i => i.Device, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
     }
 
@@ -87,7 +92,8 @@ public sealed class CityModel
     };
 
     /// <summary>
-    /// The readings due in the whole second <paramref name="second"/> after the start, stamped <paramref name="now"/>. At
+    /// The readings due in the whole second <paramref name="second"/> after the start, stamped within the second that
+    /// begins at <paramref name="now"/> (each device at its own millisecond). At
     /// second 0, first the readings terminals stored before the start (a frozen gauge's, every <see cref="BacklogSeconds"/>).
     /// </summary>
     public List<DemoReading> Tick(long second, DateTimeOffset now)
@@ -157,7 +163,7 @@ public sealed class CityModel
         };
         if (reading is { } sample)
         {
-            readings.Add(new DemoReading(device.Info.Id, device.Info.Kind, ++device.Seq, now, sample.Metrics, sample.Lat, sample.Lon));
+            readings.Add(new DemoReading(device.Info.Id, device.Info.Kind, ++device.Seq, now.AddMilliseconds(device.OffsetMs), sample.Metrics, sample.Lat, sample.Lon));
         }
     }
 
@@ -311,6 +317,9 @@ public sealed class CityModel
         public DemoDevice Info { get; } = info;
 
         public int Phase { get; } = random.Next(IntervalSeconds(info.Kind));
+
+        /// <summary>The millisecond of the second at which the device stamps its readings.</summary>
+        public int OffsetMs { get; init; }
 
         /// <summary>How low-lying the place is: deeper water for a gauge, a faster rise under a cover.</summary>
         public double Factor { get; } = factor;

@@ -11,7 +11,15 @@ public sealed partial class CaseGrain
         ArgumentNullException.ThrowIfNull(update);
         if (_case is null)
         {
-            await File(filing);
+            // Filed as the incident's at once, in one case.filed: a case.updated in the same millisecond would be the same
+            // point in the cases measurement (InfluxDB) and hide the filing.
+            return await File(filing, c => c with
+            {
+                IncidentId = update.IncidentId,
+                Title = update.Title,
+                AlarmIds = (c.AlarmIds ?? []).Union(update.AlarmIds, StringComparer.Ordinal).ToImmutableArray(),
+                AlarmActive = update.Active,
+            });
         }
 
         var current = _case!;

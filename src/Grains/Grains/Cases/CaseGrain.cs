@@ -41,7 +41,11 @@ public sealed partial class CaseGrain(
         }
     }
 
-    public async Task<CaseSnapshot> File(CaseFiling filing)
+    public Task<CaseSnapshot> File(CaseFiling filing) => File(filing, null);
+
+    // A case new to this grain is filed with one case.filed; an incident's case (incident not null) carries its incident's
+    // id, title and alarms in that event already.
+    private async Task<CaseSnapshot> File(CaseFiling filing, Func<CaseSnapshot, CaseSnapshot>? incident)
     {
         if (_case is not null)
         {
@@ -66,6 +70,7 @@ public sealed partial class CaseGrain(
         var (type, code) = codes.Resolve(filing.Code, filing.CodeType);
         var route = routing.Current.Decide(code, filing.Grid, filing.Unit, filing.At, type, filing.Severity, codes);
         _case = CaseWorkflow.File(this.GetPrimaryKeyString(), filing, route, codes);
+        _case = incident?.Invoke(_case) ?? _case;
         await SaveAndAnnounce(CaseEventKind.Filed);
         CityOpsMetrics.CasesRaised.Inc();
         CityOpsMetrics.CasesRaisedByCode.WithLabels(_case.Code).Inc();
