@@ -4,7 +4,7 @@
 #   (defaults: 10000 readings/s for 30 s, 10000 devices; the as-fast-as-possible runs ask for 60000/s for 15 s)
 # Fixed rate, each consumer alone on the box (with its broker): a minimal Node-RED threshold flow behind mosquitto,
 # CityOps behind mosquitto, CityOps with its embedded broker. CPU is the process's own (utime + stime from /proc),
-# from the start of the timed load to the end of the drain, divided by the readings the consumer took in that window.
+# from the start of the timed load to the moment it took its last reading, divided by the readings the consumer took in that window.
 # As fast as possible, each alone behind mosquitto: a plain mosquitto_sub, Node-RED, CityOps.
 # Needs: mosquitto + mosquitto-clients (apt), node + npm (Node-RED 4 is installed into bench/.node-red on first use;
 # if that fails the Node-RED rows say so). Prints one table of ratios at the end. Takes about 5 minutes at the defaults.
@@ -60,8 +60,9 @@ start_cityops() {
 }
 
 # Waits until count() stops growing for 5 s (the drain after the load).
-# grown_at: when it last grew (the end of consumption, for rates).
-drain() { local last=-1 now same=0; while [ $same -lt 50 ]; do now=$(count); if [ "$now" = "$last" ]; then same=$((same+1)); else same=0; last=$now; grown_at=$(date +%s.%N); fi; sleep 0.1; done; }
+# grown_at: when it last grew (the end of consumption, for rates); grown_cpu, grown_mosq: the consumer's and mosquitto's
+# CPU ticks then, so the 5 s of waiting that ends the drain (an idle process, and this loop's own polling) is not counted.
+drain() { local last=-1 now same=0; while [ $same -lt 50 ]; do now=$(count); if [ "$now" = "$last" ]; then same=$((same+1)); else same=0; last=$now; grown_at=$(date +%s.%N); grown_cpu=$(ticks "$consumer"); grown_mosq=$([ -n "${mosq:-}" ] && ticks "$mosq" || echo 0); fi; sleep 0.1; done; }
 
 # measure NAME LOAD-ARGS...: runs the load generator against the current consumer; records readings and CPU of the
 # consumer (and of mosquitto, when there is one) from the start of the timed load to the end of the drain.
@@ -72,7 +73,7 @@ measure() {
   local n0 c0 m0 t0; n0=$(count); c0=$(ticks "$consumer"); m0=$([ -n "${mosq:-}" ] && ticks "$mosq" || echo 0); t0=$(date +%s.%N)
   wait $load || true
   drain
-  local n1 c1 m1 t1; n1=$(count); c1=$(ticks "$consumer"); m1=$([ -n "${mosq:-}" ] && ticks "$mosq" || echo 0); t1=$grown_at
+  local n1 c1 m1 t1; n1=$(count); c1=$grown_cpu; m1=$grown_mosq; t1=$grown_at
   # Against CityOps the load generator counts its own window (sent, accepted); otherwise what the consumer counted.
   local taken=$((n1 - n0)) published row
   row=$(grep -A1 " rate " "$work/load-$name.log" | tail -1 || true)

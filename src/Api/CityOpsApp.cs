@@ -50,8 +50,11 @@ public static partial class CityOpsApp
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
         // .NET meters (Orleans, Kestrel, HttpClient) reach /metrics through prometheus-net's adapter, which pays a lookup and a
         // lease per measurement, and Orleans records several per grain call (~8 % of the ingest path's thread time): only the
-        // observable instruments, read when /metrics is scraped, are kept. Must precede the first scrape.
-        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument => instrument.IsObservable);
+        // observable instruments, read when /metrics is scraped, are kept, and not Orleans' own: they walk the silo's
+        // activations and directory cache on every scrape (17.8 ms of CPU a scrape at 10,000 devices, growing with them).
+        // Must precede the first scrape.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = instrument =>
+            instrument.IsObservable && !instrument.Meter.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
         app.MapMetrics("/metrics");
         app.MapDeviceEndpoints();
         app.MapDeviceTelemetry();

@@ -14,6 +14,9 @@ public static class IngestMetrics
     public static readonly Counter Messages = Metrics.CreateCounter(
         "cityops_ingest_messages_total", "MQTT messages received on telemetry topics.");
 
+    public static readonly Counter Rounds = Metrics.CreateCounter(
+        "cityops_ingest_rounds_total", "Dispatcher rounds: each hands the readings that arrived meanwhile to their device grains, one call per device.");
+
     public static readonly Gauge ChannelDepth = Metrics.CreateGauge(
         "cityops_ingest_channel_depth", "Messages waiting in the ingest channel.");
 

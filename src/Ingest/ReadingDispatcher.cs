@@ -42,6 +42,7 @@ public sealed partial class ReadingDispatcher(
 
     // Touched by the dispatching loop only (DeliverAsync up to its first await).
     private readonly DeviceCallOrder _order = new();
+    private readonly Dictionary<string, ImmutableArray<Reading>.Builder> _byDevice = new(StringComparer.Ordinal);
 
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
@@ -61,6 +62,7 @@ public sealed partial class ReadingDispatcher(
                 }
 
                 IngestMetrics.ChannelDepth.Set(reader.Count);
+                IngestMetrics.Rounds.Inc();
                 var judged = DeliverAsync(round, stoppingToken);
                 await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
                 await ((Task)judged).WaitAsync(RoundPatience, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -86,7 +88,8 @@ public sealed partial class ReadingDispatcher(
     /// </summary>
     public async Task<Task> DeliverAsync(IReadOnlyList<IngestMessage> round, CancellationToken cancellationToken)
     {
-        var byDevice = new Dictionary<string, ImmutableArray<Reading>.Builder>(StringComparer.Ordinal);
+        // The grouping map is the loop's own (this part runs on the dispatching loop, before the first await).
+        var byDevice = _byDevice;
         foreach (var message in round)
         {
             foreach (var reading in message.Readings)
@@ -101,17 +104,18 @@ public sealed partial class ReadingDispatcher(
             }
         }
 
-        var batches = new List<ImmutableArray<Reading>>(byDevice.Count);
-        var calls = new List<Task<ImmutableArray<ReadingPlacement?>>>(byDevice.Count);
+        var batches = new ImmutableArray<Reading>[byDevice.Count];
+        var calls = new Task<ImmutableArray<ReadingPlacement?>>[byDevice.Count];
+        var device = 0;
         foreach (var (deviceId, builder) in byDevice)
         {
-            var readings = builder.DrainToImmutable();
-            batches.Add(readings);
-            calls.Add(_order.Start(deviceId, (Dispatcher: this, deviceId, readings, cancellationToken),
-                static s => s.Dispatcher.DeliverToDeviceAsync(s.deviceId, s.readings, s.cancellationToken)));
+            var readings = batches[device] = builder.DrainToImmutable();
+            calls[device++] = _order.Start(deviceId, (Dispatcher: this, deviceId, readings, cancellationToken),
+                static s => s.Dispatcher.DeliverToDeviceAsync(s.deviceId, s.readings, s.cancellationToken));
         }
 
-        var placements = await Task.WhenAll(calls).ConfigureAwait(false);
+        byDevice.Clear();
+        var placements = calls.Length == 1 ? [await calls[0].ConfigureAwait(false)] : await Task.WhenAll(calls).ConfigureAwait(false);
         if (!telemetry.Enabled)
         {
             return Task.CompletedTask;
@@ -119,7 +123,7 @@ public sealed partial class ReadingDispatcher(
 
         // The readings are ours; their grains said where each accepted one is stored (refused ones: null).
         var lines = new LineBuilder(256 * round.Count);
-        for (var device = 0; device < batches.Count; device++)
+        for (device = 0; device < batches.Length; device++)
         {
             var readings = batches[device];
             var placed = placements[device];
@@ -175,68 +179,90 @@ public sealed partial class ReadingDispatcher(
         }
     }
 
+    // The call of every device of every round: kept small (its state machine is boxed once per call), the rest elsewhere.
     private async Task<ImmutableArray<ReadingPlacement?>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Judged(deviceId, readings, await grains.Device(deviceId).Ingest(readings).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await RetryAsync(deviceId, readings, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ImmutableArray<ReadingPlacement?> Judged(string deviceId, ImmutableArray<Reading> readings, IngestResult result)
+    {
+        var judgedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var reading in readings)
+        {
+            IngestMetrics.EvaluationLag.Observe(Math.Max(0, judgedAt - reading.TimestampMs) / 1000.0);
+        }
+
+        IngestMetrics.ReadingsAccepted.Inc(result.Accepted);
+        string? acceptedKind = null;
+        for (var i = 0; i < result.Placements.Length && (result.Refused > 0 || acceptedKind is null); i++)
+        {
+            if (result.Placements[i] is not null)
+            {
+                acceptedKind ??= readings[i].Kind;
+            }
+            else
+            {
+                // Counted as refused_by_device; the letter says why (wrong_kind, unregistered, auto_provision_rate...).
+                deadLetters.Reject($"city/{readings[i].Kind}/{deviceId}/telemetry", "refused_by_device", result.RefusedReason ?? "refused", default, time.GetUtcNow());
+            }
+        }
+
+        if (acceptedKind is not null)
+        {
+            // The grain accepted this kind: the embedded broker's kind check needs no grain call for this device.
+            registeredKinds.Accepted(deviceId, acceptedKind);
+        }
+
+        return result.Placements;
+    }
+
+    // After a failed call: the same readings again with backoff, as long as storage is unavailable, or for about 40 s.
+    private async Task<ImmutableArray<ReadingPlacement?>> RetryAsync(string deviceId, ImmutableArray<Reading> readings, Exception failure, CancellationToken cancellationToken)
     {
         var grain = grains.Device(deviceId);
         for (var attempt = 0; ; attempt++)
         {
-            try
-            {
-                var result = await grain.Ingest(readings).ConfigureAwait(false);
-                var judgedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-                foreach (var reading in readings)
-                {
-                    IngestMetrics.EvaluationLag.Observe(Math.Max(0, judgedAt - reading.TimestampMs) / 1000.0);
-                }
-
-                IngestMetrics.ReadingsAccepted.Inc(result.Accepted);
-                string? acceptedKind = null;
-                for (var i = 0; i < result.Placements.Length && (result.Refused > 0 || acceptedKind is null); i++)
-                {
-                    if (result.Placements[i] is not null)
-                    {
-                        acceptedKind ??= readings[i].Kind;
-                    }
-                    else
-                    {
-                        // Counted as refused_by_device; the letter says why (wrong_kind, unregistered, auto_provision_rate...).
-                        deadLetters.Reject($"city/{readings[i].Kind}/{deviceId}/telemetry", "refused_by_device", result.RefusedReason ?? "refused", default, time.GetUtcNow());
-                    }
-                }
-
-                if (acceptedKind is not null)
-                {
-                    // The grain accepted this kind: the embedded broker's kind check needs no grain call for this device.
-                    registeredKinds.Accepted(deviceId, acceptedKind);
-                }
-
-                return result.Placements;
-            }
-            catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+            if (StorageUnavailableException.Caused(failure))
             {
                 // Disk full or unwritable: every device would fail alike. Wait (the channel fills and
                 // the broker holds the rest) rather than give readings up; health shows it meanwhile.
                 IngestMetrics.DispatchRetries.Inc();
-                LogStorageUnavailable(logger, deviceId, ex.Message);
+                LogStorageUnavailable(logger, deviceId, failure.Message);
                 await Task.Delay(Backoff[Math.Min(attempt, 4)], time, cancellationToken).ConfigureAwait(false);
+            }
+            else if (attempt >= Backoff.Length)
+            {
+                // Retried for about 40 s: give the readings up loudly rather than stall every other device.
+                LogGaveUp(logger, failure, deviceId, readings.Length);
+                foreach (var reading in readings)
+                {
+                    deadLetters.Reject($"city/{reading.Kind}/{deviceId}/telemetry", "grain_failed", failure.Message, default, time.GetUtcNow());
+                }
+
+                return [];
+            }
+            else
+            {
+                IngestMetrics.DispatchRetries.Inc();
+                LogRetry(logger, deviceId, attempt + 1, failure.Message);
+                await Task.Delay(Backoff[attempt], time, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                return Judged(deviceId, readings, await grain.Ingest(readings).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= Backoff.Length)
-                {
-                    // Retried for about 40 s: give the readings up loudly rather than stall every other device.
-                    LogGaveUp(logger, ex, deviceId, readings.Length);
-                    foreach (var reading in readings)
-                    {
-                        deadLetters.Reject($"city/{reading.Kind}/{deviceId}/telemetry", "grain_failed", ex.Message, default, time.GetUtcNow());
-                    }
-
-                    return [];
-                }
-
-                IngestMetrics.DispatchRetries.Inc();
-                LogRetry(logger, deviceId, attempt + 1, ex.Message);
-                await Task.Delay(Backoff[attempt], time, cancellationToken).ConfigureAwait(false);
+                failure = ex;
             }
         }
     }

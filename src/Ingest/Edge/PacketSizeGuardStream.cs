@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace CityOps.Ingest.Edge;
@@ -6,9 +7,20 @@ namespace CityOps.Ingest.Edge;
 /// Reads MQTT's framing as bytes pass through and fails the read as soon as a packet header announces more than
 /// <c>MaxPacketSize</c> bytes, before MQTTnet allocates a buffer for it (it would otherwise hold a 100 MiB publish
 /// in memory). Writes pass through untouched.
+/// Reads ahead: MQTTnet asks for each packet in two or three small reads (fixed header, length, body), each a socket
+/// receive of its own; here one receive takes what the socket holds, and the small reads are served from it. The
+/// read-ahead buffer is pooled and held only while it has bytes to hand on: with nothing buffered the stream waits for
+/// data with a zero-byte read, so an idle connection holds no buffer.
 /// </summary>
 public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Action<long> tooLarge) : Stream
 {
+    /// <summary>Bytes taken from the socket at once; a read asking for at least this much reads straight into its buffer.</summary>
+    public const int ReadAheadSize = 4096;
+
+    private byte[]? _readAhead; // rented while it holds bytes not yet handed on, or while a receive fills it
+    private int _readAheadStart;
+    private int _readAheadEnd;
+    private bool _filling;
     private State _state = State.FixedHeader;
     private long _length;
     private int _lengthBytes;
@@ -37,24 +49,41 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (_readAhead is not null)
+        {
+            return TakeReadAhead(buffer.AsSpan(offset, count));
+        }
+
         var read = inner.Read(buffer, offset, count);
         Inspect(buffer.AsSpan(offset, read));
         return read;
     }
 
-    // Every packet is read through here: a read the socket completes at once costs no state machine, one that waits
-    // reuses a pooled one (MQTTnet awaits each read once, as pooling requires).
+    // Every packet is read through here: a read served from the read-ahead or completed by the socket at once costs no
+    // state machine, one that waits reuses a pooled one (MQTTnet awaits each read once, as pooling requires).
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var reading = inner.ReadAsync(buffer, cancellationToken);
-        if (!reading.IsCompletedSuccessfully)
+        if (_readAhead is not null)
         {
-            return InspectWhenReadAsync(reading, buffer);
+            return new ValueTask<int>(TakeReadAhead(buffer.Span));
         }
 
-        var read = reading.Result;
-        Inspect(buffer.Span[..read]);
-        return new ValueTask<int>(read);
+        if (buffer.Length >= ReadAheadSize || buffer.IsEmpty)
+        {
+            var reading = inner.ReadAsync(buffer, cancellationToken);
+            if (!reading.IsCompletedSuccessfully)
+            {
+                return InspectWhenReadAsync(reading, buffer);
+            }
+
+            var read = reading.Result;
+            Inspect(buffer.Span[..read]);
+            return new ValueTask<int>(read);
+        }
+
+        // Nothing buffered: wait until the socket has data, holding no buffer meanwhile, then take all it has.
+        var readable = inner.ReadAsync(Memory<byte>.Empty, cancellationToken);
+        return readable.IsCompletedSuccessfully ? ReadAheadAsync(buffer, cancellationToken) : ReadAheadWhenReadableAsync(readable, buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -79,6 +108,11 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         if (disposing)
         {
             inner.Dispose();
+            if (!_filling)
+            {
+                // A buffer a receive may still write into is left to the GC, never returned to the pool.
+                ReleaseReadAhead();
+            }
         }
 
         base.Dispose(disposing);
@@ -96,6 +130,105 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         var read = await reading.ConfigureAwait(false);
         Inspect(buffer.Span[..read]);
         return read;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadAheadWhenReadableAsync(ValueTask<int> readable, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await readable.ConfigureAwait(false);
+        return await ReadAheadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    // One receive into a rented buffer (the socket has data, so it mostly completes at once), then the caller's share.
+    private ValueTask<int> ReadAheadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        _readAhead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        _filling = true;
+        ValueTask<int> receiving;
+        try
+        {
+            receiving = inner.ReadAsync(_readAhead, cancellationToken);
+        }
+        catch
+        {
+            Filled(0);
+            throw;
+        }
+
+        if (!receiving.IsCompleted)
+        {
+            return TakeWhenFilledAsync(receiving, buffer);
+        }
+
+        int received;
+        try
+        {
+            received = receiving.Result;
+        }
+        catch
+        {
+            Filled(0);
+            throw;
+        }
+
+        Filled(received);
+        return new ValueTask<int>(TakeReadAhead(buffer.Span));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> TakeWhenFilledAsync(ValueTask<int> receiving, Memory<byte> buffer)
+    {
+        var received = 0;
+        try
+        {
+            received = await receiving.ConfigureAwait(false);
+        }
+        finally
+        {
+            Filled(received); // 0 when it failed: the buffer goes back
+        }
+
+        return TakeReadAhead(buffer.Span);
+    }
+
+    private void Filled(int received)
+    {
+        _filling = false;
+        _readAheadStart = 0;
+        _readAheadEnd = received;
+        if (received == 0)
+        {
+            ReleaseReadAhead(); // end of stream, or the receive failed
+        }
+    }
+
+    // Hands on what the read-ahead holds, inspected as it goes; the buffer goes back to the pool once empty.
+    private int TakeReadAhead(Span<byte> destination)
+    {
+        if (_readAhead is null)
+        {
+            return 0;
+        }
+
+        var count = Math.Min(destination.Length, _readAheadEnd - _readAheadStart);
+        _readAhead.AsSpan(_readAheadStart, count).CopyTo(destination);
+        _readAheadStart += count;
+        if (_readAheadStart == _readAheadEnd)
+        {
+            ReleaseReadAhead();
+        }
+
+        Inspect(destination[..count]);
+        return count;
+    }
+
+    private void ReleaseReadAhead()
+    {
+        if (_readAhead is { } readAhead)
+        {
+            _readAhead = null;
+            ArrayPool<byte>.Shared.Return(readAhead);
+        }
     }
 
     private void Inspect(ReadOnlySpan<byte> bytes)

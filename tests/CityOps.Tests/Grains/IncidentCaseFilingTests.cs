@@ -18,12 +18,12 @@ public sealed class IncidentCaseFilingTests(IncidentClusterFixture fixture) : IC
         var events = fixture.SiloServices.GetRequiredService<CaseEventHub>().Subscribe(stop.Token);
         var at = fixture.Time.GetUtcNow();
         var id = "20260720-080000-inc001";
-        var filing = new CaseFiling("0406", "道路积水 45 cm", "orange", "G-1", "depth", 35.3, 113.9, "410702001001001", "water-east", 45, at,
+        var filing = new CaseFiling("0406", "道路积水 45 cm", Severity.Orange, "G-1", "depth", 35.3, 113.9, "410702001001001", "water-east", 45, at,
             "incident:in-1", "incident in-1 (catchment-flood, east)", AlarmId: "al-1");
         var grain = fixture.Grains.GetGrain<ICaseGrain>(id);
 
-        var filed = await grain.FileIncident(filing, new IncidentCaseUpdate("in-1", at, "east 多点积水 (2 处)", "orange", ["al-1", "al-2"], true, "formed"));
-        var grown = await grain.FileIncident(filing, new IncidentCaseUpdate("in-1", at.AddSeconds(10), "east 多点积水 (3 处)", "orange", ["al-1", "al-2", "al-3"], true, "joined"));
+        var filed = await grain.FileIncident(filing, new IncidentCaseUpdate("in-1", at, "east 多点积水 (2 处)", Severity.Orange, ["al-1", "al-2"], true, "formed"));
+        var grown = await grain.FileIncident(filing, new IncidentCaseUpdate("in-1", at.AddSeconds(10), "east 多点积水 (3 处)", Severity.Orange, ["al-1", "al-2", "al-3"], true, "joined"));
 
         Assert.Equal(("in-1", "east 多点积水 (2 处)", 2), (filed.IncidentId, filed.Title, filed.AlarmIds!.Value.Length));
         Assert.Equal(3, grown.AlarmIds!.Value.Length);
