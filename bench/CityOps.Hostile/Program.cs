@@ -164,12 +164,11 @@ namespace CityOps.Hostile
             for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
             {
                 using var client = factory.CreateMqttClient();
+                // MQTTnet 5 takes the broker's address from WithEndPoint (its Build refuses options without one); the TCP
+                // options only add the local address the guesses come from.
                 var options = new MQTTnet.MqttClientOptionsBuilder()
-                    .WithTcpServer(tcp =>
-                    {
-                        tcp.RemoteEndpoint = new System.Net.DnsEndPoint(host, port);
-                        tcp.LocalEndpoint = new System.Net.IPEndPoint(from, 0);
-                    })
+                    .WithEndPoint(new System.Net.DnsEndPoint(host, port))
+                    .WithTcpServer(tcp => tcp.LocalEndpoint = new System.Net.IPEndPoint(from, 0))
                     .WithClientId($"guesser-{index}-{attempt}")
                     .WithCredentials(username, $"wrong-{index}-{attempt}")
                     .WithTimeout(TimeSpan.FromSeconds(30))
