@@ -9,6 +9,7 @@ using CityOps.Grains.RuleSets;
 using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Storage.Postgres;
+using CityOps.Grains.Storage.Sqlite;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
 using Microsoft.Extensions.Configuration;
@@ -111,6 +112,7 @@ public static class GrainsHostingExtensions
         // The node's own SQLite file: all state on a single node; in a cluster only what is per node (the audit log).
         var local = StoreDatabase.Sqlite(Path.Combine(dataDir, "cityops.db"));
         services.AddKeyedSingleton(StoreDatabase.Local, local);
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SqliteCheckpointer>(sp, local));
         if (postgresConnection is null)
         {
             services.AddSingleton(local);

@@ -9,7 +9,8 @@ namespace CityOps.Grains.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDataSource : DbDataSource
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    // Checkpoints run in the background (SqliteCheckpointer), never inside a commit.
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;";
 
     public SqliteDataSource(string path)
     {
