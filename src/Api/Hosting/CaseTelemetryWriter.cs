@@ -21,7 +21,7 @@ public sealed class CaseTelemetryWriter(CaseEventHub events, ITelemetryWriter te
             {
                 while (changes.TryRead(out var change))
                 {
-                    TelemetryLines.AppendCase(lines, change.Name, change.Case);
+                    TelemetryLines.AppendCase(lines, change.Name, change.Case, change.Sequence);
                 }
 
                 await telemetry.WriteAsync(lines.Take(), stoppingToken);

@@ -46,8 +46,11 @@ public static class TelemetryLines
         return (int)(hash % 1_000_000);
     }
 
-    /// <summary>One point in <c>cases</c> per case change; changes of different cases in one millisecond stay apart (placed by case id).</summary>
-    public static void AppendCase(LineBuilder lines, string eventName, CaseSnapshot c)
+    /// <summary>
+    /// One point in <c>cases</c> per case change. Changes in one millisecond stay apart: those of different cases by the
+    /// case id, those of one case by <paramref name="sequence"/>, the change's number in the event log (consecutive).
+    /// </summary>
+    public static void AppendCase(LineBuilder lines, string eventName, CaseSnapshot c, long sequence)
     {
         lines.Measurement("cases")
             .Tag("code", c.Code)
@@ -65,6 +68,6 @@ public static class TelemetryLines
             .Field("alarm_active", c.AlarmActive)
             .Field("category", c.Category)
             .Field("code_type", c.CodeType is { } type ? WireNames.Of(type) : null)
-            .End(c.UpdatedAt.ToUnixTimeMilliseconds(), (int)(Fnv.Add(Fnv.Offset, c.Id) % 1_000_000));
+            .End(c.UpdatedAt.ToUnixTimeMilliseconds(), (int)((Fnv.Add(Fnv.Offset, c.Id) % 1_000_000 + (ulong)(sequence % 1_000_000)) % 1_000_000));
     }
 }

@@ -65,11 +65,27 @@ public sealed class LineBuilderTests
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
         var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, Severity.Red, "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
             35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
-        TelemetryLines.AppendCase(lines, "case.filed", snapshot);
+        TelemetryLines.AppendCase(lines, "case.filed", snapshot, 0);
         Assert.Equal(
             "cases,code=0406,device=WL-1,severity=red,status=filed,unit=water-east id=\"20260720-081500-abc123\",event=\"case.filed\",value=55.5,peak=55.5,"
             + "title=\"道路积水 55.5 cm\",grid=\"410702001001001\",rule=\"waterlog-depth\",alarm_active=true,category=\"道路积水\",code_type=\"event\" 1784535300000655815\n",
             lines.ToString());
+    }
+
+    [Fact]
+    public void Two_changes_of_one_case_in_one_millisecond_are_two_points()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
+        var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, Severity.Red, "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
+            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
+        var lines = new LineBuilder();
+        TelemetryLines.AppendCase(lines, "case.updated", snapshot, 41);
+        TelemetryLines.AppendCase(lines, "case.updated", snapshot with { Value = 57 }, 42);
+
+        // Same measurement, tags and millisecond: only the timestamp's nanoseconds keep InfluxDB from keeping the last alone.
+        var stamps = lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.LastIndexOf(' ') + 1)..]).ToList();
+        Assert.Equal(2, stamps.Distinct().Count());
+        Assert.All(stamps, s => Assert.StartsWith("1784535300000", s, StringComparison.Ordinal));
     }
 
     [Fact]
