@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CityOps.Rules;
+using CityOps.Grains.RuleSets;
 using CityOps.Rules.Backtesting;
 
 namespace CityOps.Benchmarks;
@@ -18,8 +19,12 @@ public static class BacktestSpeed
         var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000;
         var devices = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000;
         var folder = Path.Combine(Repo.Root, "rules");
-        var parsed = RuleParser.Parse(Directory.EnumerateFiles(folder, "*.yaml").ToDictionary(f => Path.GetFileName(f), File.ReadAllText), RuleParseOptions.Default);
-        var rules = parsed.RuleSet ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors.Select(e => e.Message)));
+        // The shipped folder as CityOps reads it: the rule files, with the kinds of its kinds.yaml.
+        var kindErrors = new List<RuleError>();
+        var parsed = RuleParser.Parse(RuleFolder.RuleFiles(folder), new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors) });
+        var rules = parsed.RuleSet is { } set && kindErrors.Count == 0
+            ? set
+            : throw new InvalidOperationException(string.Join("; ", kindErrors.Concat(parsed.Errors).Select(e => e.Message)));
 
         var t0 = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.FromHours(8));
         var readings = new List<BacktestReading>(total);
