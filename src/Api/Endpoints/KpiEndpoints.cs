@@ -31,29 +31,33 @@ public static class KpiEndpoints
     private static async Task<Results<Ok<KpiReport>, ValidationProblem>> Kpis(
         [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
     {
-        var now = time.GetUtcNow();
-        if (Check(query, now) is { } problem)
-        {
-            return problem;
-        }
-
-        var (from, to) = Period(query, now);
-        return TypedResults.Ok(KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope()));
+        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value);
+        return report is null ? problem! : TypedResults.Ok(report);
     }
 
     private static async Task<Results<Ok<KpiRankingView>, ValidationProblem>> Ranking(
         [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
     {
-        var now = time.GetUtcNow();
+        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value);
+        if (report is null)
+        {
+            return problem!;
+        }
+
+        var rows = report.Areas ?? report.Units;
+        return TypedResults.Ok(new KpiRankingView(report.From, report.To, report.AsOf, query.Level ?? "unit", options.Value.Weights, KpiRanking.Rank(rows, options.Value.Weights)));
+    }
+
+    /// <summary>The indicators of the query's period, or why the query is refused.</summary>
+    private static async Task<(KpiReport? Report, ValidationProblem? Problem)> ComputeAsync(KpiQuery query, ICaseStore store, DateTimeOffset now, KpiOptions options)
+    {
         if (Check(query, now) is { } problem)
         {
-            return problem;
+            return (null, problem);
         }
 
         var (from, to) = Period(query, now);
-        var report = KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options.Value, query.ToScope());
-        var rows = report.Areas ?? report.Units;
-        return TypedResults.Ok(new KpiRankingView(from, to, report.AsOf, query.Level ?? "unit", options.Value.Weights, KpiRanking.Rank(rows, options.Value.Weights)));
+        return (KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options, query.ToScope()), null);
     }
 
     /// <summary>Default period: this month (UTC) until now.</summary>

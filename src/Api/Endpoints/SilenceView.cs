@@ -1,22 +1,20 @@
+using System.Text.Json.Serialization;
 using CityOps.Grains.Silences;
 
 namespace CityOps.Api.Endpoints;
 
-/// <summary>A silence as the API shows it, with its state (<c>pending</c>, <c>active</c>, <c>expired</c>) now.</summary>
-public sealed record SilenceView(
-    string Id,
-    string State,
-    string? DeviceId,
-    string? Grid,
-    string? Zone,
-    string? RuleId,
-    DateTimeOffset StartsAt,
-    DateTimeOffset EndsAt,
-    string Reason,
-    string CreatedBy,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiredAt)
+/// <summary>A silence as the API shows it: the stored one with its state (<c>pending</c>, <c>active</c>, <c>expired</c>) now, after its id.</summary>
+public sealed record SilenceView : Silence
 {
-    public static SilenceView Of(Silence s, DateTimeOffset now) => new(
-        s.Id, s.State(now), s.DeviceId, s.Grid, s.Zone, s.RuleId, s.StartsAt, s.EndsAt, s.Reason, s.CreatedBy, s.CreatedAt, s.ExpiredAt);
+    private SilenceView(Silence silence, string state)
+        : base(silence) => CurrentState = state;
+
+    [JsonPropertyName("state"), JsonPropertyOrder(-1)]
+    public string CurrentState { get; }
+
+    public static SilenceView Of(Silence s, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s, s.State(now));
+    }
 }

@@ -51,29 +51,9 @@ public sealed class Parser
 
     private Token Take() => _tokens[_position++];
 
-    private Node Or()
-    {
-        var left = And();
-        while (Peek.Kind == TokenKind.Or)
-        {
-            var op = Take();
-            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, And());
-        }
+    private Node Or() => LeftAssociative(And, TokenKind.Or, TokenKind.Or);
 
-        return left;
-    }
-
-    private Node And()
-    {
-        var left = Comparison();
-        while (Peek.Kind == TokenKind.And)
-        {
-            var op = Take();
-            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Comparison());
-        }
-
-        return left;
-    }
+    private Node And() => LeftAssociative(Comparison, TokenKind.And, TokenKind.And);
 
     private Node Comparison()
     {
@@ -91,25 +71,18 @@ public sealed class Parser
         return left;
     }
 
-    private Node Sum()
+    private Node Sum() => LeftAssociative(Product, TokenKind.Plus, TokenKind.Minus);
+
+    private Node Product() => LeftAssociative(Unary, TokenKind.Star, TokenKind.Slash);
+
+    /// <summary>Operands joined by operators of one precedence level (<paramref name="first"/> or <paramref name="second"/>), left to right.</summary>
+    private Node LeftAssociative(Func<Node> operand, TokenKind first, TokenKind second)
     {
-        var left = Product();
-        while (Peek.Kind is TokenKind.Plus or TokenKind.Minus)
+        var left = operand();
+        while (Peek.Kind == first || Peek.Kind == second)
         {
             var op = Take();
-            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Product());
-        }
-
-        return left;
-    }
-
-    private Node Product()
-    {
-        var left = Unary();
-        while (Peek.Kind is TokenKind.Star or TokenKind.Slash)
-        {
-            var op = Take();
-            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, Unary());
+            left = new BinaryNode(left.Offset, op.Text, op.Offset, left, operand());
         }
 
         return left;

@@ -52,7 +52,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceSweeper>());
         if (cluster.PostgresConnection is { Length: > 0 } postgres)
         {
-            // The Orleans PostgreSQL membership schema (OrleansScripts/) declares its times `timestamp`; Npgsql 6+ sends a
+            // The Orleans PostgreSQL membership schema (vendor/OrleansScripts/) declares its times `timestamp`; Npgsql 6+ sends a
             // UTC DateTime as `timestamptz`, which those functions do not accept. Orleans writes UTC times, so sending them
             // as `timestamp` (the legacy mapping) stores the same values. CityOps's own tables keep times as epoch ms.
             AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);

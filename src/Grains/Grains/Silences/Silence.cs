@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CityOps.Grains.Silences;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace CityOps.Grains.Silences;
 /// evaluated and shown on the device, but raise no case between <see cref="StartsAt"/> and <see cref="EndsAt"/>.
 /// Every matcher given must match: a device, a grid (code or prefix), a zone (geofence id), a rule.
 /// </summary>
-public sealed record Silence(
-    string Id,
+/// <remarks>Unsealed for the API's view of it (<c>SilenceView</c>), which adds the state now after <see cref="Id"/>.</remarks>
+public record Silence(
+    [property: JsonPropertyOrder(-2)] string Id,
     string? DeviceId,
     string? Grid,
     string? Zone,

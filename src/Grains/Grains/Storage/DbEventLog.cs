@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using CityOps.Grains.Dispatch;
 using static CityOps.Grains.Storage.StoreDatabase;
 
 namespace CityOps.Grains.Storage;
@@ -12,6 +13,14 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class DbEventLog(StoreDatabase db, string events, string outbox, string subject, bool outboxEnabled) : IWebhookOutbox
 {
+    /// <summary>The case events and the case webhook's outbox.</summary>
+    public static DbEventLog Cases(StoreDatabase db, DispatchOptions dispatch) =>
+        new(db, "case_events", "webhook_outbox", "case_id", dispatch?.Enabled ?? throw new ArgumentNullException(nameof(dispatch)));
+
+    /// <summary>The alarm (and incident) events and the alarm webhook's outbox.</summary>
+    public static DbEventLog Alarms(StoreDatabase db, DispatchOptions dispatch) =>
+        new(db, "alarm_events", "alarm_outbox", "alarm_id", dispatch?.Enabled ?? throw new ArgumentNullException(nameof(dispatch)));
+
     /// <summary>Appends an event inside the caller's transaction; <paramref name="body"/> gets the event's key and sequence.</summary>
     public async Task<StoredCaseEvent> AppendAsync(
         DbConnection connection, DbTransaction transaction, string subjectId, string eventName, DateTimeOffset at, Func<string, long, string> body)

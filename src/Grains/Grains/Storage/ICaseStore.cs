@@ -1,30 +1,13 @@
 namespace CityOps.Grains.Storage;
 
 /// <summary>Durable cases, queryable across all of them (a case grain owns each row it writes).</summary>
-public interface ICaseStore
+public interface ICaseStore : IDocumentStore<CaseSnapshot>, IEventLogStore
 {
-    Task<CaseSnapshot?> FindAsync(string id);
-
-    /// <summary>Saves a change no one is told about (a new value between significant changes).</summary>
-    Task SaveAsync(CaseSnapshot snapshot);
-
     /// <summary>
     /// Saves a change and appends it to the durable event log (and the webhook outbox, when a webhook is
     /// configured) in one transaction; returns the event.
     /// </summary>
     Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at);
-
-    /// <summary>Events after <paramref name="sequence"/>, oldest first (SSE replay).</summary>
-    Task<IReadOnlyList<StoredCaseEvent>> EventsAfterAsync(long sequence, int limit);
-
-    /// <summary>The sequence number of the latest event (0 when there is none).</summary>
-    Task<long> LastSequenceAsync();
-
-    /// <summary>
-    /// Drops logged events older than <paramref name="before"/> that the webhook no longer needs; returns how many.
-    /// The newest event always stays, so numbering never restarts and an SSE client's <c>Last-Event-ID</c> stays valid.
-    /// </summary>
-    Task<int> PruneEventsAsync(DateTimeOffset before);
 
     Task<Page<CaseSnapshot>> QueryAsync(CaseQuery query);
 

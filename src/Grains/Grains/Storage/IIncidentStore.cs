@@ -4,13 +4,8 @@ namespace CityOps.Grains.Storage;
 /// Durable incidents, queryable without activating incident grains (an incident grain owns each row it writes). Their
 /// events join the alarm event log, so the alarm stream and the alarm webhook carry them.
 /// </summary>
-public interface IIncidentStore
+public interface IIncidentStore : IDocumentStore<IncidentSnapshot>
 {
-    Task<IncidentSnapshot?> FindAsync(string id);
-
-    /// <summary>Saves a change without an event.</summary>
-    Task SaveAsync(IncidentSnapshot incident);
-
     /// <summary>Saves a change and appends it to the alarm event log (and alarm webhook outbox) in one transaction.</summary>
     Task<StoredCaseEvent> SaveAsync(IncidentSnapshot incident, string eventName, DateTimeOffset at);
 

@@ -4,7 +4,7 @@ namespace CityOps.Grains.Storage.Postgres;
 
 /// <summary>
 /// Brings a PostgreSQL database up to what CityOps needs, idempotently, on every node's start: the Orleans ADO.NET
-/// scripts (<c>OrleansScripts/</c>, each applied once and recorded in <c>cityops_schema_scripts</c>) and CityOps's
+/// scripts (<c>vendor/OrleansScripts/</c>, vendored unchanged from dotnet/orleans, each applied once and recorded in <c>cityops_schema_scripts</c>) and CityOps's
 /// own tables (<c>cityops-schema.sql</c>, written with <c>IF NOT EXISTS</c>). A session advisory lock makes nodes
 /// that start together take turns, so no script runs twice.
 /// </summary>
