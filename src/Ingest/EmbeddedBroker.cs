@@ -28,6 +28,7 @@ public sealed partial class EmbeddedBroker(
     MessageIntake intake,
     DeadLetterQueue deadLetters,
     RegisteredKinds registeredKinds,
+    TimeProvider time,
     ILogger<EmbeddedBroker> logger) : IHostedService, IMqttEdge, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -61,7 +62,7 @@ public sealed partial class EmbeddedBroker(
             throw new InvalidOperationException($"CityOps:Mqtt:EmbeddedBind: {error}");
         }
 
-        var listeners = new GuardedTcpServerAdapter(o, addresses, _certificate, logger);
+        var listeners = new GuardedTcpServerAdapter(o, addresses, _certificate, time, logger);
         _server = new MqttServerFactory().CreateMqttServer(builder.Build(), [listeners]);
         _server.ValidatingConnectionAsync += authorizer.ValidateConnectionAsync;
         _server.ClientConnectedAsync += authorizer.OnClientConnectedAsync;

@@ -30,6 +30,8 @@ public sealed partial class BrokerAuthorizer(
 {
     private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(10);
     private static readonly ClientIdentity Anonymous = new("anonymous", null);
+    private static readonly TimeSpan RefusalLogWindow = TimeSpan.FromSeconds(10);
+    private const int RefusalLinesPerWindow = 10;
 
     // A device that reconnects within minutes is not made to pay for PBKDF2 again (reconnect storms), and is not
     // held back by a backoff that someone guessing its password caused.
@@ -37,6 +39,10 @@ public sealed partial class BrokerAuthorizer(
     private readonly ClientIdOwners _owners = new();
     private readonly LoginThrottle _throttle = new(options.Value, time);
     private readonly SemaphoreSlim _passwordChecks = new(options.Value.MaxConcurrentPasswordChecks);
+
+    // Every refusal is counted in cityops_mqtt_refused_total; the log gets a sample (guessers refused by the backoff
+    // come by the hundred a second, and writing each one cost the judged readings' latency under attack).
+    private readonly LogBudget _refusalLog = new(RefusalLinesPerWindow, RefusalLogWindow, time);
     private int _waitingChecks;
 
     public bool Enabled => options.Value.RequireAuth;
@@ -66,7 +72,11 @@ public sealed partial class BrokerAuthorizer(
             {
                 e.ReasonCode = refusal == "password_check_busy" ? MqttConnectReasonCode.ServerBusy : MqttConnectReasonCode.BadUserNameOrPassword;
                 IngestMetrics.MqttRefused.WithLabels(refusal).Inc();
-                LogRefusedConnection(logger, e.UserName ?? "(none)", e.ClientId ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?", refusal);
+                if (_refusalLog.TryTake(out var unlogged))
+                {
+                    LogRefusedConnection(logger, e.UserName ?? "(none)", e.ClientId ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?", refusal, unlogged);
+                }
+
                 return;
             }
 
@@ -78,7 +88,11 @@ public sealed partial class BrokerAuthorizer(
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             e.ReasonString = "this client id belongs to another identity's session";
             IngestMetrics.MqttRefused.WithLabels("client_id_taken").Inc();
-            LogRefusedTakeover(logger, identity.Name, clientId, e.RemoteEndPoint?.ToString() ?? "?");
+            if (_refusalLog.TryTake(out var unlogged))
+            {
+                LogRefusedTakeover(logger, identity.Name, clientId, e.RemoteEndPoint?.ToString() ?? "?", unlogged);
+            }
+
             return;
         }
 
@@ -115,7 +129,11 @@ public sealed partial class BrokerAuthorizer(
         e.ProcessPublish = false;
         e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         IngestMetrics.MqttRefused.WithLabels("publish_not_allowed").Inc();
-        LogRefusedPublish(logger, e.UserName ?? e.ClientId, e.ApplicationMessage.Topic);
+        if (_refusalLog.TryTake(out var unlogged))
+        {
+            LogRefusedPublish(logger, e.UserName ?? e.ClientId, e.ApplicationMessage.Topic, unlogged);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -129,7 +147,11 @@ public sealed partial class BrokerAuthorizer(
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         IngestMetrics.MqttRefused.WithLabels("subscribe_not_allowed").Inc();
-        LogRefusedSubscription(logger, e.UserName ?? e.ClientId ?? "?", e.TopicFilter.Topic);
+        if (_refusalLog.TryTake(out var unlogged))
+        {
+            LogRefusedSubscription(logger, e.UserName ?? e.ClientId ?? "?", e.TopicFilter.Topic, unlogged);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -236,15 +258,15 @@ public sealed partial class BrokerAuthorizer(
     private static bool Same(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused ({Reason}) for user {User} (client {ClientId}, from {Endpoint})")]
-    private static partial void LogRefusedConnection(ILogger logger, string user, string clientId, string endpoint, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused ({Reason}) for user {User} (client {ClientId}, from {Endpoint}); {Unlogged} refusals before it not logged")]
+    private static partial void LogRefusedConnection(ILogger logger, string user, string clientId, string endpoint, string reason, long unlogged);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused: {User} may not use client id {ClientId}, whose session belongs to another identity (from {Endpoint})")]
-    private static partial void LogRefusedTakeover(ILogger logger, string user, string clientId, string endpoint);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection refused: {User} may not use client id {ClientId}, whose session belongs to another identity (from {Endpoint}); {Unlogged} refusals before it not logged")]
+    private static partial void LogRefusedTakeover(ILogger logger, string user, string clientId, string endpoint, long unlogged);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish refused: {User} may not publish to {Topic}")]
-    private static partial void LogRefusedPublish(ILogger logger, string user, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish refused: {User} may not publish to {Topic}; {Unlogged} refusals before it not logged")]
+    private static partial void LogRefusedPublish(ILogger logger, string user, string topic, long unlogged);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription refused: {User} may not subscribe to {Topic}")]
-    private static partial void LogRefusedSubscription(ILogger logger, string user, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription refused: {User} may not subscribe to {Topic}; {Unlogged} refusals before it not logged")]
+    private static partial void LogRefusedSubscription(ILogger logger, string user, string topic, long unlogged);
 }
