@@ -15,6 +15,12 @@ public interface ICaseGrain : IGrainWithStringKey
     /// </summary>
     Task<CaseSnapshot> FileIncident(CaseFiling filing, IncidentCaseUpdate update);
 
+    /// <summary>
+    /// The alarm of the case was suppressed by a root cause raised after the case was filed (<paramref name="rootCauseAlarmId"/>:
+    /// a parent device's alarm), or that root cause cleared (null). The case stays as it is; its history notes it.
+    /// </summary>
+    Task RootCause(DateTimeOffset at, string? rootCauseAlarmId, string note);
+
     Task<CaseActionResult> Act(CaseAction action);
 
     Task<CaseSnapshot?> Get();

@@ -43,6 +43,14 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// </summary>
     Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds);
 
+    /// <summary>
+    /// The parent raised an alarm of a rule with <c>inhibits:</c> (found this device in the directory by its <c>parent</c>
+    /// attribute): the device's alarms of the inhibited rules raised before it ask it (<see cref="InhibitingAlarm"/>), and
+    /// are suppressed by it from now on. One-way, like <see cref="ParentCleared"/>.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task ParentAlarmRaised(string parentAlarmId);
+
     /// <summary>The parent's alarm that suppressed alarms of this device cleared: they are judged again. One-way.</summary>
     [Orleans.Concurrency.OneWay]
     Task ParentCleared(string parentAlarmId);

@@ -76,6 +76,16 @@ public sealed class DeskReplay
                     }
                 }
 
+                // A root cause also suppresses its children's active alarms of the rules it inhibits raised before it.
+                if (!rule.Inhibits.IsDefaultOrEmpty)
+                {
+                    foreach (var child in _active.Values.Where(a => a.SuppressedBy is null && a.Device != e.Device && rule.Inhibits.Contains(a.Rule.Id)
+                        && _devices(a.Device)?.Attributes.GetValueOrDefault(RuleSet.ParentAttribute) == e.Device).ToList())
+                    {
+                        Suppress(child, alarm, e.At, atRaise: false);
+                    }
+                }
+
                 break;
             case CaseEventKind.Escalated when _active.GetValueOrDefault(key) is { } escalated:
                 escalated.Severity = e.Severity;

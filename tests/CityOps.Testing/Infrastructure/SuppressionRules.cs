@@ -2,7 +2,9 @@ namespace CityOps.Tests.Infrastructure;
 
 /// <summary>
 /// Root-cause suppression fixture shared by the grain and process tests: a lamp cabinet losing power (below 100 V) inhibits
-/// the dark-lamp rule on the lamps whose <c>parent</c> is that cabinet; both file at once.
+/// the dark-lamp rule on the lamps whose <c>parent</c> is that cabinet; both file at once. Likewise a pump station's pump
+/// fault inhibits the surcharge rule of the drains it serves, which holds its clear for 5 minutes (<c>clear: { for: 5m }</c>);
+/// two or more surcharged drains of one station (their <c>parent</c>) within 10 minutes make one incident.
 /// </summary>
 public static class SuppressionRules
 {
@@ -19,5 +21,24 @@ public static class SuppressionRules
             metric: current_a
             levels: [ { severity: yellow, below: 0.05 } ]
             case: { code: "0118", title: "路灯不亮" }
+          - id: pump-fault
+            kind: drainage
+            metric: pump_fault
+            levels: [ { severity: orange, above: 0.5 } ]
+            inhibits: [drain-surcharged]
+            case: { code: "0404", title: "泵站故障" }
+          - id: drain-surcharged
+            kind: drainage
+            metric: fill_ratio
+            levels: [ { severity: yellow, above: 1 } ]
+            clear: { for: 5m }
+            case: { code: "0404", title: "管网满溢" }
+        incidents:
+          - id: station-surcharge
+            rules: [drain-surcharged]
+            group: attribute:parent
+            within: 10m
+            min: 2
+            case: { code: "0404", title: "泵站服务区多点满溢 ({count} 处)" }
         """;
 }

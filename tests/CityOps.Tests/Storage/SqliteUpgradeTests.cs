@@ -45,4 +45,27 @@ public sealed class SqliteUpgradeTests
         using var again = StoreDatabase.Sqlite(path);
         Assert.Equal(5, (await new DbRuleVersionStore(again).LatestAsync())!.Version);
     }
+
+    [Fact]
+    public async Task A_device_directory_from_before_the_parent_column_gains_it_filled_from_the_stored_attributes()
+    {
+        using var folder = new TempFolder("sqlite-upgrade");
+        var path = folder.Combine("cityops.db");
+        await using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE devices (id TEXT PRIMARY KEY, kind TEXT NOT NULL, grid TEXT, online INTEGER NOT NULL, body TEXT NOT NULL);
+                INSERT INTO devices VALUES ('L-1', 'streetlight', NULL, 1, '{"id":"L-1","kind":"streetlight","attributes":{"parent":"CAB-1"}}');
+                INSERT INTO devices VALUES ('L-2', 'streetlight', NULL, 1, '{"id":"L-2","kind":"streetlight","attributes":{}}');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var db = StoreDatabase.Sqlite(path);
+        Assert.Equal(["L-1"], await new DbDeviceDirectory(db).ChildrenOfAsync("CAB-1", 10));
+        using var again = StoreDatabase.Sqlite(path);
+        Assert.Equal(["L-1"], await new DbDeviceDirectory(again).ChildrenOfAsync("CAB-1", 10));
+    }
 }

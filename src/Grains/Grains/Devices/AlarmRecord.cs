@@ -59,6 +59,12 @@ public sealed class AlarmRecord
     /// <summary>True when <see cref="CaseId"/> is the incident's case: the incident grain, not the device, keeps it current.</summary>
     [Id(42)] public bool CaseOfIncident { get; set; }
 
+    /// <summary>
+    /// Its suppressor cleared while its value was back to normal (clearing, within its rule's <c>clear:</c> hold): it files
+    /// nothing, and is not escalated or reminded of, unless it breaches again before it clears (then it is judged as on its raise).
+    /// </summary>
+    [Id(43)] public bool AwaitsBreach { get; set; }
+
     public static AlarmRecord From(AlarmState state, string? caseId, bool caseFiled, string? ruleDefinition = null)
     {
         var record = new AlarmRecord { CaseId = caseId, CaseFiled = caseFiled };
@@ -71,7 +77,8 @@ public sealed class AlarmRecord
     /// by its rule's policy at <paramref name="severity"/> (an escalation across <c>fileFrom</c>, the end of flapping).
     /// </summary>
     public bool FilesNow(Rule rule, Severity severity) =>
-        CaseId is null && IncidentId is null && Disposition == AlarmDisposition.Pending && SuppressedBy is null && !Flapping && rule.FilesAt(severity);
+        CaseId is null && IncidentId is null && Disposition == AlarmDisposition.Pending && SuppressedBy is null && !Flapping && !AwaitsBreach
+        && rule.FilesAt(severity);
 
     /// <summary>Takes the judge's state, keeping everything the desk and the case added.</summary>
     public void Refresh(AlarmState state, string? ruleDefinition)

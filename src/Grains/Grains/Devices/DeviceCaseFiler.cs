@@ -84,6 +84,10 @@ public sealed class DeviceCaseFiler(CaseIntake intake, IGrainFactory grains, Kin
             at, alarm.Severity, null, Active: true, note, null));
     }
 
+    /// <summary>A root cause suppressed the alarm of an open case (<paramref name="rootCauseAlarmId"/>), or cleared (null): a note on the case.</summary>
+    public Task RootCause(string caseId, DateTimeOffset at, string? rootCauseAlarmId, string note) =>
+        grains.GetGrain<ICaseGrain>(caseId).RootCause(at, rootCauseAlarmId, note);
+
     /// <summary>The alarm cleared.</summary>
     public Task Cleared(string caseId, Rule rule, AlarmChange change, AlarmState alarm)
     {

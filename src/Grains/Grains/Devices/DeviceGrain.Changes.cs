@@ -54,6 +54,7 @@ public sealed partial class DeviceGrain
                 await Persist();
                 await Announce(rule.Id, raised, AlarmEvents.Raised, change.At);
                 await SuppressEarlier(rule, raised, change.At);
+                await TellChildren(rule, raised);
                 if (await ReportIncident(rule, raised, change.At))
                 {
                     // A member of an incident: the incident files one case for all (DeviceGrain.Incidents.cs).
@@ -69,6 +70,13 @@ public sealed partial class DeviceGrain
                 _dirty = true;
                 return;
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
+                if (record.AwaitsBreach && alarm.CurrentLevel != Severity.None)
+                {
+                    // Unsuppressed while back to normal, and breaching again before it cleared: judged as on its raise.
+                    AlarmDesk.Note(record, new AlarmEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor cleared"));
+                    await JudgeAgain(rule, alarm, record, change.At);
+                }
+
                 if (record.CaseId is { } openCase && !record.CaseOfIncident && record.SuppressedBy is null)
                 {
                     await filer.Changed(openCase, change, alarm);

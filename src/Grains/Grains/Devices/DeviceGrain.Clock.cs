@@ -117,5 +117,5 @@ public sealed partial class DeviceGrain
         record.AcknowledgedAt is not null || record.Disposition == AlarmDisposition.Dismissed || record.ClosedAt is not null;
 
     // No reminders: seen, silenced, or flapping (a flapping alarm sends no notifications).
-    private static bool Quiet(AlarmRecord record) => Seen(record) || record.SuppressedBy is not null || record.Flapping;
+    private static bool Quiet(AlarmRecord record) => Seen(record) || record.SuppressedBy is not null || record.Flapping || record.AwaitsBreach;
 }

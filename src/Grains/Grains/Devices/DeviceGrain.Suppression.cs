@@ -97,6 +97,52 @@ public sealed partial class DeviceGrain
         }
     }
 
+    // An alarm of a rule with inhibits: was just raised: the children (by the directory's parent index) are told, one-way, so
+    // that their alarms of the inhibited rules raised before it are suppressed by it too. Each child asks this grain again
+    // (InhibitingAlarm) and is noted there, so an alarm that cleared meanwhile suppresses nothing and every child is released.
+    private async Task TellChildren(Rule rule, AlarmRecord record)
+    {
+        if (rule.Inhibits.IsDefaultOrEmpty || record.AlarmId is not { } alarmId || record.Flapping)
+        {
+            return;
+        }
+
+        foreach (var child in await directory.ChildrenOfAsync(Id, MaxChildrenPerAlarm))
+        {
+            if (child != Id)
+            {
+                _ = GrainFactory.GetGrain<IDeviceGrain>(child).ParentAlarmRaised(alarmId);
+            }
+        }
+    }
+
+    public async Task ParentAlarmRaised(string parentAlarmId)
+    {
+        var now = time.GetUtcNow();
+        var parent = S.Registration?.Attributes.GetValueOrDefault(ParentAttribute);
+        foreach (var (ruleId, record) in S.Alarms.ToList())
+        {
+            if (record is not { AlarmId: not null, SuppressedBy: null } || Judge.AlarmOf(ruleId)?.IsActive != true
+                || Rules.FirstOrDefault(r => r.Id == ruleId) is not { } rule || await InhibitedBy(rule) is not { } by)
+            {
+                continue;
+            }
+
+            // As if raised under it: no filing, no case updates, escalation or reminders; a case already filed stays open,
+            // with a note naming the root cause (docs/alarms.md).
+            record.SuppressedBy = by;
+            record.AwaitsBreach = false;
+            var note = $"root cause: alarm {by} of parent {parent}";
+            AlarmDesk.Note(record, new AlarmEntry(now, "suppressed", null, by, "device:" + parent, note));
+            await Persist();
+            await Announce(ruleId, record, AlarmEvents.Updated, now);
+            if (record.CaseId is { } caseId && !record.CaseOfIncident)
+            {
+                await filer.RootCause(caseId, now, by, $"{note}; the case stays open");
+            }
+        }
+    }
+
     public async Task ParentCleared(string parentAlarmId)
     {
         var now = time.GetUtcNow();
@@ -107,30 +153,54 @@ public sealed partial class DeviceGrain
                 continue;
             }
 
-            // Judged again under the rule's own policy: an auto alarm files now, or joins its incident.
+            // Judged again under the rule's own policy, if its condition holds on the latest reading: an auto alarm files
+            // now, or joins its incident. One back to normal (clearing) files nothing unless it breaches again first.
             record.SuppressedBy = null;
-            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));
             var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
             var state = Judge.AlarmOf(ruleId);
-            var fileNow = rule is not null && state is { IsActive: true } && record.CaseId is null && record.IncidentId is null
-                && record.Disposition == AlarmDisposition.Pending && !record.Flapping && rule.FilesAt(state.Severity);
-            if (fileNow)
+            var holds = rule is not null && state is { IsActive: true, CurrentLevel: not Severity.None };
+            record.AwaitsBreach = !holds && state is { IsActive: true };
+            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId,
+                holds || !record.AwaitsBreach ? "suppressing alarm cleared" : "suppressing alarm cleared; value back to normal: no case unless it breaches again before it clears"));
+            if (record.CaseId is { } caseId && !record.CaseOfIncident)
             {
-                record.CaseId = DeviceCaseFiler.NewCaseId(now);
+                await filer.RootCause(caseId, now, null, $"root cause {parentAlarmId} cleared");
             }
 
-            await Persist();
-            await Announce(ruleId, record, AlarmEvents.Updated, now);
-            if (rule is not null && state is { IsActive: true } && await ReportIncident(rule, record, now))
+            if (holds)
             {
-                continue;
+                await JudgeAgain(rule!, state!, record, now);
             }
-
-            if (fileNow)
+            else
             {
-                await FileAlarm(rule!, state!, record, now, "rule:" + ruleId);
                 await Persist();
+                await Announce(ruleId, record, AlarmEvents.Updated, now);
             }
+        }
+    }
+
+    // An alarm no longer held back (its suppressor cleared, or it breached again after that) is judged as on its raise:
+    // it joins its incident, or files under its rule's policy.
+    private async Task JudgeAgain(Rule rule, AlarmState state, AlarmRecord record, DateTimeOffset now)
+    {
+        record.AwaitsBreach = false;
+        var fileNow = record.FilesNow(rule, state.Severity);
+        if (fileNow)
+        {
+            record.CaseId = DeviceCaseFiler.NewCaseId(now);
+        }
+
+        await Persist();
+        await Announce(rule.Id, record, AlarmEvents.Updated, now);
+        if (await ReportIncident(rule, record, now))
+        {
+            return;
+        }
+
+        if (fileNow)
+        {
+            await FileAlarm(rule, state, record, now, "rule:" + rule.Id);
+            await Persist();
         }
     }
 }

@@ -7,15 +7,18 @@ namespace CityOps.Grains.Storage;
 /// <summary>The device registry index (the node's, or the whole cluster's).</summary>
 public sealed class DbDeviceDirectory(StoreDatabase db) : IDeviceDirectory
 {
+    private const string ParentAttribute = CityOps.Rules.RuleSet.ParentAttribute;
+
     public Task UpsertAsync(DeviceSnapshot device)
     {
         var body = JsonSerializer.Serialize(device with { Last = device.Last.Clear(), Alarms = [] }, CityOpsJson.Options);
         return db.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, """
-                INSERT INTO devices (id, kind, grid, online, body) VALUES (@id, @kind, @grid, @online, @body)
-                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, grid = excluded.grid, online = excluded.online, body = excluded.body
-                """, transaction, ("id", device.Id), ("kind", device.Kind), ("grid", device.Grid), ("online", device.Online), ("body", body));
+                INSERT INTO devices (id, kind, grid, online, parent, body) VALUES (@id, @kind, @grid, @online, @parent, @body)
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, grid = excluded.grid, online = excluded.online, parent = excluded.parent, body = excluded.body
+                """, transaction, ("id", device.Id), ("kind", device.Kind), ("grid", device.Grid), ("online", device.Online),
+                ("parent", device.Attributes.GetValueOrDefault(ParentAttribute)), ("body", body));
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         });
     }
@@ -54,6 +57,13 @@ public sealed class DbDeviceDirectory(StoreDatabase db) : IDeviceDirectory
     public Task<IReadOnlyList<string>> AllIdsAsync() => db.ReadAsync(async connection =>
     {
         await using var command = Command(connection, "SELECT id FROM devices ORDER BY id" + db.Dialect.OrdinalCollation);
+        return (IReadOnlyList<string>)await ListAsync(command, r => r.GetString(0)).ConfigureAwait(false);
+    });
+
+    public Task<IReadOnlyList<string>> ChildrenOfAsync(string parentId, int limit) => db.ReadAsync(async connection =>
+    {
+        await using var command = Command(connection, "SELECT id FROM devices WHERE parent = @parent ORDER BY id" + db.Dialect.OrdinalCollation + " LIMIT @limit",
+            null, ("parent", parentId), ("limit", limit));
         return (IReadOnlyList<string>)await ListAsync(command, r => r.GetString(0)).ConfigureAwait(false);
     });
 }

@@ -11,4 +11,10 @@ public interface IDeviceDirectory
     Task<Page<DeviceSnapshot>> QueryAsync(DeviceQuery query);
 
     Task<IReadOnlyList<string>> AllIdsAsync();
+
+    /// <summary>
+    /// The devices whose <c>parent</c> attribute names <paramref name="parentId"/> (a cabinet's lamps), in id order, at most
+    /// <paramref name="limit"/>: the children a root-cause alarm suppresses (an indexed column, not a scan of the bodies).
+    /// </summary>
+    Task<IReadOnlyList<string>> ChildrenOfAsync(string parentId, int limit);
 }

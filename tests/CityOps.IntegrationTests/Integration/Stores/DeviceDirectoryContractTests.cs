@@ -43,6 +43,28 @@ public sealed class DeviceDirectoryContractTests(StoreBackends backends)
         Assert.Empty((await directory.QueryAsync(new DeviceQuery(Grid: "1"))).Items);
     }
 
+    [Theory]
+    [BothBackends]
+    public async Task Children_are_found_by_their_parent_attribute_in_id_order_up_to_the_limit_and_follow_a_changed_parent(string backend)
+    {
+        var directory = new DbDeviceDirectory(await backends.OpenAsync(backend));
+        await directory.UpsertAsync(Device("CAB-1", "lampcabinet", "1", true));
+        foreach (var (id, parent) in new[] { ("L-b", "CAB-1"), ("L-A", "CAB-1"), ("L-c", "CAB-2"), ("L-9", "CAB-1") })
+        {
+            await directory.UpsertAsync(Device(id, "streetlight", "1", true) with { Attributes = ImmutableDictionary<string, string>.Empty.Add("parent", parent).Add("pole", "7") });
+        }
+
+        Assert.Equal(["L-9", "L-A", "L-b"], await directory.ChildrenOfAsync("CAB-1", 10));
+        Assert.Equal(["L-9", "L-A"], await directory.ChildrenOfAsync("CAB-1", 2));
+        Assert.Empty(await directory.ChildrenOfAsync("L-b", 10));
+
+        // A lamp moved to another cabinet, one without a parent any more.
+        await directory.UpsertAsync(Device("L-A", "streetlight", "1", true) with { Attributes = ImmutableDictionary<string, string>.Empty.Add("parent", "CAB-2") });
+        await directory.UpsertAsync(Device("L-9", "streetlight", "1", false));
+        Assert.Equal(["L-b"], await directory.ChildrenOfAsync("CAB-1", 10));
+        Assert.Equal(["L-A", "L-c"], await directory.ChildrenOfAsync("CAB-2", 10));
+    }
+
     private static DeviceSnapshot Device(string id, string kind, string? grid, bool online) => new(
         id, kind, null, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, grid, null, online, null,
         ImmutableDictionary<string, double>.Empty, [], false, false);

@@ -102,10 +102,22 @@ CREATE TABLE IF NOT EXISTS devices (
   kind   TEXT NOT NULL,
   grid   TEXT,
   online BOOLEAN NOT NULL,
+  parent TEXT,
   body   TEXT NOT NULL
 );
+-- Databases from before root causes were found by the directory lack the column (a device's parent attribute): added
+-- once, and filled from the stored bodies.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'devices' AND column_name = 'parent') THEN
+    ALTER TABLE devices ADD COLUMN parent TEXT;
+    UPDATE devices SET parent = body::jsonb -> 'attributes' ->> 'parent';
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS devices_kind ON devices (kind, id);
 CREATE INDEX IF NOT EXISTS devices_grid ON devices (grid, id);
+CREATE INDEX IF NOT EXISTS devices_parent ON devices (parent, id);
 
 CREATE TABLE IF NOT EXISTS rule_versions (
   version    INTEGER PRIMARY KEY,

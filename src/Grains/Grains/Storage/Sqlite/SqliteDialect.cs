@@ -37,6 +37,15 @@ public sealed class SqliteDialect : SqlDialect
         {
             await ExecuteAsync(connection, "ALTER TABLE audit_log ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;", cancellationToken).ConfigureAwait(false);
         }
+
+        // Likewise databases from before root causes were found by the directory (a device's parent attribute, from its body).
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('devices') WHERE name = 'parent'";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await ExecuteAsync(connection, "ALTER TABLE devices ADD COLUMN parent TEXT; UPDATE devices SET parent = json_extract(body, '$.attributes.parent');", cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, "CREATE INDEX IF NOT EXISTS devices_parent ON devices (parent, id);", cancellationToken).ConfigureAwait(false);
     }
 
     public override bool IsUnavailable(Exception exception) =>

@@ -101,10 +101,12 @@ CREATE TABLE IF NOT EXISTS devices (
   kind   TEXT NOT NULL,
   grid   TEXT,
   online INTEGER NOT NULL,
+  parent TEXT,
   body   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS devices_kind ON devices (kind, id);
 CREATE INDEX IF NOT EXISTS devices_grid ON devices (grid, id);
+-- devices_parent (parent, id) is made by SqliteDialect, after adding the column to databases from before it.
 
 CREATE TABLE IF NOT EXISTS rule_versions (
   version    INTEGER PRIMARY KEY,
