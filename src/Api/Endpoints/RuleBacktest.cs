@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CityOps.Grains;
 using CityOps.Grains.RuleSets;
+using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
@@ -44,7 +45,7 @@ public static partial class RuleBacktest
     }
 
     private static async Task<Results<Ok<BacktestView>, ValidationProblem, ProblemHttpResult>> Backtest(
-        HttpRequest http, RuleCatalog catalog, ZoneMap zones, IDeviceDirectory directory, IOptions<InfluxOptions> influx, ILoggerFactory logs)
+        HttpRequest http, RuleCatalog catalog, ZoneMap zones, IDeviceDirectory directory, SilenceBook silenceBook, IOptions<InfluxOptions> influx, ILoggerFactory logs)
     {
         var request = await ReadRequest(http);
         if (request is null)
@@ -125,12 +126,16 @@ public static partial class RuleBacktest
         }
 
         var profiles = await ProfilesAsync(directory, readings.Where(filter.Includes).Select(r => r.Kind).Distinct());
-        var result = Backtester.Run(rules, readings, filter, zones, id => profiles.GetValueOrDefault(id));
+        // The silences of the desk, expired ones included, hold the replayed alarms in their windows as they held (or hold) live.
+        var silences = silenceBook.List(DateTimeOffset.MaxValue, includeExpired: true)
+            .Select(s => new ReplaySilence(s.Id, s.DeviceId, s.Grid, s.Zone, s.RuleId, s.StartsAt, s.ExpiredAt is { } expired && expired < s.EndsAt ? expired : s.EndsAt))
+            .ToList();
+        var result = Backtester.Run(rules, readings, filter, zones, id => profiles.GetValueOrDefault(id), silences);
         ComparisonView? comparison = null;
         if (yaml is not null)
         {
             // The same readings through the rules in force: what the candidate would change.
-            var inForce = Backtester.Run(catalog.Current, readings, filter, zones, id => profiles.GetValueOrDefault(id));
+            var inForce = Backtester.Run(catalog.Current, readings, filter, zones, id => profiles.GetValueOrDefault(id), silences);
             var diff = BacktestComparison.Of(inForce.Cases, result.Cases);
             comparison = new ComparisonView(
                 catalog.Current.Version, [.. diff.Added.Select(View)], [.. diff.Removed.Select(View)],
@@ -141,7 +146,10 @@ public static partial class RuleBacktest
             rules.Rules.Length, rules.Version, fromInflux ? "influxdb" : "upload", result.Readings, result.Devices,
             [.. result.Cases.Select(View)], comparison, [.. problems, .. result.Problems],
             [.. result.Incidents.Select(View)], [.. result.Suppressed.Select(View)],
-            [.. result.Days(from?.Offset ?? TimeSpan.Zero).Select(d => new BacktestDayView(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Alarms, d.Incidents, d.Suppressed, d.SuppressedBy))]));
+            [.. result.Days(from?.Offset ?? TimeSpan.Zero).Select(d => new BacktestDayView(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Alarms, d.Incidents, d.Suppressed, d.SuppressedBy))])
+        {
+            Silenced = [.. result.Silenced.Select(s => new BacktestSilencedView(s.Device, s.Rule, s.RaisedAt, s.At, s.SilenceId, s.Until))],
+        });
     }
 
     /// <summary>
@@ -305,7 +313,14 @@ public static partial class RuleBacktest
     /// </summary>
     public sealed record BacktestView(
         int Rules, int RuleSetVersion, string Source, int Readings, int Devices, IReadOnlyList<BacktestCaseView> Cases, ComparisonView? Comparison, IReadOnlyList<string> Problems,
-        IReadOnlyList<BacktestIncidentView> Incidents, IReadOnlyList<BacktestSuppressionView> Suppressed, IReadOnlyList<BacktestDayView> Days);
+        IReadOnlyList<BacktestIncidentView> Incidents, IReadOnlyList<BacktestSuppressionView> Suppressed, IReadOnlyList<BacktestDayView> Days)
+    {
+        /// <summary>The alarms the desk's silences (expired ones included) held, after <see cref="Days"/>: an extension.</summary>
+        public IReadOnlyList<BacktestSilencedView> Silenced { get; init; } = [];
+    }
+
+    /// <summary>An alarm held from <see cref="SilencedAt"/> by the silence <see cref="SilenceId"/>, until it ended (null: the alarm cleared under it).</summary>
+    public sealed record BacktestSilencedView(string DeviceId, string RuleId, DateTimeOffset RaisedAt, DateTimeOffset SilencedAt, string SilenceId, DateTimeOffset? Until);
 
     /// <summary>An incident the alarms would have formed: its incident rule, group, worst severity, and every member alarm (<see cref="Count"/> of them).</summary>
     public sealed record BacktestIncidentView(

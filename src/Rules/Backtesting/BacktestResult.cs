@@ -13,6 +13,9 @@ public sealed record BacktestResult(int Readings, int Devices, ImmutableArray<Ba
 
     public ImmutableArray<ReplaySuppression> Suppressed { get; init; } = [];
 
+    /// <summary>The alarms silences held (<see cref="ReplaySilenced"/>), in order.</summary>
+    public ImmutableArray<ReplaySilenced> Silenced { get; init; } = [];
+
     /// <summary>
     /// Per calendar day at <paramref name="offset"/> (the days with anything in them, in order): alarms raised, incidents opened,
     /// alarms suppressed and by which rules.

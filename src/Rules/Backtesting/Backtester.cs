@@ -8,12 +8,14 @@ namespace CityOps.Rules.Backtesting;
 /// <summary>
 /// Replays historical readings through a rule set with <see cref="DeviceReplay"/> (the live evaluator, in reading time)
 /// and reports the cases it would have raised, one per alarm as live ingestion files them, and what the alarm desk makes of
-/// those alarms (<see cref="DeskReplay"/>): the incidents they form and the alarms root causes and sensor faults suppress.
+/// those alarms (<see cref="DeskReplay"/>): the incidents they form, the alarms root causes and sensor faults suppress, and
+/// those the silences given hold. Flapping rules flap as live (<see cref="DeviceReplay"/>): a flapping alarm is one case.
 /// </summary>
 public static class Backtester
 {
     public static BacktestResult Run(
-        RuleSet rules, IEnumerable<BacktestReading> readings, BacktestFilter filter, IZoneLookup zones, Func<string, DeviceProfile?> profiles)
+        RuleSet rules, IEnumerable<BacktestReading> readings, BacktestFilter filter, IZoneLookup zones, Func<string, DeviceProfile?> profiles,
+        IReadOnlyList<ReplaySilence>? silences = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(readings);
@@ -74,11 +76,12 @@ public static class Backtester
             }
         }
 
-        var desk = DeskReplay.Run(rules, events, device => profileOf.GetValueOrDefault(device), zones);
+        var desk = DeskReplay.Run(rules, events, device => profileOf.GetValueOrDefault(device), zones, silences);
         return new BacktestResult(count, devices, [.. cases.OrderBy(c => c.OpenedAt).ThenBy(c => c.Device, StringComparer.Ordinal)], [.. problems])
         {
             Incidents = desk.Incidents,
             Suppressed = desk.Suppressions,
+            Silenced = desk.Silenced,
         };
     }
 

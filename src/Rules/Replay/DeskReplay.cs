@@ -10,7 +10,9 @@ namespace CityOps.Rules.Replay;
 /// in reading time, and decides as the device and incident grains do, by the same rule-set relations
 /// (<see cref="RuleSet.FaultsOver"/>, <see cref="RuleSet.SuppressedByFault"/>, <see cref="RuleSet.InhibitorsOf"/>), the same
 /// grouping (<see cref="Incidents.IncidentRule.GroupKey"/>, <see cref="IZoneLookup.ZonesAt"/>) and the same forming rule
-/// (<see cref="Incidents.IncidentRule.Forms"/>). What it leaves out: flapping and silences (the replay has neither).
+/// (<see cref="Incidents.IncidentRule.Forms"/>). Silences hold as on the live desk (<see cref="SilenceMatch"/>): an alarm raised
+/// while one matches is silenced (no incident, no later suppression) until the silence ends; a flapping alarm, like live,
+/// suppresses nothing and joins no incident.
 /// </summary>
 public sealed class DeskReplay
 {
@@ -21,29 +23,63 @@ public sealed class DeskReplay
     private readonly Dictionary<(string Incident, string Group), Group> _groups = [];
     private readonly List<ReplaySuppression> _suppressions = [];
     private readonly List<ReplayIncident> _incidents = [];
+    private readonly IReadOnlyList<ReplaySilence> _silences;
+    private readonly List<ReplaySilenced> _silenced = [];
 
-    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones)
+    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence> silences)
     {
         _rules = rules;
         _devices = devices;
         _zones = zones;
+        _silences = silences;
     }
 
     /// <param name="events">The alarm events of every device; ordered here by time (stable: a device's fault rules come first, as judged).</param>
     /// <param name="devices">Attributes (<c>parent</c>, group attributes) and grid of a device; null when unknown.</param>
-    public static DeskOutcome Run(RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones)
+    /// <param name="silences">The silences in force over the replayed time; none when null.</param>
+    public static DeskOutcome Run(RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence>? silences = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(zones);
-        var desk = new DeskReplay(rules, devices, zones);
+        var desk = new DeskReplay(rules, devices, zones, silences ?? []);
         foreach (var e in events.OrderBy(e => e.At))
         {
+            desk.EndSilences(e.At);
             desk.Take(e);
         }
 
+        desk.EndSilences(DateTimeOffset.MaxValue);
         return desk.Outcome();
+    }
+
+    // Silenced alarms whose silence ended by `now` (in order of ending), as the device grain's sweep: another silence matching
+    // then takes them over; else they are judged again (unsuppressed; live, an auto alarm files then).
+    private void EndSilences(DateTimeOffset now)
+    {
+        foreach (var alarm in _active.Values.Where(a => a.Silence is { } s && s.EndsAt <= now).OrderBy(a => a.Silence!.EndsAt).ToList())
+        {
+            var end = alarm.Silence!.EndsAt;
+            _silenced[alarm.Silenced] = _silenced[alarm.Silenced] with { Until = end };
+            alarm.Silence = SilenceOf(alarm.Device, alarm.Rule.Id, alarm.Lat, alarm.Lon, end);
+            if (alarm.Silence is { } next)
+            {
+                alarm.Silenced = _silenced.Count;
+                _silenced.Add(new ReplaySilenced(alarm.Device, alarm.Rule.Id, alarm.RaisedAt, end, next.Id, null));
+            }
+        }
+    }
+
+    private ReplaySilence? SilenceOf(string device, string ruleId, double? lat, double? lon, DateTimeOffset at)
+    {
+        if (_silences.Count == 0)
+        {
+            return null;
+        }
+
+        var grid = _devices(device)?.Grid;
+        return _silences.FirstOrDefault(s => s.Holds(device, ruleId, grid, lat, lon, at, _zones));
     }
 
     private void Take(ReplayEvent e)
@@ -57,8 +93,15 @@ public sealed class DeskReplay
         switch (e.Event)
         {
             case CaseEventKind.Raised:
-                var alarm = _active[key] = new Alarm(e.Device, rule, e.At, e.Severity, e.Lat, e.Lon);
-                if (SuppressorOf(alarm) is { } by)
+                var alarm = _active[key] = new Alarm(e.Device, rule, e.At, e.Severity, e.Lat, e.Lon) { Flapping = e.Flapping };
+                if (SilenceOf(e.Device, rule.Id, e.Lat, e.Lon, e.At) is { } silence)
+                {
+                    // Silenced: held by the silence, not by a root cause or fault, and joins no incident while it holds.
+                    alarm.Silence = silence;
+                    alarm.Silenced = _silenced.Count;
+                    _silenced.Add(new ReplaySilenced(e.Device, rule.Id, e.At, e.At, silence.Id, null));
+                }
+                else if (SuppressorOf(alarm) is { } by)
                 {
                     Suppress(alarm, by, e.At, atRaise: true);
                 }
@@ -70,16 +113,16 @@ public sealed class DeskReplay
                 // A fault also suppresses the device's active alarms on its metric raised before it.
                 foreach (var ruleId in _rules.SuppressedByFault(rule.Id))
                 {
-                    if (_active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null } earlier)
+                    if (!alarm.Flapping && _active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null, Silence: null } earlier)
                     {
                         Suppress(earlier, alarm, e.At, atRaise: false);
                     }
                 }
 
                 // A root cause also suppresses its children's active alarms of the rules it inhibits raised before it.
-                if (!rule.Inhibits.IsDefaultOrEmpty)
+                if (!rule.Inhibits.IsDefaultOrEmpty && !alarm.Flapping)
                 {
-                    foreach (var child in _active.Values.Where(a => a.SuppressedBy is null && a.Device != e.Device && rule.Inhibits.Contains(a.Rule.Id)
+                    foreach (var child in _active.Values.Where(a => a is { SuppressedBy: null, Silence: null } && a.Device != e.Device && rule.Inhibits.Contains(a.Rule.Id)
                         && _devices(a.Device)?.Attributes.GetValueOrDefault(RuleSet.ParentAttribute) == e.Device).ToList())
                     {
                         Suppress(child, alarm, e.At, atRaise: false);
@@ -87,9 +130,12 @@ public sealed class DeskReplay
                 }
 
                 break;
+            case CaseEventKind.Flapping or CaseEventKind.Quiet when _active.GetValueOrDefault(key) is { } flapping:
+                flapping.Flapping = e.Event == CaseEventKind.Flapping;
+                break;
             case CaseEventKind.Escalated when _active.GetValueOrDefault(key) is { } escalated:
                 escalated.Severity = e.Severity;
-                if (escalated.SuppressedBy is null)
+                if (escalated is { SuppressedBy: null, Silence: null })
                 {
                     Report(escalated, e.At);
                 }
@@ -97,6 +143,7 @@ public sealed class DeskReplay
                 break;
             case CaseEventKind.Cleared when _active.Remove(key, out var cleared):
                 cleared.ClearedAt = e.At;
+                cleared.Silence = null;
                 cleared.Group?.Leave(cleared, e.At, _incidents);
                 foreach (var child in cleared.Suppresses)
                 {
@@ -118,7 +165,7 @@ public sealed class DeskReplay
     {
         foreach (var fault in _rules.FaultsOver(alarm.Rule.Id))
         {
-            if (_active.GetValueOrDefault((alarm.Device, fault)) is { } active)
+            if (_active.GetValueOrDefault((alarm.Device, fault)) is { Flapping: false } active)
             {
                 return active;
             }
@@ -128,7 +175,7 @@ public sealed class DeskReplay
         {
             foreach (var inhibitor in _rules.InhibitorsOf(alarm.Rule.Id))
             {
-                if (_active.GetValueOrDefault((parent, inhibitor)) is { } active)
+                if (_active.GetValueOrDefault((parent, inhibitor)) is { Flapping: false } active)
                 {
                     return active;
                 }
@@ -149,7 +196,7 @@ public sealed class DeskReplay
     // To its incident group, as the device grain reports to the incident grain: maintenance rules and suppressed alarms never.
     private void Report(Alarm alarm, DateTimeOffset at)
     {
-        if (alarm.Rule.Maintenance || _rules.IncidentOf(alarm.Rule.Id) is not { } incident)
+        if (alarm.Rule.Maintenance || alarm.Flapping || alarm.Silence is not null || _rules.IncidentOf(alarm.Rule.Id) is not { } incident)
         {
             return;
         }
@@ -181,7 +228,7 @@ public sealed class DeskReplay
             group.End(_incidents);
         }
 
-        return new DeskOutcome([.. _suppressions], [.. _incidents.OrderBy(i => i.OpenedAt).ThenBy(i => i.Incident, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal)]);
+        return new DeskOutcome([.. _suppressions], [.. _silenced], [.. _incidents.OrderBy(i => i.OpenedAt).ThenBy(i => i.Incident, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal)]);
     }
 
     private sealed class Alarm(string device, Rule rule, DateTimeOffset raisedAt, Severity severity, double? lat, double? lon)
@@ -197,6 +244,12 @@ public sealed class DeskReplay
         public int Suppression { get; set; }
         public List<Alarm> Suppresses { get; } = [];
         public Group? Group { get; set; }
+
+        public bool Flapping { get; set; }
+
+        public ReplaySilence? Silence { get; set; }
+
+        public int Silenced { get; set; }
     }
 
     // One incident rule's group, as its incident grain keeps it: candidates until they form an incident, then its members.
@@ -255,8 +308,15 @@ public sealed class DeskReplay
     }
 }
 
-/// <summary>What the desk made of replayed alarms: the suppressions, in order, and the incidents, in order of opening.</summary>
-public sealed record DeskOutcome(ImmutableArray<ReplaySuppression> Suppressions, ImmutableArray<ReplayIncident> Incidents);
+/// <summary>What the desk made of replayed alarms: the suppressions and silenced alarms, in order, and the incidents, in order of opening.</summary>
+public sealed record DeskOutcome(ImmutableArray<ReplaySuppression> Suppressions, ImmutableArray<ReplaySilenced> Silenced, ImmutableArray<ReplayIncident> Incidents);
+
+/// <summary>
+/// An alarm (of <see cref="Device"/> and <see cref="Rule"/>, raised at <see cref="RaisedAt"/>) held from <see cref="At"/> by the
+/// silence <see cref="SilenceId"/>: at its raising, or taken over when another silence ended. <see cref="Until"/>: when that
+/// silence ended while the alarm was still active; null when the alarm cleared under it.
+/// </summary>
+public sealed record ReplaySilenced(string Device, string Rule, DateTimeOffset RaisedAt, DateTimeOffset At, string SilenceId, DateTimeOffset? Until);
 
 /// <summary>
 /// An alarm (of <see cref="Device"/> and <see cref="Rule"/>, raised at <see cref="RaisedAt"/>) suppressed from <see cref="At"/> by the

@@ -5,13 +5,17 @@ namespace CityOps.Rules.Replay;
 /// <summary>
 /// One device judged offline from the engine, for rule tests and backtests: the same <see cref="DeviceJudge"/> as the
 /// device grain, driven entirely by reading time. Offline rules raise at the exact moment the silence reaches the
-/// window. Readings must come oldest first.
+/// window. Readings must come oldest first. Rules with <c>flapping:</c> flap as on the device grain, counted by the same
+/// <see cref="FlappingPolicy"/>: while flapping, a clear holds the alarm (no <c>cleared</c>) and the next raise brings it back
+/// (no <c>raised</c>); after a quiet window it stops at that exact moment (a held alarm clears then, an active one is
+/// <c>quiet</c>).
 /// </summary>
 public sealed class DeviceReplay
 {
     private readonly string _device;
     private readonly DeviceJudge _judge;
     private readonly List<ReplayEvent> _events;
+    private readonly Dictionary<string, Flap> _flaps = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastSeen;
     private double? _lat;
     private double? _lon;
@@ -36,6 +40,7 @@ public sealed class DeviceReplay
     public void Feed(DateTimeOffset at, IEnumerable<(string Name, double Value)> metrics, double? lat = null, double? lon = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        EndQuietFlapping(at);
         CheckOffline(at);
         var rules = _judge.Rules;
         for (var i = 0; i < rules.Length; i++)
@@ -72,6 +77,7 @@ public sealed class DeviceReplay
     /// <summary>Raises offline alarms whose silence reached the window before <paramref name="before"/>.</summary>
     public void CheckOffline(DateTimeOffset before)
     {
+        EndQuietFlapping(before);
         var rules = _judge.Rules;
         for (var i = 0; i < rules.Length; i++)
         {
@@ -93,15 +99,105 @@ public sealed class DeviceReplay
             AlarmChangeKind.Cleared => CaseEventKind.Cleared,
             _ => null,
         };
-        if (kind is { } k)
+        if (kind is { } k && Flapped(rule, k, change, alarm) is { } shown)
         {
-            _events.Add(new ReplayEvent(change.At, _device, rule.Id, k, k == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak, _lat, _lon));
+            Add(change.At, rule, shown, shown == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak);
         }
 
         if (change.Kind == AlarmChangeKind.Cleared)
         {
-            // As the device grain does: an alarm that ended leaves no state behind.
+            // As the device grain does: an alarm that ended (or is held while it flaps) leaves no state behind.
             _judge.Forget(rule.Id);
         }
+    }
+
+    // A raise or clear of a rule with flapping:, counted as the device grain counts it (FlappingPolicy.Note): what shows of it.
+    // Null: nothing (a held alarm coming back, or a clear held while flapping).
+    private CaseEventKind? Flapped(Rule rule, CaseEventKind kind, AlarmChange change, AlarmState alarm)
+    {
+        if (rule.Flapping is not { } policy || kind == CaseEventKind.Escalated)
+        {
+            return kind;
+        }
+
+        if (!_flaps.TryGetValue(rule.Id, out var flap))
+        {
+            _flaps[rule.Id] = flap = new Flap();
+        }
+
+        var wasMarked = flap.Marked;
+        flap.Flapping = policy.Note(flap.Changes, change.At) || flap.Flapping;
+        if (kind == CaseEventKind.Raised)
+        {
+            if (flap.Flapping && flap.Held is not null)
+            {
+                flap.Held = null; // the same alarm comes back: no new alarm, no event
+                return null;
+            }
+
+            flap.Marked = flap.Flapping;
+            if (flap.Flapping)
+            {
+                Add(change.At, rule, CaseEventKind.Raised, change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak, flapping: true);
+                Add(change.At, rule, CaseEventKind.Flapping, change.Severity, change.Value, null, flapping: true);
+                return null;
+            }
+
+            return kind;
+        }
+
+        if (!flap.Flapping)
+        {
+            return kind;
+        }
+
+        // Cleared while flapping: held, not cleared; starting to flap is told once.
+        flap.Held = alarm.Severity;
+        flap.Marked = true;
+        if (!wasMarked)
+        {
+            Add(change.At, rule, CaseEventKind.Flapping, alarm.Severity, change.Value, null, flapping: true);
+        }
+
+        return null;
+    }
+
+    // Flapping alarms quiet for their rule's window by `now` stop flapping at that moment: a held alarm clears, an active one
+    // is quiet (live: judged again under its filing policy).
+    private void EndQuietFlapping(DateTimeOffset now)
+    {
+        foreach (var (ruleId, flap) in _flaps.ToList())
+        {
+            if (_judge.Rules.FirstOrDefault(r => r.Id == ruleId) is not { Flapping: { } policy } rule || policy.QuietAt(flap.Changes) is var quietAt && quietAt > now)
+            {
+                continue;
+            }
+
+            _flaps.Remove(ruleId);
+            if (flap.Held is not null)
+            {
+                Add(quietAt, rule, CaseEventKind.Cleared, Severity.None, double.NaN, null);
+            }
+            else if (flap.Marked && _judge.AlarmOf(ruleId)?.IsActive == true)
+            {
+                Add(quietAt, rule, CaseEventKind.Quiet, _judge.AlarmOf(ruleId)!.Severity, double.NaN, null);
+            }
+        }
+    }
+
+    private void Add(DateTimeOffset at, Rule rule, CaseEventKind kind, Severity severity, double value, double? peak, bool flapping = false) =>
+        _events.Add(new ReplayEvent(at, _device, rule.Id, kind, severity, value, peak, _lat, _lon, flapping));
+
+    // The flapping watch of one rule (the device grain's FlapState): recent raises and clears, whether it flaps, whether the
+    // alarm is marked flapping, and the severity of the alarm held while it flaps and is clear.
+    private sealed class Flap
+    {
+        public List<DateTimeOffset> Changes { get; } = [];
+
+        public bool Flapping { get; set; }
+
+        public bool Marked { get; set; }
+
+        public Severity? Held { get; set; }
     }
 }

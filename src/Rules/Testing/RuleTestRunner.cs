@@ -11,7 +11,8 @@ namespace CityOps.Rules.Testing;
 /// Runs a rule test file (in the spirit of <c>promtool test rules</c>): devices with readings over time go through the
 /// same compiled rules and evaluator as live ingestion, and the case events they cause (raised, escalated, cleared,
 /// with severities and times; suppressed and unsuppressed) and the incidents their alarms form (opened, cleared) must be
-/// exactly the expected ones. Suppression and incidents are decided across devices by the <see cref="DeskReplay"/>, as live.
+/// exactly the expected ones. Suppression, silences (<c>silences:</c>, matchers and window as CONTRACT §7) and incidents are
+/// decided across devices by the <see cref="DeskReplay"/>, flapping per device by the <see cref="DeviceReplay"/>, as live.
 /// Offline rules are checked at the exact moment a device's silence reaches the window. Pure: files are read by the caller
 /// through <paramref name="loadZones"/>.
 /// </summary>
@@ -62,7 +63,7 @@ public sealed class RuleTestRunner
             return Result([]);
         }
 
-        Keys(root, "start", "zones", "until", "devices", "expect");
+        Keys(root, "start", "zones", "until", "silences", "devices", "expect");
         var start = DefaultStart;
         if (Child(root, "start") is YamlScalarNode startNode && !DateTimeOffset.TryParse(startNode.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start))
         {
@@ -96,10 +97,11 @@ public sealed class RuleTestRunner
             RunDevice(device, start, until, zones, events, profiles);
         }
 
-        var desk = DeskReplay.Run(_rules, events, id => profiles.GetValueOrDefault(id), zones);
+        var silences = ReadSilences(root, start);
+        var desk = DeskReplay.Run(_rules, events, id => profiles.GetValueOrDefault(id), zones, silences);
         var produced = Produced(events, desk, start);
         var incidents = Incidents(desk, start);
-        var (expected, expectedIncidents) = ReadExpected(root);
+        var (expected, expectedIncidents) = ReadExpected(root, silences);
         if (_failures.Count == 0)
         {
             var expectMark = Child(root, "expect")?.Start ?? root.Start;
@@ -110,12 +112,15 @@ public sealed class RuleTestRunner
         return Result([.. produced]) with { Incidents = [.. incidents] };
     }
 
-    // The alarms' events, a raise under a suppressor saying so, and the suppressions that came later or ended first.
+    // The alarms' events, a raise under a suppressor or silence saying so, and the suppressions and silences that came later or
+    // ended first.
     private static List<ExpectedCase> Produced(List<ReplayEvent> events, DeskOutcome desk, DateTimeOffset start)
     {
         var raisedUnder = desk.Suppressions.Where(s => s.AtRaise).ToDictionary(s => (s.Device, s.Rule, s.RaisedAt), s => s.ByRule);
-        var produced = events.Select(e => new ExpectedCase(
-            e.At - start, e.Device, e.Rule, e.Event, e.Severity, e.Event == CaseEventKind.Raised ? raisedUnder.GetValueOrDefault((e.Device, e.Rule, e.At)) : null)).ToList();
+        var silencedAtRaise = desk.Silenced.Where(s => s.At == s.RaisedAt).ToDictionary(s => (s.Device, s.Rule, s.RaisedAt), s => s.SilenceId);
+        var produced = events.Select(e => e.Event == CaseEventKind.Raised
+            ? new ExpectedCase(e.At - start, e.Device, e.Rule, e.Event, e.Severity, raisedUnder.GetValueOrDefault((e.Device, e.Rule, e.At)), silencedAtRaise.GetValueOrDefault((e.Device, e.Rule, e.At)))
+            : new ExpectedCase(e.At - start, e.Device, e.Rule, e.Event, e.Event is CaseEventKind.Escalated ? e.Severity : Severity.None)).ToList();
         foreach (var s in desk.Suppressions)
         {
             if (!s.AtRaise)
@@ -129,7 +134,78 @@ public sealed class RuleTestRunner
             }
         }
 
+        foreach (var s in desk.Silenced)
+        {
+            if (s.At != s.RaisedAt)
+            {
+                produced.Add(new ExpectedCase(s.At - start, s.Device, s.Rule, CaseEventKind.Suppressed, Severity.None, SilencedBy: s.SilenceId));
+            }
+
+            if (s.Until is { } until && !desk.Silenced.Any(next => next.Device == s.Device && next.Rule == s.Rule && next.RaisedAt == s.RaisedAt && next.At == until))
+            {
+                produced.Add(new ExpectedCase(until - start, s.Device, s.Rule, CaseEventKind.Unsuppressed, Severity.None));
+            }
+        }
+
         return [.. produced.OrderBy(e => e.At).ThenBy(e => e.Device, StringComparer.Ordinal).ThenBy(e => e.Rule, StringComparer.Ordinal)];
+    }
+
+    // silences: [{ id: works, device: WL-1, grid: "4107", zone: z, rule: depth, from: 0, until: 30m }]: every matcher given
+    // must match (at least one), as a silence made through the API.
+    private List<ReplaySilence> ReadSilences(YamlMappingNode root, DateTimeOffset start)
+    {
+        var silences = new List<ReplaySilence>();
+        if (Child(root, "silences") is not { } node)
+        {
+            return silences;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            Fail(node.Start, "silences: is a list of silences, each with id, matchers (device, grid, zone, rule) and until");
+            return silences;
+        }
+
+        foreach (var item in list.Children.OfType<YamlMappingNode>())
+        {
+            Keys(item, "id", "device", "grid", "zone", "rule", "from", "until");
+            var (id, device, grid, zone, rule) = (Text(item, "id"), Text(item, "device"), Text(item, "grid"), Text(item, "zone"), Text(item, "rule"));
+            var from = Child(item, "from") is YamlScalarNode f ? Offset(f) : TimeSpan.Zero;
+            var until = Child(item, "until") is YamlScalarNode u ? Offset(u) : null;
+            if (id is null || until is null || from is null)
+            {
+                Fail(item.Start, "each silence needs id: and until: (time since start; from: defaults to 0)");
+                continue;
+            }
+
+            if (device is null && grid is null && zone is null && rule is null)
+            {
+                Fail(item.Start, $"silence '{id}' needs at least one matcher: device, grid, zone or rule");
+                continue;
+            }
+
+            if (until <= from)
+            {
+                Fail(Child(item, "until")!.Start, $"silence '{id}': until must be after from");
+                continue;
+            }
+
+            if (rule is not null && _rules.Find(rule) is null)
+            {
+                Fail(Child(item, "rule")!.Start, $"silence '{id}': rule '{rule}' is not in the rule set under test");
+                continue;
+            }
+
+            if (silences.Any(s => s.Id == id))
+            {
+                Fail(Child(item, "id")!.Start, $"silence id '{id}' is used twice");
+                continue;
+            }
+
+            silences.Add(new ReplaySilence(id, device, grid, zone, rule, start + from.Value, start + until.Value));
+        }
+
+        return silences;
     }
 
     private static List<ExpectedIncident> Incidents(DeskOutcome desk, DateTimeOffset start)
@@ -295,7 +371,7 @@ public sealed class RuleTestRunner
         return values;
     }
 
-    private (List<(ExpectedCase Case, Mark Where)> Alarms, List<(ExpectedIncident Incident, Mark Where)> Incidents) ReadExpected(YamlMappingNode root)
+    private (List<(ExpectedCase Case, Mark Where)> Alarms, List<(ExpectedIncident Incident, Mark Where)> Incidents) ReadExpected(YamlMappingNode root, List<ReplaySilence> silences)
     {
         var alarms = new List<(ExpectedCase, Mark)>();
         var incidents = new List<(ExpectedIncident, Mark)>();
@@ -316,22 +392,31 @@ public sealed class RuleTestRunner
                 continue;
             }
 
-            Keys(item, "at", "device", "rule", "event", "severity", "suppressedBy");
+            Keys(item, "at", "device", "rule", "event", "severity", "suppressedBy", "silencedBy");
             var at = Child(item, "at") is YamlScalarNode a ? Offset(a) : null;
             var device = Text(item, "device");
             var rule = Text(item, "rule");
             var eventText = Text(item, "event") ?? "raised";
             var severityText = Text(item, "severity");
             var suppressedBy = Text(item, "suppressedBy");
+            var silencedBy = Text(item, "silencedBy");
             if (at is null || device is null || rule is null)
             {
-                Fail(item.Start, "each expected case needs at:, device: and rule: (and event: raised|escalated|cleared|suppressed|unsuppressed, severity:), or incident: for an incident");
+                Fail(item.Start, "each expected case needs at:, device: and rule: (and event: raised|escalated|cleared|suppressed|unsuppressed|flapping|quiet, severity:), or incident: for an incident");
                 continue;
             }
 
             if (!Enum.TryParse<CaseEventKind>(eventText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
             {
-                Fail(item.Start, $"event: '{eventText}' is not raised, escalated, cleared, suppressed or unsuppressed");
+                Fail(item.Start, $"event: '{eventText}' is not raised, escalated, cleared, suppressed, unsuppressed, flapping or quiet");
+                continue;
+            }
+
+            if (silencedBy is not null && (kind is not (CaseEventKind.Raised or CaseEventKind.Suppressed) || suppressedBy is not null || !silences.Any(s => s.Id == silencedBy)))
+            {
+                Fail(Child(item, "silencedBy")!.Start, kind is not (CaseEventKind.Raised or CaseEventKind.Suppressed) || suppressedBy is not null
+                    ? "silencedBy: goes with event: raised (raised silenced) or suppressed (another silence took it over), without suppressedBy:"
+                    : $"silencedBy: '{silencedBy}' is not a silence of this test (silences:)");
                 continue;
             }
 
@@ -348,9 +433,9 @@ public sealed class RuleTestRunner
                 continue;
             }
 
-            if (kind == CaseEventKind.Suppressed && suppressedBy is null)
+            if (kind == CaseEventKind.Suppressed && suppressedBy is null && silencedBy is null)
             {
-                Fail(item.Start, "event: suppressed needs suppressedBy: the rule whose alarm suppresses it (the device's sensor fault, or its parent's rule)");
+                Fail(item.Start, "event: suppressed needs suppressedBy: the rule whose alarm suppresses it (the device's sensor fault, or its parent's rule), or silencedBy: a silence");
                 continue;
             }
 
@@ -362,7 +447,7 @@ public sealed class RuleTestRunner
                 continue;
             }
 
-            alarms.Add((new ExpectedCase(at.Value, device, rule, kind, severity, suppressedBy), item.Start));
+            alarms.Add((new ExpectedCase(at.Value, device, rule, kind, severity, suppressedBy, silencedBy), item.Start));
         }
 
         return (alarms, incidents);

@@ -212,5 +212,49 @@ public sealed class RuleApiTests(CityOpsFixture city) : IClassFixture<CityOpsFix
         Assert.Equal("""{"day":"2026-07-20","alarms":4,"incidents":1,"suppressed":1,"suppressedBy":{"bt-feed":1}}""", day.ToJsonString());
     }
 
+    [Fact]
+    public async Task Backtest_holds_the_alarms_the_desks_silences_matched_and_replays_flapping()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var t0 = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-30);
+        using var created = await Http.PostAsJsonAsync("/api/v1/silences", new { deviceId = "BT-S1", startsAt = t0.AddMinutes(-5), endsAt = t0.AddMinutes(90), reason = "检修", by = "engineer" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var silenceId = (string?)(await created.Content.ReadFromJsonAsync<JsonObject>())!["id"];
+
+        const string Rules = """
+            rules:
+              - { id: bt-s-depth, kind: waterlog, metric: depth_cm, levels: [ { severity: orange, above: 40 } ], case: { code: "0406", title: "积水" } }
+              - { id: bt-s-gas, kind: manhole, metric: gas_ch4_lel, levels: [ { severity: yellow, above: 10 } ], flapping: { changes: 4, within: 10m }, case: { code: "0111", title: "燃气" } }
+            """;
+        var csv = new StringBuilder("time,device,kind,depth_cm,gas_ch4_lel\n")
+            .Append(Utc(t0)).Append(",BT-S1,waterlog,45,\n")
+            .Append(Utc(t0)).Append(",BT-S2,waterlog,45,\n");
+        for (var i = 0; i < 6; i++)
+        {
+            csv.Append(Utc(t0.AddMinutes(i))).Append(",BT-S3,manhole,,").Append(i % 2 == 0 ? 20 : 2).Append('\n');
+        }
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(csv.ToString()), "data", "works.csv" },
+            { new StringContent(Rules), "rules", "candidate.yaml" },
+            { new StringContent(Utc(t0.AddMinutes(25))), "to" },
+        };
+
+        using var response = await Http.PostAsync("/api/v1/rules/backtest", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var silenced = Assert.Single(body["silenced"]!.AsArray())!;
+        Assert.Equal(("BT-S1", "bt-s-depth", silenceId), ((string?)silenced["deviceId"], (string?)silenced["ruleId"], (string?)silenced["silenceId"]));
+        Assert.Equal((t0, t0.AddMinutes(90)), ((DateTimeOffset)silenced["silencedAt"]!, (DateTimeOffset)silenced["until"]!));
+        // BT-S3: raised, cleared, raised, then flapping (its 4th change, a clear: held), back, held again, and cleared 10m
+        // after its last change: two cases, not three.
+        var gas = body["cases"]!.AsArray().Where(c => (string?)c!["deviceId"] == "BT-S3").ToList();
+        Assert.Equal(2, gas.Count);
+        Assert.Equal(t0.AddMinutes(15), (DateTimeOffset)gas[1]!["clearedAt"]!);
+        Assert.Equal(["raised", "flapping", "cleared"], gas[1]!["history"]!.AsArray().Select(e => (string?)e!["event"]));
+    }
+
     private static string Utc(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

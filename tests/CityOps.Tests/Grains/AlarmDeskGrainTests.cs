@@ -1,5 +1,9 @@
 using CityOps.Grains;
 using CityOps.Grains.Storage;
+using CityOps.Rules;
+using CityOps.Rules.Replay;
+using CityOps.Tests.Infrastructure;
+using ReplayKind = CityOps.Rules.Testing.CaseEventKind;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Tests.Grains;
@@ -198,5 +202,20 @@ public sealed class AlarmDeskGrainTests(AlarmDeskClusterFixture fixture) : IClas
         Assert.Equal(["alarm.raised", "alarm.filed", "alarm.updated", "alarm.updated"], await EventsOf(flapping.Id));
         Assert.Equal(2, (await AlarmsOf(device)).Count);
         Assert.Equal(2, (await GrainCases.Of(fixture, device)).Count);
+
+        // The replay of rule tests and backtests (DeviceReplay, counting by the same FlappingPolicy) makes the same of these
+        // readings: two alarms, the second raised at 2m, flapping from 3m, quiet after the window (there at its exact end).
+        var rules = RuleParser.Parse([new("desk.yaml", AlarmDeskRules.Yaml)], ShippedKinds.Options).RuleSet!;
+        var events = new List<ReplayEvent>();
+        var replay = new DeviceReplay(device, "manhole", rules, NoZones.Instance, new Dictionary<string, string>(), null, null, events);
+        for (var i = 0; i <= 8; i++)
+        {
+            replay.Feed(t0.AddMinutes(i), [("gas_ch4_lel", i % 2 == 0 ? 20 : 2)]);
+        }
+
+        replay.CheckOffline(t0.AddMinutes(20));
+        Assert.Equal(
+            [(t0, ReplayKind.Raised), (t0.AddMinutes(1), ReplayKind.Cleared), (settled.RaisedAt, ReplayKind.Raised), (t0.AddMinutes(3), ReplayKind.Flapping), (t0.AddMinutes(18), ReplayKind.Quiet)],
+            events.Select(e => (e.At, e.Event)));
     }
 }

@@ -158,7 +158,7 @@ public class DeskReplayTests
     [InlineData("{ at: 0, incident: nope, group: east, count: 2, severity: red }", "incident: 'nope' is not an incident of the rule set under test")]
     [InlineData("{ at: 0, incident: flood, group: east, severity: red }", "each expected incident needs at:, incident:, group:, count: and severity: (and event: opened|cleared)")]
     [InlineData("{ at: 0, incident: flood, group: east, event: grew, count: 2, severity: red }", "event: 'grew' is not opened or cleared (for an incident)")]
-    [InlineData("{ at: 0, device: G, rule: depth, event: suppressed }", "event: suppressed needs suppressedBy: the rule whose alarm suppresses it (the device's sensor fault, or its parent's rule)")]
+    [InlineData("{ at: 0, device: G, rule: depth, event: suppressed }", "event: suppressed needs suppressedBy: the rule whose alarm suppresses it (the device's sensor fault, or its parent's rule), or silencedBy: a silence")]
     [InlineData("{ at: 0, device: G, rule: depth, event: cleared, suppressedBy: jump }", "suppressedBy: goes with event: raised (raised suppressed) or suppressed")]
     [InlineData("{ at: 0, device: G, rule: depth, suppressedBy: nope, severity: red }", "suppressedBy: 'nope' is not in the rule set under test")]
     public void Bad_desk_expectations_are_refused_with_the_reason(string expectation, string message)

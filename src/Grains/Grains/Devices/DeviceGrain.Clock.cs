@@ -28,7 +28,8 @@ public sealed partial class DeviceGrain
             var (rule, alarm, raisedAt) = timed;
 
             // A flapping alarm sends nothing new: it escalates once it is quiet (EndQuietFlapping runs first in the same sweep).
-            if (!record.Flapping && AlarmClock.EscalationDue(rule.Escalate, raisedAt, alarm.Severity, Seen(record), now) is { } to)
+            // One back to normal after its suppressor cleared waits quietly to clear (or to breach again).
+            if (!record.Flapping && !record.AwaitsBreach && AlarmClock.EscalationDue(rule.Escalate, raisedAt, alarm.Severity, Seen(record), now) is { } to)
             {
                 await EscalateByTime(rule, record, alarm, to, now);
             }
@@ -90,7 +91,7 @@ public sealed partial class DeviceGrain
 
             var (rule, alarm, raisedAt) = timed;
 
-            if (!record.Flapping && AlarmClock.NextEscalation(rule.Escalate, raisedAt, alarm.Severity, Seen(record)) is { } escalateAt && escalateAt < due)
+            if (!record.Flapping && !record.AwaitsBreach && AlarmClock.NextEscalation(rule.Escalate, raisedAt, alarm.Severity, Seen(record)) is { } escalateAt && escalateAt < due)
             {
                 due = escalateAt;
             }

@@ -1,5 +1,6 @@
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
+using CityOps.Rules;
 
 namespace CityOps.Grains.Silences;
 
@@ -71,11 +72,7 @@ public sealed class SilenceBook
     {
         foreach (var s in _all)
         {
-            if (!s.IsActive(at)
-                || (s.DeviceId is not null && s.DeviceId != deviceId)
-                || (s.RuleId is not null && s.RuleId != ruleId)
-                || (s.Grid is not null && (grid is null || !grid.StartsWith(s.Grid, StringComparison.Ordinal)))
-                || (s.Zone is not null && (lat is not { } la || lon is not { } lo || !_zones.Current.IsInside(s.Zone, la, lo))))
+            if (!s.IsActive(at) || !SilenceMatch.Matches(s.DeviceId, s.Grid, s.Zone, s.RuleId, deviceId, ruleId, grid, lat, lon, _zones.Current))
             {
                 continue;
             }
