@@ -62,7 +62,7 @@ internal sealed partial class RuleFileReader
             days = ReadDays(daysField.Value, Join(path, "days"));
         }
 
-        var zone = TimeZoneInfo.Local;
+        var zone = _options.TimeZone;
         if (OptionalText(fields, path, "timeZone") is { } zoneId)
         {
             if (TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var found))

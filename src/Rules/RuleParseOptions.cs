@@ -16,4 +16,7 @@ public sealed record RuleParseOptions
     public ICaseCodeLookup? CaseCodes { get; init; }
     /// <summary>The device kinds rules may name, with their metrics: the node's catalog (built in, <c>kinds.yaml</c>, <c>CityOps:Kinds</c>).</summary>
     public KindCatalog Kinds { get; init; } = KindCatalog.Default;
+
+    /// <summary>The zone of <c>when:</c> schedules that name none: the city's (<c>CityOps:TimeZone</c>); by default the machine's.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
 }

@@ -24,15 +24,16 @@ public static class ReportEndpoints
 
     private static async Task<IResult> Report(
         string kind, string? period, string? format, HttpRequest request, ICaseStore store,
-        [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
+        [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options, IOptions<CityOptions> city)
     {
+        var zone = options.Value.Zone(city.Value);
         if (kind is not (ReportPeriod.Weekly or ReportPeriod.Monthly))
         {
             return Problems.Invalid("kind", "the report is weekly or monthly (/api/v1/reports/weekly, /api/v1/reports/monthly)");
         }
 
         var now = time.GetUtcNow();
-        if (ReportPeriod.Parse(kind, period, now, options.Value.Zone()) is not { } span)
+        if (ReportPeriod.Parse(kind, period, now, zone) is not { } span)
         {
             return Problems.Invalid("period", kind == ReportPeriod.Weekly
                 ? "period is an ISO week such as 2026-W48 (default: this week)"
@@ -55,7 +56,7 @@ public static class ReportEndpoints
         return chosen switch
         {
             "csv" => Results.File(ReportCsv.Write(report), "text/csv; charset=utf-8", file + ".csv"),
-            "html" => Results.Text(ReportHtml.Write(report, options.Value.Zone()), "text/html; charset=utf-8"),
+            "html" => Results.Text(ReportHtml.Write(report, zone), "text/html; charset=utf-8"),
             _ => TypedResults.Ok(report),
         };
     }

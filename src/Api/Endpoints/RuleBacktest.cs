@@ -80,7 +80,7 @@ public static partial class RuleBacktest
         var yaml = request.Rules is { Length: > 0 } ? request.Rules : null;
         if (yaml is not null)
         {
-            var parsed = RuleParser.Parse([new(request.RulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones, Kinds = kinds });
+            var parsed = RuleParser.Parse([new(request.RulesName ?? "backtest.yaml", yaml)], new RuleParseOptions { Zones = zones, Kinds = kinds, TimeZone = catalog.TimeZone });
             RuleProblems.AddTo(errors, parsed.Errors);
             rules = parsed.RuleSet ?? rules;
         }

@@ -20,18 +20,20 @@ public sealed class StartupConfigurationTests
             ["CityOps:Cases:SweepInterval"] = "-00:00:05",
             ["CityOps:Dispatch:WebhookUrl"] = "ftp://dispatch.example",
             ["CityOps:RateLimit:Burst"] = "-1",
+            ["CityOps:TimeZone"] = "Mars/Olympus",
         });
 
         var (exitCode, output, error) = await app.RunToExitAsync(Exit);
 
         Assert.Equal(78, exitCode);
-        Assert.Contains("CityOps did not start: the configuration has 6 problems.", error);
+        Assert.Contains("CityOps did not start: the configuration has 7 problems.", error);
         Assert.Contains("CityOps:Auth:ApiKeys:0:Key = (hidden, 13 characters): must be at least 16 characters", error);
         Assert.Contains("CityOps:Mqtt:ChannelCapacity = 0: must be positive", error);
         Assert.Contains("CityOps:Influx:Url = localhost:8086: must be an absolute http(s) URL", error);
         Assert.Contains("CityOps:Cases:SweepInterval = -00:00:05: must be positive", error);
         Assert.Contains("CityOps:Dispatch:WebhookUrl = ftp://dispatch.example: must be an absolute http(s) URL", error);
         Assert.Contains("CityOps:RateLimit:Burst = -1: must be 0 (off) or more", error);
+        Assert.Contains("CityOps:TimeZone = Mars/Olympus: must be an IANA time zone id such as Asia/Shanghai", error);
         Assert.DoesNotContain("too-short-key", output + error);
         AssertNoStackTrace(output + error);
     }

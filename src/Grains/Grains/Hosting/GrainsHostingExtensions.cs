@@ -34,6 +34,7 @@ public static class GrainsHostingExtensions
     public static IHostApplicationBuilder AddCityOpsGrains(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<DataOptions>(DataOptions.Section, DataOptions.Check);
+        builder.AddValidatedOptions<CityOptions>(CityOptions.Section, CityOptions.Check);
         builder.AddValidatedOptions<RulesOptions>(RulesOptions.Section, RulesOptions.Check);
         builder.AddValidatedOptions<DevicesOptions>(DevicesOptions.Section, DevicesOptions.Check);
         builder.AddValidatedOptions<RoutingOptions>(RoutingOptions.Section, RoutingOptions.Check);

@@ -10,7 +10,7 @@ public sealed class KpiOptions
 {
     public const string Section = "CityOps:Kpis";
 
-    /// <summary>IANA zone in which weeks and months of the reports begin and end; unset: the machine's zone.</summary>
+    /// <summary>IANA zone in which weeks and months of the reports begin and end; unset: the city's (<c>CityOps:TimeZone</c>).</summary>
     public string? TimeZone { get; set; }
 
     /// <summary>
@@ -46,8 +46,9 @@ public sealed class KpiOptions
         [KpiRates.OverdueRate] = 0.1,
     };
 
-    /// <summary>The zone named by <see cref="TimeZone"/>, or the machine's.</summary>
-    public TimeZoneInfo Zone() => TimeZone is { Length: > 0 } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Local;
+    /// <summary>The zone named by <see cref="TimeZone"/>, or the city's (<paramref name="city"/>), or the machine's.</summary>
+    public TimeZoneInfo Zone(CityOptions? city = null) =>
+        TimeZone is { Length: > 0 } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : city?.Zone() ?? TimeZoneInfo.Local;
 
     public static void Check(KpiOptions o, OptionsProblems problems)
     {

@@ -12,11 +12,16 @@ public sealed partial class RoutingCatalog : IDisposable
     private readonly ILogger<RoutingCatalog> _logger;
     private readonly FileSystemWatcher? _watcher;
     private Timer? _debounce;
-    private volatile RoutingTable _current = RoutingTable.Default;
+    private readonly TimeZoneInfo _zone;
+    private volatile RoutingTable _current;
 
-    public RoutingCatalog(IOptions<RoutingOptions> options, ILogger<RoutingCatalog> logger)
+    /// <param name="city">The city's time zone: the calendar's unless the file names one.</param>
+    public RoutingCatalog(IOptions<RoutingOptions> options, ILogger<RoutingCatalog> logger, IOptions<CityOptions>? city = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _logger = logger;
+        _zone = city?.Value.Zone() ?? TimeZoneInfo.Local;
+        _current = new RoutingTable(WorkCalendar.Default.In(_zone), []);
         FilePath = options.Value.ResolvePath();
         Reload();
         var folder = Path.GetDirectoryName(FilePath);
@@ -53,7 +58,7 @@ public sealed partial class RoutingCatalog : IDisposable
             return [ex.Message];
         }
 
-        var table = RoutingParser.Parse(text, Path.GetFileName(FilePath), out var errors);
+        var table = RoutingParser.Parse(text, Path.GetFileName(FilePath), out var errors, _zone);
         if (errors.Count > 0)
         {
             foreach (var error in errors)

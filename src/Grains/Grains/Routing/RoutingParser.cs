@@ -16,8 +16,10 @@ public static class RoutingParser
         ["fri"] = DayOfWeek.Friday, ["sat"] = DayOfWeek.Saturday, ["sun"] = DayOfWeek.Sunday,
     };
 
-    public static RoutingTable Parse(string yaml, string source, out IReadOnlyList<string> errors)
+    /// <param name="timeZone">The calendar's zone unless <c>calendar.timeZone</c> names one: the city's; null: the machine's.</param>
+    public static RoutingTable Parse(string yaml, string source, out IReadOnlyList<string> errors, TimeZoneInfo? timeZone = null)
     {
+        var defaultCalendar = WorkCalendar.Default.In(timeZone ?? TimeZoneInfo.Local);
         var problems = new List<string>();
         errors = problems;
         var stream = new YamlStream();
@@ -28,20 +30,20 @@ public static class RoutingParser
         catch (YamlException ex)
         {
             problems.Add($"{source}:{ex.Start.Line}: {ex.Message}");
-            return RoutingTable.Default;
+            return new RoutingTable(defaultCalendar, []);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            return new RoutingTable(WorkCalendar.Default, [], source: source);
+            return new RoutingTable(defaultCalendar, [], source: source);
         }
 
         void Error(YamlNode node, string field, string message) => problems.Add($"{source}:{node.Start.Line}: {field}: {message}");
 
-        var calendar = WorkCalendar.Default;
+        var calendar = defaultCalendar;
         if (Child(root, "calendar") is YamlMappingNode cal)
         {
-            calendar = ParseCalendar(cal, Error) ?? calendar;
+            calendar = ParseCalendar(cal, defaultCalendar.TimeZone, Error) ?? calendar;
         }
 
         TimeSpan? defaultDeadline = null, defaultVerify = null, defaultDispatch = null;
@@ -163,9 +165,8 @@ public static class RoutingParser
         return result;
     }
 
-    private static WorkCalendar? ParseCalendar(YamlMappingNode cal, Action<YamlNode, string, string> error)
+    private static WorkCalendar? ParseCalendar(YamlMappingNode cal, TimeZoneInfo zone, Action<YamlNode, string, string> error)
     {
-        var zone = TimeZoneInfo.Local;
         if (Scalar(cal, "timeZone") is { } zoneId)
         {
             if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var found))

@@ -36,6 +36,9 @@ public sealed class WorkCalendar
 
     public TimeZoneInfo TimeZone { get; }
 
+    /// <summary>The same calendar in <paramref name="zone"/>.</summary>
+    public WorkCalendar In(TimeZoneInfo zone) => new(zone, WorkDays, Hours, Holidays, ExtraWorkDays);
+
     public IReadOnlySet<DayOfWeek> WorkDays { get; }
 
     public IReadOnlyList<(TimeOnly Start, TimeOnly End)> Hours { get; }

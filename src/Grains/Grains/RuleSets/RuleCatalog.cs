@@ -29,9 +29,12 @@ public sealed partial class RuleCatalog : IDisposable
     private Timer? _debounce;
     private volatile RuleSet _current = RuleSet.Empty;
 
-    public RuleCatalog(IRuleVersionStore store, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones, KindCatalog kinds)
+    /// <param name="city">The city's time zone: the zone of schedules that name none.</param>
+    public RuleCatalog(
+        IRuleVersionStore store, IOptions<RulesOptions> options, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, ILogger<RuleCatalog> logger, ZoneMap zones, KindCatalog kinds,
+        IOptions<CityOptions>? city = null)
     {
-        _parse = new RuleParseOptions { Kinds = kinds };
+        _parse = new RuleParseOptions { Kinds = kinds, TimeZone = city?.Value.Zone() ?? TimeZoneInfo.Local };
         _zones = zones;
         _store = store;
         _time = time;
@@ -40,6 +43,9 @@ public sealed partial class RuleCatalog : IDisposable
     }
 
     public RuleSet Current => _current;
+
+    /// <summary>The zone of schedules that name none (the city's).</summary>
+    public TimeZoneInfo TimeZone => _parse.TimeZone;
 
     /// <summary>Fires after a new version is in force.</summary>
     public event Action<RuleSet>? Changed;
@@ -151,7 +157,7 @@ public sealed partial class RuleCatalog : IDisposable
         await _reloadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var parsed = RuleParser.Parse(files, (options ?? _parse) with { Kinds = _parse.Kinds });
+            var parsed = RuleParser.Parse(files, (options ?? _parse) with { Kinds = _parse.Kinds, TimeZone = _parse.TimeZone });
             if (!parsed.Success || parsed.RuleSet is null)
             {
                 foreach (var error in parsed.Errors)

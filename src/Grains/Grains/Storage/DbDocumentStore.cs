@@ -8,7 +8,7 @@ namespace CityOps.Grains.Storage;
 /// <summary>
 /// What the case, alarm and incident stores share: a table with indexed columns for the filters beside the whole
 /// document as JSON (<c>body</c>), rows upserted by <c>id</c>, changes that are announced appended to an event log in
-/// the transaction of the change, and lists newest first, paged. Each store says its columns (<see cref="UpsertAsync"/>)
+/// the transaction of the change, and lists newest first, paged. Each store says its columns (<see cref="Upsert"/>)
 /// and its filters (<see cref="PageAsync"/>). The table and column names are the stores' constants, never input.
 /// </summary>
 public abstract class DbDocumentStore<T>(StoreDatabase db, string table, string noun, Func<T, string> idOf, DbEventLog log)

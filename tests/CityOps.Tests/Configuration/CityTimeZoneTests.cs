@@ -1,0 +1,120 @@
+using CityOps.Grains;
+using CityOps.Grains.Configuration;
+using CityOps.Grains.Kpis;
+using CityOps.Grains.Routing;
+using CityOps.Rules;
+using CityOps.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CityOps.Tests.Configuration;
+
+/// <summary>
+/// <c>CityOps:TimeZone</c>: the one city zone that KPI periods, the routing calendar and rule schedules default to, each
+/// keeping its own key as an override.
+/// </summary>
+public sealed class CityTimeZoneTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private static IOptions<CityOptions> City(string? zone) => Options.Create(new CityOptions { TimeZone = zone });
+
+    [Fact]
+    public async Task A_zone_that_is_not_an_iana_id_stops_start_up_naming_the_key()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CityOps:TimeZone"] = "Mars/Olympus" });
+        builder.AddValidatedOptions<CityOptions>(CityOptions.Section, CityOptions.Check);
+        using var host = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("CityOps:TimeZone = Mars/Olympus: must be an IANA time zone id such as Asia/Shanghai", refused.Message, StringComparison.Ordinal);
+        var good = new OptionsProblems(CityOptions.Section);
+        CityOptions.Check(new CityOptions(), good);
+        CityOptions.Check(new CityOptions { TimeZone = "Asia/Shanghai" }, good);
+        Assert.Empty(good.Lines);
+        Assert.Equal(TimeZoneInfo.Local, new CityOptions().Zone());
+    }
+
+    [Theory]
+    [InlineData(null, "Asia/Shanghai")]
+    [InlineData("UTC", "UTC")]
+    public void Kpi_periods_default_to_the_city_zone_and_their_own_key_overrides_it(string? kpiZone, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CityOps:TimeZone"] = "Asia/Shanghai",
+            ["CityOps:Kpis:TimeZone"] = kpiZone,
+        }).Build();
+        var city = configuration.GetSection(CityOptions.Section).Get<CityOptions>()!;
+        var kpis = configuration.GetSection(KpiOptions.Section).Get<KpiOptions>() ?? new KpiOptions();
+
+        Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById(expected), kpis.Zone(city));
+        Assert.Equal(TimeZoneInfo.Local, new KpiOptions().Zone(new CityOptions()));
+    }
+
+    [Fact]
+    public async Task The_routing_calendar_defaults_to_the_city_zone_and_calendar_time_zone_overrides_it()
+    {
+        using var folder = new TempFolder("routing-zone");
+        Directory.CreateDirectory(folder.Path);
+        var path = folder.Combine("routing.yaml");
+        var options = Options.Create(new RoutingOptions { Path = path });
+
+        using (var none = new RoutingCatalog(options, NullLogger<RoutingCatalog>.Instance, City("Asia/Shanghai")))
+        {
+            Assert.Equal(Shanghai, none.Current.Calendar.TimeZone);
+        }
+
+        await File.WriteAllTextAsync(path, "calendar:\n  holidays: [2026-10-01]\nroutes:\n  - code: \"0102\"\n    unit: roads\n");
+        using (var unnamed = new RoutingCatalog(options, NullLogger<RoutingCatalog>.Instance, City("Asia/Shanghai")))
+        {
+            Assert.Equal(("roads", Shanghai), (unnamed.Current.Decide("0102", null, null, DateTimeOffset.UnixEpoch).Unit, unnamed.Current.Calendar.TimeZone));
+        }
+
+        await File.WriteAllTextAsync(path, "calendar:\n  timeZone: UTC\nroutes: []\n");
+        using var named = new RoutingCatalog(options, NullLogger<RoutingCatalog>.Instance, City("Asia/Shanghai"));
+        Assert.Equal(TimeZoneInfo.Utc, named.Current.Calendar.TimeZone);
+    }
+
+    [Fact]
+    public void A_schedule_without_time_zone_is_judged_in_the_city_zone_and_its_own_time_zone_overrides_it()
+    {
+        // 2026-07-20 21:00 in Shanghai is 13:00 UTC: inside 20:00-23:00 only when judged in Shanghai.
+        var at = new DateTimeOffset(2026, 7, 20, 21, 0, 0, TimeSpan.FromHours(8));
+        var city = new RuleParseOptions { TimeZone = Shanghai };
+
+        Assert.True(Holds(Parse("""{ between: "20:00-23:00" }""", city), at));
+        Assert.False(Holds(Parse("""{ between: "20:00-23:00", timeZone: UTC }""", city), at));
+        Assert.False(Holds(Parse("""{ between: "20:00-23:00" }""", new RuleParseOptions { TimeZone = TimeZoneInfo.Utc }), at));
+    }
+
+    private static Rule Parse(string when, RuleParseOptions options)
+    {
+        var parsed = RuleParser.Parse(
+            [new("night.yaml", $$"""
+                rules:
+                  - id: night-truck
+                    kind: vehicle
+                    when: {{when}}
+                    where: "speed_kmh > 0"
+                    levels: [ { severity: orange } ]
+                    case: { code: "2101", title: "渣土车夜间行驶" }
+                """)],
+            options);
+        Assert.True(parsed.Success, string.Join("; ", parsed.Errors));
+        return Assert.Single(parsed.RuleSet!.Rules);
+    }
+
+    private static bool Holds(Rule rule, DateTimeOffset at)
+    {
+        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
+        context.Begin(at);
+        context.Set("speed_kmh", 30);
+        return RuleEvaluator.Evaluate(rule, new AlarmState(), context).Kind == AlarmChangeKind.Raised;
+    }
+}
