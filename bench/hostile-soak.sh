@@ -3,7 +3,7 @@
 # service client, first alone, then beside 20,000 sockets that never send CONNECT (reopened whenever the broker
 # closes them) and 50 password guessers on registered devices, all from 127.0.0.2 (the city's clients use 127.0.0.1:
 # backoff per address must not lock them out; an attacker behind the gateways' own address would, by design). Prints p99 publish → judged and CPU for both phases
-# and what the broker did with the hostile clients. Exit code 1 when a reading was lost or the hostile p99 is over
+# and what the broker did with the hostile clients, the attacker's own CPU (it shares the cores) and the load average. Exit code 1 when a reading was lost or the hostile p99 is over
 # --max-p99-ms (50).
 #
 #   bench/hostile-soak.sh                         # 60 s alone, then 300 s under attack
@@ -80,28 +80,33 @@ load() { # $1 = phase, $2 = seconds
     --broker "127.0.0.1:$mqtt" --api "http://127.0.0.1:$http" --devices "$devices" --rate "$rate" --duration "$2" \
     --qos 1 --crossings 5 --username loadgen --password "$secret" --json "$work/$1.json" >"$work/$1.out" 2>&1 || true
 }
-cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu() { awk '{print $14 + $15}' "/proc/${1:-$pid}/stat"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "== alone: $baseline s at $rate readings/s"
+echo "== alone: $baseline s at $rate readings/s (load average $(loadavg))"
 c0=$(cpu); load alone "$baseline"; c1=$(cpu)
 echo "== under attack: $duration s at $rate readings/s beside $idle idle sockets and $guessers password guessers"
 dotnet "$root/bench/CityOps.Hostile/bin/Release/net10.0/CityOps.Hostile.dll" --broker "127.0.0.1:$mqtt" \
   --idle-sockets "$idle" --guessers "$guessers" --usernames "$usernames" --duration "$((duration + 20))" >"$work/hostile.out" 2>&1 &
 hostile_pid=$!
 sleep 15 # let the sockets and guessers build up first
-c2=$(cpu); load attack "$duration"; c3=$(cpu)
+# The attacker runs on the same cores: its CPU is counted too, over the same window as CityOps'.
+la=$(loadavg)
+c2=$(cpu); h2=$(cpu "$hostile_pid"); load attack "$duration"; c3=$(cpu); h3=$(cpu "$hostile_pid")
+echo "== load average at the start of the attack phase $la, at its end $(loadavg)"
 kill -0 "$pid" 2>/dev/null || { echo "CityOps died under attack:"; tail -40 "$work/cityops.log"; exit 1; }
 hostile_line=$(tail -1 "$work/hostile.out")
 ticks=$(getconf CLK_TCK)
-python3 - "$work" "$baseline" "$duration" "$maxp99" "$(( c1 - c0 ))" "$(( c3 - c2 ))" "$ticks" "$hostile_line" <<'PY'
+python3 - "$work" "$baseline" "$duration" "$maxp99" "$(( c1 - c0 ))" "$(( c3 - c2 ))" "$ticks" "$hostile_line" "$(( h3 - h2 ))" <<'PY'
 import json, sys
-work, baseline, duration, maxp99, cpu_alone, cpu_attack, ticks, hostile = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
+work, baseline, duration, maxp99, cpu_alone, cpu_attack, ticks, hostile, cpu_attacker = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), sys.argv[8], int(sys.argv[9])
 a = json.load(open(f"{work}/alone.json"))["reports"][-1]
 b = json.load(open(f"{work}/attack.json"))["reports"][-1]
 print(f"{'':28}{'alone':>12}{'under attack':>14}")
 for label, key in (("sent", "Sent"), ("lost", "Lost"), ("sustained readings/s", "SustainedRate"), ("judged p50 ms", "LagP50Ms"), ("judged p99 ms", "LagP99Ms"), ("case p99 ms", "CaseP99Ms")):
     print(f"{label:28}{(a[key] or 0):>12,.1f}{(b[key] or 0):>14,.1f}")
 print(f"{'CityOps cores':28}{cpu_alone / ticks / baseline:>12.2f}{cpu_attack / ticks / duration:>14.2f}")
+print(f"{'attacker cores':28}{'':>12}{cpu_attacker / ticks / duration:>14.2f}")
 print(f"hostile clients: {hostile}")
 ok = a["Lost"] == 0 and b["Lost"] == 0 and b["LagP99Ms"] <= maxp99
 print("PASS" if ok else f"FAIL (lost {a['Lost'] + b['Lost']}, p99 under attack {b['LagP99Ms']:.1f} ms, limit {maxp99} ms)")

@@ -63,6 +63,15 @@ public sealed class MqttOptions
     public TimeSpan MaxLoginBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long a connection refused for its credentials (wrong password, backoff, server busy) waits for its CONNACK, so
+    /// a guesser guesses once per delay per connection; zero answers at once.
+    /// </summary>
+    public TimeSpan LoginRefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most refusals held back by <see cref="LoginRefusalDelay"/> at once (each holds a socket); the rest are answered at once.</summary>
+    public int MaxDelayedRefusals { get; set; } = 256;
+
+    /// <summary>
     /// The embedded broker accepts only registered devices (username = device id, password = its secret),
     /// each publishing and subscribing only under its own <c>city/{kind}/{id}/</c>, and the service clients.
     /// </summary>

@@ -33,6 +33,8 @@ public static class MqttOptionsChecks
         problems.Require(o.FreeLoginFailures >= 0, nameof(o.FreeLoginFailures), o.FreeLoginFailures, "must not be negative");
         problems.Require(o.LoginBackoff >= TimeSpan.Zero, nameof(o.LoginBackoff), o.LoginBackoff, "must not be negative");
         problems.Require(o.MaxLoginBackoff >= o.LoginBackoff, nameof(o.MaxLoginBackoff), o.MaxLoginBackoff, "must be at least LoginBackoff");
+        problems.Require(o.LoginRefusalDelay >= TimeSpan.Zero && o.LoginRefusalDelay <= TimeSpan.FromSeconds(30), nameof(o.LoginRefusalDelay), o.LoginRefusalDelay, "must be between 0 and 30 seconds (e.g. 00:00:01)");
+        problems.Require(o.MaxDelayedRefusals >= 0 && o.MaxDelayedRefusals <= o.MaxConnections, nameof(o.MaxDelayedRefusals), o.MaxDelayedRefusals, "must be between 0 and MaxConnections");
         for (var i = 0; i < o.ServiceClients.Count; i++)
         {
             problems.Require(o.ServiceClients[i].Username.Length > 0, $"ServiceClients:{i}:Username", o.ServiceClients[i].Username, "is required");

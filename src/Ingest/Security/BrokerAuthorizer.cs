@@ -43,6 +43,7 @@ public sealed partial class BrokerAuthorizer(
     // Every refusal is counted in cityops_mqtt_refused_total; the log gets a sample (guessers refused by the backoff
     // come by the hundred a second, and writing each one cost the judged readings' latency under attack).
     private readonly LogBudget _refusalLog = new(RefusalLinesPerWindow, RefusalLogWindow, time);
+    private readonly RefusalDelay _refusalDelay = new(options.Value.LoginRefusalDelay, options.Value.MaxDelayedRefusals, time);
     private int _waitingChecks;
 
     public bool Enabled => options.Value.RequireAuth;
@@ -77,6 +78,7 @@ public sealed partial class BrokerAuthorizer(
                     LogRefusedConnection(logger, e.UserName ?? "(none)", e.ClientId ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?", refusal, unlogged);
                 }
 
+                await _refusalDelay.WaitAsync().ConfigureAwait(false);
                 return;
             }
 

@@ -104,6 +104,13 @@ public sealed class MqttTakeoverTests(TakeoverCityFixture city) : IClassFixture<
         var checks = await Devices.MetricAsync(_app.Http, "cityops_mqtt_refused_total", "bad_credentials") - checksBefore;
         Assert.True(backoff > 0, $"no guess was held back ({checks} wrong passwords checked)");
         Assert.True(checks < guessers * guessesEach, $"every one of {guessers * guessesEach} guesses was checked");
+
+        // A refused login is answered only after LoginRefusalDelay: a guesser waiting for its answer guesses that much slower.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var late = await ExternalClient.MosquittoPubAsync("-h", "127.0.0.1", "-A", "127.0.0.2", "-p", _port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311",
+            "-u", "dev-g", "-P", "one-more-wrong", "-t", "city/manhole/dev-g/telemetry", "-m", "{}");
+        Assert.NotEqual(0, late.ExitCode);
+        Assert.True(clock.Elapsed >= TakeoverCityFixture.LoginRefusalDelay, $"a refused login was answered in {clock.Elapsed.TotalMilliseconds} ms");
     }
 
     // The victim's side is MQTTnet's client, whose connection state the test can watch; the attacker is mosquitto.

@@ -6,12 +6,14 @@ namespace CityOps.Tests.Integration;
 public sealed class TakeoverCityFixture : EmbeddedCityFixture
 {
     public const string GatewayPassword = "gateway-password-1234";
+    public static readonly TimeSpan LoginRefusalDelay = TimeSpan.FromMilliseconds(200);
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings => new Dictionary<string, string>
     {
         ["CityOps:Mqtt:RequireAuth"] = "true",
         ["CityOps:Mqtt:ServiceClients:0:Username"] = "gateway-1",
         ["CityOps:Mqtt:ServiceClients:0:Password"] = GatewayPassword,
+        ["CityOps:Mqtt:LoginRefusalDelay"] = "00:00:00.2", // refused logins answered late, but not the default second: 200 guesses in the test
     };
 
     public override async Task InitializeAsync()
