@@ -4,6 +4,7 @@ using CityOps.Grains.Kpis;
 using CityOps.Grains.Routing;
 using CityOps.Rules;
 using CityOps.Tests.Infrastructure;
+using CityOps.Tests.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -88,33 +89,8 @@ public sealed class CityTimeZoneTests
         var at = new DateTimeOffset(2026, 7, 20, 21, 0, 0, TimeSpan.FromHours(8));
         var city = new RuleParseOptions { TimeZone = Shanghai };
 
-        Assert.True(Holds(Parse("""{ between: "20:00-23:00" }""", city), at));
-        Assert.False(Holds(Parse("""{ between: "20:00-23:00", timeZone: UTC }""", city), at));
-        Assert.False(Holds(Parse("""{ between: "20:00-23:00" }""", new RuleParseOptions { TimeZone = TimeZoneInfo.Utc }), at));
-    }
-
-    private static Rule Parse(string when, RuleParseOptions options)
-    {
-        var parsed = RuleParser.Parse(
-            [new("night.yaml", $$"""
-                rules:
-                  - id: night-truck
-                    kind: vehicle
-                    when: {{when}}
-                    where: "speed_kmh > 0"
-                    levels: [ { severity: orange } ]
-                    case: { code: "2101", title: "渣土车夜间行驶" }
-                """)],
-            options);
-        Assert.True(parsed.Success, string.Join("; ", parsed.Errors));
-        return Assert.Single(parsed.RuleSet!.Rules);
-    }
-
-    private static bool Holds(Rule rule, DateTimeOffset at)
-    {
-        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
-        context.Begin(at);
-        context.Set("speed_kmh", 30);
-        return RuleEvaluator.Evaluate(rule, new AlarmState(), context).Kind == AlarmChangeKind.Raised;
+        Assert.True(TestRules.MovingTruckRaises(TestRules.NightTruck("""{ between: "20:00-23:00" }""", city), at));
+        Assert.False(TestRules.MovingTruckRaises(TestRules.NightTruck("""{ between: "20:00-23:00", timeZone: UTC }""", city), at));
+        Assert.False(TestRules.MovingTruckRaises(TestRules.NightTruck("""{ between: "20:00-23:00" }""", new RuleParseOptions { TimeZone = TimeZoneInfo.Utc }), at));
     }
 }

@@ -8,24 +8,9 @@ public class ScheduleRuleTests
     // 2026-07-20 is a Monday; Shanghai is UTC+8 all year.
     private static readonly DateTimeOffset Monday = new(2026, 7, 20, 0, 0, 0, TimeSpan.FromHours(8));
 
-    private static Rule Rule(string when) => TestRules.Single($$"""
-        rules:
-          - id: night-truck
-            kind: vehicle
-            when: {{when}}
-            where: "speed_kmh > 0"
-            levels: [ { severity: orange } ]
-            case: { code: "2101", title: "渣土车夜间行驶" }
-        """);
+    private static Rule Rule(string when) => TestRules.NightTruck(when);
 
-    private static bool Holds(Rule rule, DateTimeOffset at)
-    {
-        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
-        context.Begin(at);
-        context.Set("speed_kmh", 30);
-        var change = RuleEvaluator.Evaluate(rule, new AlarmState(), context);
-        return change.Kind == AlarmChangeKind.Raised;
-    }
+    private static bool Holds(Rule rule, DateTimeOffset at) => TestRules.MovingTruckRaises(rule, at);
 
     [Theory]
     [InlineData(0, 19, 59, false)] // Monday 19:59

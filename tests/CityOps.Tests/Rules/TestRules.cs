@@ -7,9 +7,9 @@ internal static class TestRules
 {
     public static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
-    public static Rule Single(string yaml)
+    public static Rule Single(string yaml, RuleParseOptions? options = null)
     {
-        var result = RuleParser.Parse("test.yaml", yaml);
+        var result = options is null ? RuleParser.Parse("test.yaml", yaml) : RuleParser.Parse([new("test.yaml", yaml)], options);
         Assert.True(result.Success, string.Join(Environment.NewLine, result.Errors));
         return Assert.Single(result.RuleSet!.Rules);
     }
@@ -52,6 +52,26 @@ internal static class TestRules
             {{(severity is null ? "" : "levels: [ { severity: " + severity + " } ]")}}
             case: { code: "{device.code}", title: "井盖监测终端离线" }
         """);
+
+    /// <summary>A moving vehicle is a case inside the schedule <paramref name="when"/> (<c>when: { between, days, timeZone }</c>).</summary>
+    public static Rule NightTruck(string when, RuleParseOptions? options = null) => Single($$"""
+        rules:
+          - id: night-truck
+            kind: vehicle
+            when: {{when}}
+            where: "speed_kmh > 0"
+            levels: [ { severity: orange } ]
+            case: { code: "2101", title: "渣土车夜间行驶" }
+        """, options);
+
+    /// <summary>Whether a truck moving at <paramref name="at"/> raises <paramref name="rule"/> (its schedule holds then).</summary>
+    public static bool MovingTruckRaises(Rule rule, DateTimeOffset at)
+    {
+        var context = new ReadingContext(KindCatalog.Default.Get("vehicle"));
+        context.Begin(at);
+        context.Set("speed_kmh", 30);
+        return RuleEvaluator.Evaluate(rule, new AlarmState(), context).Kind == AlarmChangeKind.Raised;
+    }
 
     /// <summary>Raises <paramref name="rule"/> (which must have no for:) with <paramref name="value"/> at <paramref name="at"/>.</summary>
     public static AlarmState Raised(Rule rule, double value, DateTimeOffset at)
