@@ -11,8 +11,9 @@ namespace CityOps.Rules.Replay;
 /// (<see cref="RuleSet.FaultsOver"/>, <see cref="RuleSet.SuppressedByFault"/>, <see cref="RuleSet.InhibitorsOf"/>), the same
 /// grouping (<see cref="Incidents.IncidentRule.GroupKey"/>, <see cref="IZoneLookup.ZonesAt"/>) and the same forming rule
 /// (<see cref="Incidents.IncidentRule.Forms"/>). Silences hold as on the live desk (<see cref="SilenceMatch"/>): an alarm raised
-/// while one matches is silenced (no incident, no later suppression) until the silence ends; a flapping alarm, like live,
-/// suppresses nothing and joins no incident.
+/// while one matches is silenced (no incident, no later suppression) until the silence ends, then judged again as on a
+/// suppressor's clear (it may join its incident). A flapping alarm, like live, joins no incident, but suppresses as any other:
+/// it stays open (held while clear) until it clears for good.
 /// </summary>
 public sealed class DeskReplay
 {
@@ -55,7 +56,7 @@ public sealed class DeskReplay
     }
 
     // Silenced alarms whose silence ended by `now` (in order of ending), as the device grain's sweep: another silence matching
-    // then takes them over; else they are judged again (unsuppressed; live, an auto alarm files then).
+    // then takes them over; else they are judged again (unsuppressed; live, an auto alarm files then), as on a suppressor's clear.
     private void EndSilences(DateTimeOffset now)
     {
         foreach (var alarm in _active.Values.Where(a => a.Silence is { } s && s.EndsAt <= now).OrderBy(a => a.Silence!.EndsAt).ToList())
@@ -67,6 +68,10 @@ public sealed class DeskReplay
             {
                 alarm.Silenced = _silenced.Count;
                 _silenced.Add(new ReplaySilenced(alarm.Device, alarm.Rule.Id, alarm.RaisedAt, end, next.Id, null));
+            }
+            else
+            {
+                Report(alarm, end);
             }
         }
     }
@@ -113,14 +118,14 @@ public sealed class DeskReplay
                 // A fault also suppresses the device's active alarms on its metric raised before it.
                 foreach (var ruleId in _rules.SuppressedByFault(rule.Id))
                 {
-                    if (!alarm.Flapping && _active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null, Silence: null } earlier)
+                    if (_active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null, Silence: null } earlier)
                     {
                         Suppress(earlier, alarm, e.At, atRaise: false);
                     }
                 }
 
                 // A root cause also suppresses its children's active alarms of the rules it inhibits raised before it.
-                if (!rule.Inhibits.IsDefaultOrEmpty && !alarm.Flapping)
+                if (!rule.Inhibits.IsDefaultOrEmpty)
                 {
                     foreach (var child in _active.Values.Where(a => a is { SuppressedBy: null, Silence: null } && a.Device != e.Device && rule.Inhibits.Contains(a.Rule.Id)
                         && _devices(a.Device)?.Attributes.GetValueOrDefault(RuleSet.ParentAttribute) == e.Device).ToList())
@@ -165,7 +170,7 @@ public sealed class DeskReplay
     {
         foreach (var fault in _rules.FaultsOver(alarm.Rule.Id))
         {
-            if (_active.GetValueOrDefault((alarm.Device, fault)) is { Flapping: false } active)
+            if (_active.GetValueOrDefault((alarm.Device, fault)) is { } active)
             {
                 return active;
             }
@@ -175,7 +180,7 @@ public sealed class DeskReplay
         {
             foreach (var inhibitor in _rules.InhibitorsOf(alarm.Rule.Id))
             {
-                if (_active.GetValueOrDefault((parent, inhibitor)) is { Flapping: false } active)
+                if (_active.GetValueOrDefault((parent, inhibitor)) is { } active)
                 {
                     return active;
                 }
