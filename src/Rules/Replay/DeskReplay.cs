@@ -26,9 +26,12 @@ public sealed class DeskReplay
     private readonly List<ReplayIncident> _incidents = [];
     private readonly IReadOnlyList<ReplaySilence> _silences;
     private readonly List<ReplaySilenced> _silenced = [];
+    private readonly IReadOnlyList<ReplayHold> _holds;
+    private readonly List<(DateTimeOffset At, Alarm Alarm)> _breaches = [];
 
-    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence> silences)
+    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence> silences, IReadOnlyList<ReplayHold> holds)
     {
+        _holds = holds;
         _rules = rules;
         _devices = devices;
         _zones = zones;
@@ -38,20 +41,25 @@ public sealed class DeskReplay
     /// <param name="events">The alarm events of every device; ordered here by time (stable: a device's fault rules come first, as judged).</param>
     /// <param name="devices">Attributes (<c>parent</c>, group attributes) and grid of a device; null when unknown.</param>
     /// <param name="silences">The silences in force over the replayed time; none when null.</param>
-    public static DeskOutcome Run(RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence>? silences = null)
+    /// <param name="holds">When alarms were back to normal within their clear hold (<see cref="DeviceReplay"/>); none when null.</param>
+    public static DeskOutcome Run(
+        RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence>? silences = null,
+        IReadOnlyList<ReplayHold>? holds = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(zones);
-        var desk = new DeskReplay(rules, devices, zones, silences ?? []);
+        var desk = new DeskReplay(rules, devices, zones, silences ?? [], holds ?? []);
         foreach (var e in events.OrderBy(e => e.At))
         {
             desk.EndSilences(e.At);
+            desk.Breach(e.At);
             desk.Take(e);
         }
 
         desk.EndSilences(DateTimeOffset.MaxValue);
+        desk.Breach(DateTimeOffset.MaxValue);
         return desk.Outcome();
     }
 
@@ -71,7 +79,37 @@ public sealed class DeskReplay
             }
             else
             {
-                Report(alarm, end);
+                Release(alarm, end);
+            }
+        }
+    }
+
+    // Released (its suppressor cleared, its silence ended), as the device grain's Release: judged again, unless its value is
+    // back to normal within its clear hold then; such an alarm is judged when it breaches again, if it does before it clears.
+    private void Release(Alarm alarm, DateTimeOffset at)
+    {
+        if (_holds.FirstOrDefault(h => h.Device == alarm.Device && h.Rule == alarm.Rule.Id && h.From >= alarm.RaisedAt && h.From <= at && !(h.BreachedAt <= at)) is { } hold)
+        {
+            if (hold.BreachedAt is { } breach)
+            {
+                _breaches.Add((breach, alarm));
+            }
+
+            return;
+        }
+
+        Report(alarm, at);
+    }
+
+    // Alarms released back to normal that breached again by `now`, in order: judged then, if still active and free.
+    private void Breach(DateTimeOffset now)
+    {
+        foreach (var (at, alarm) in _breaches.Where(b => b.At <= now).OrderBy(b => b.At).ToList())
+        {
+            _breaches.Remove((at, alarm));
+            if (alarm is { ClearedAt: null, SuppressedBy: null, Silence: null })
+            {
+                Report(alarm, at);
             }
         }
     }
@@ -157,7 +195,7 @@ public sealed class DeskReplay
                         // Judged again: it may join its incident now.
                         child.SuppressedBy = null;
                         _suppressions[child.Suppression] = _suppressions[child.Suppression] with { Until = e.At };
-                        Report(child, e.At);
+                        Release(child, e.At);
                     }
                 }
 

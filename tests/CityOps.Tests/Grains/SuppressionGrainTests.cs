@@ -315,6 +315,31 @@ public sealed class SuppressionGrainTests(SuppressionClusterFixture fixture) : I
         d2 = (await ActiveAlarm(drains[2]))!;
         Assert.Equal((d2.CaseId, false), (d0.CaseId, d0.IncidentId is null));
         Assert.Equal(2, await CasesOf(station));
+
+        // The replay of rule tests and backtests agrees: the incident forms when D0 breaches again, of D0 and D2, not of D1.
+        (string Device, TimeSpan At, string Metric, double Value)[] readings =
+        [
+            (station, TimeSpan.Zero, "pump_fault", 1),
+            .. drains.Select(d => (d, TimeSpan.FromSeconds(10), "fill_ratio", 1.5)),
+            (drains[0], TimeSpan.FromMinutes(1), "fill_ratio", 0.5),
+            (drains[1], TimeSpan.FromMinutes(1), "fill_ratio", 0.5),
+            (station, TimeSpan.FromMinutes(2), "pump_fault", 0),
+            (drains[0], TimeSpan.FromMinutes(3), "fill_ratio", 1.6),
+            (drains[1], TimeSpan.FromMinutes(7), "fill_ratio", 0.4),
+        ];
+        var rules = RuleParser.Parse([new("suppression.yaml", SuppressionRules.Yaml)], new RuleParseOptions { Kinds = ShippedKinds.Catalog }).RuleSet!;
+        var (events, holds) = (new List<ReplayEvent>(), new List<ReplayHold>());
+        var parent = new Dictionary<string, string> { ["parent"] = station };
+        var replays = readings.Select(r => r.Device).Distinct().ToDictionary(d => d, d => new DeviceReplay(
+            d, "drainage", rules, NoZones.Instance, d == station ? new Dictionary<string, string>() : parent, null, null, events, holds: holds));
+        foreach (var (device, at, metric, value) in readings)
+        {
+            replays[device].Feed(t0 + at, [(metric, value)]);
+        }
+
+        var incident = Assert.Single(DeskReplay.Run(rules, events, d => d == station ? null : new DeviceProfile(null, null, null, null, parent), NoZones.Instance, holds: holds).Incidents);
+        Assert.Equal((t0 + TimeSpan.FromMinutes(3), 2), (incident.OpenedAt, incident.OpenedWith));
+        Assert.Equal([drains[0], drains[2]], incident.Members.Select(m => m.Device).Order(StringComparer.Ordinal));
     }
 
     [Fact]
