@@ -23,6 +23,7 @@ public static class Backtester
         ArgumentNullException.ThrowIfNull(profiles);
         var problems = new List<string>();
         var events = new List<ReplayEvent>();
+        var holds = new List<ReplayHold>();
         var count = 0;
         var devices = 0;
         var profileOf = new Dictionary<string, DeviceProfile?>(StringComparer.Ordinal);
@@ -31,7 +32,7 @@ public static class Backtester
             var (device, kind) = group.Key;
             var profile = profileOf[device] = profiles(device);
             var deviceProblems = new List<string>();
-            var replay = new DeviceReplay(device, kind, rules, zones, profile?.Attributes ?? new Dictionary<string, string>(), profile?.Lat, profile?.Lon, events, deviceProblems);
+            var replay = new DeviceReplay(device, kind, rules, zones, profile?.Attributes ?? new Dictionary<string, string>(), profile?.Lat, profile?.Lon, events, deviceProblems, holds);
             problems.AddRange(deviceProblems.Select(p => $"{device}: {p}"));
             DateTimeOffset? last = null;
             foreach (var reading in group.OrderBy(r => r.At))
@@ -76,7 +77,7 @@ public static class Backtester
             }
         }
 
-        var desk = DeskReplay.Run(rules, events, device => profileOf.GetValueOrDefault(device), zones, silences);
+        var desk = DeskReplay.Run(rules, events, device => profileOf.GetValueOrDefault(device), zones, silences, holds);
         return new BacktestResult(count, devices, [.. cases.OrderBy(c => c.OpenedAt).ThenBy(c => c.Device, StringComparer.Ordinal)], [.. problems])
         {
             Incidents = desk.Incidents,

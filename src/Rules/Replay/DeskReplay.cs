@@ -11,8 +11,9 @@ namespace CityOps.Rules.Replay;
 /// (<see cref="RuleSet.FaultsOver"/>, <see cref="RuleSet.SuppressedByFault"/>, <see cref="RuleSet.InhibitorsOf"/>), the same
 /// grouping (<see cref="Incidents.IncidentRule.GroupKey"/>, <see cref="IZoneLookup.ZonesAt"/>) and the same forming rule
 /// (<see cref="Incidents.IncidentRule.Forms"/>). Silences hold as on the live desk (<see cref="SilenceMatch"/>): an alarm raised
-/// while one matches is silenced (no incident, no later suppression) until the silence ends; a flapping alarm, like live,
-/// suppresses nothing and joins no incident.
+/// while one matches is silenced (no incident, no later suppression) until the silence ends, then judged again as on a
+/// suppressor's clear (it may join its incident). A flapping alarm, like live, joins no incident, but suppresses as any other:
+/// it stays open (held while clear) until it clears for good.
 /// </summary>
 public sealed class DeskReplay
 {
@@ -25,9 +26,12 @@ public sealed class DeskReplay
     private readonly List<ReplayIncident> _incidents = [];
     private readonly IReadOnlyList<ReplaySilence> _silences;
     private readonly List<ReplaySilenced> _silenced = [];
+    private readonly IReadOnlyList<ReplayHold> _holds;
+    private readonly List<(DateTimeOffset At, Alarm Alarm)> _breaches = [];
 
-    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence> silences)
+    private DeskReplay(RuleSet rules, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence> silences, IReadOnlyList<ReplayHold> holds)
     {
+        _holds = holds;
         _rules = rules;
         _devices = devices;
         _zones = zones;
@@ -37,25 +41,30 @@ public sealed class DeskReplay
     /// <param name="events">The alarm events of every device; ordered here by time (stable: a device's fault rules come first, as judged).</param>
     /// <param name="devices">Attributes (<c>parent</c>, group attributes) and grid of a device; null when unknown.</param>
     /// <param name="silences">The silences in force over the replayed time; none when null.</param>
-    public static DeskOutcome Run(RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence>? silences = null)
+    /// <param name="holds">When alarms were back to normal within their clear hold (<see cref="DeviceReplay"/>); none when null.</param>
+    public static DeskOutcome Run(
+        RuleSet rules, IEnumerable<ReplayEvent> events, Func<string, DeviceProfile?> devices, IZoneLookup zones, IReadOnlyList<ReplaySilence>? silences = null,
+        IReadOnlyList<ReplayHold>? holds = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(zones);
-        var desk = new DeskReplay(rules, devices, zones, silences ?? []);
+        var desk = new DeskReplay(rules, devices, zones, silences ?? [], holds ?? []);
         foreach (var e in events.OrderBy(e => e.At))
         {
             desk.EndSilences(e.At);
+            desk.Breach(e.At);
             desk.Take(e);
         }
 
         desk.EndSilences(DateTimeOffset.MaxValue);
+        desk.Breach(DateTimeOffset.MaxValue);
         return desk.Outcome();
     }
 
     // Silenced alarms whose silence ended by `now` (in order of ending), as the device grain's sweep: another silence matching
-    // then takes them over; else they are judged again (unsuppressed; live, an auto alarm files then).
+    // then takes them over; else they are judged again (unsuppressed; live, an auto alarm files then), as on a suppressor's clear.
     private void EndSilences(DateTimeOffset now)
     {
         foreach (var alarm in _active.Values.Where(a => a.Silence is { } s && s.EndsAt <= now).OrderBy(a => a.Silence!.EndsAt).ToList())
@@ -67,6 +76,40 @@ public sealed class DeskReplay
             {
                 alarm.Silenced = _silenced.Count;
                 _silenced.Add(new ReplaySilenced(alarm.Device, alarm.Rule.Id, alarm.RaisedAt, end, next.Id, null));
+            }
+            else
+            {
+                Release(alarm, end);
+            }
+        }
+    }
+
+    // Released (its suppressor cleared, its silence ended), as the device grain's Release: judged again, unless its value is
+    // back to normal within its clear hold then; such an alarm is judged when it breaches again, if it does before it clears.
+    private void Release(Alarm alarm, DateTimeOffset at)
+    {
+        if (_holds.FirstOrDefault(h => h.Device == alarm.Device && h.Rule == alarm.Rule.Id && h.From >= alarm.RaisedAt && h.From <= at && !(h.BreachedAt <= at)) is { } hold)
+        {
+            if (hold.BreachedAt is { } breach)
+            {
+                _breaches.Add((breach, alarm));
+            }
+
+            return;
+        }
+
+        Report(alarm, at);
+    }
+
+    // Alarms released back to normal that breached again by `now`, in order: judged then, if still active and free.
+    private void Breach(DateTimeOffset now)
+    {
+        foreach (var (at, alarm) in _breaches.Where(b => b.At <= now).OrderBy(b => b.At).ToList())
+        {
+            _breaches.Remove((at, alarm));
+            if (alarm is { ClearedAt: null, SuppressedBy: null, Silence: null })
+            {
+                Report(alarm, at);
             }
         }
     }
@@ -113,14 +156,14 @@ public sealed class DeskReplay
                 // A fault also suppresses the device's active alarms on its metric raised before it.
                 foreach (var ruleId in _rules.SuppressedByFault(rule.Id))
                 {
-                    if (!alarm.Flapping && _active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null, Silence: null } earlier)
+                    if (_active.GetValueOrDefault((e.Device, ruleId)) is { SuppressedBy: null, Silence: null } earlier)
                     {
                         Suppress(earlier, alarm, e.At, atRaise: false);
                     }
                 }
 
                 // A root cause also suppresses its children's active alarms of the rules it inhibits raised before it.
-                if (!rule.Inhibits.IsDefaultOrEmpty && !alarm.Flapping)
+                if (!rule.Inhibits.IsDefaultOrEmpty)
                 {
                     foreach (var child in _active.Values.Where(a => a is { SuppressedBy: null, Silence: null } && a.Device != e.Device && rule.Inhibits.Contains(a.Rule.Id)
                         && _devices(a.Device)?.Attributes.GetValueOrDefault(RuleSet.ParentAttribute) == e.Device).ToList())
@@ -152,7 +195,7 @@ public sealed class DeskReplay
                         // Judged again: it may join its incident now.
                         child.SuppressedBy = null;
                         _suppressions[child.Suppression] = _suppressions[child.Suppression] with { Until = e.At };
-                        Report(child, e.At);
+                        Release(child, e.At);
                     }
                 }
 
@@ -165,7 +208,7 @@ public sealed class DeskReplay
     {
         foreach (var fault in _rules.FaultsOver(alarm.Rule.Id))
         {
-            if (_active.GetValueOrDefault((alarm.Device, fault)) is { Flapping: false } active)
+            if (_active.GetValueOrDefault((alarm.Device, fault)) is { } active)
             {
                 return active;
             }
@@ -175,7 +218,7 @@ public sealed class DeskReplay
         {
             foreach (var inhibitor in _rules.InhibitorsOf(alarm.Rule.Id))
             {
-                if (_active.GetValueOrDefault((parent, inhibitor)) is { Flapping: false } active)
+                if (_active.GetValueOrDefault((parent, inhibitor)) is { } active)
                 {
                     return active;
                 }

@@ -16,15 +16,19 @@ public sealed class DeviceReplay
     private readonly DeviceJudge _judge;
     private readonly List<ReplayEvent> _events;
     private readonly Dictionary<string, Flap> _flaps = new(StringComparer.Ordinal);
+    private readonly List<ReplayHold>? _holds;
+    private readonly Dictionary<string, int> _openHolds = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastSeen;
     private double? _lat;
     private double? _lon;
 
     /// <param name="problems">Receives problems with the device's threshold attributes (those overrides are ignored).</param>
+    /// <param name="holds">Receives the spans an active alarm's value was back to normal, within its <c>clear:</c> hold.</param>
     public DeviceReplay(
         string device, string kind, RuleSet rules, IZoneLookup zones, IReadOnlyDictionary<string, string> attributes,
-        double? lat, double? lon, List<ReplayEvent> events, ICollection<string>? problems = null)
+        double? lat, double? lon, List<ReplayEvent> events, ICollection<string>? problems = null, List<ReplayHold>? holds = null)
     {
+        _holds = holds;
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(attributes);
         _device = device;
@@ -104,10 +108,35 @@ public sealed class DeviceReplay
             Add(change.At, rule, shown, shown == CaseEventKind.Cleared ? Severity.None : change.Severity, change.Value, rule.IsOffline ? null : alarm.Peak);
         }
 
+        NoteHold(rule, change, alarm);
         if (change.Kind == AlarmChangeKind.Cleared)
         {
             // As the device grain does: an alarm that ended (or is held while it flaps) leaves no state behind.
             _judge.Forget(rule.Id);
+        }
+    }
+
+    // An active alarm back to normal (clearing, within its clear: hold) opens a hold; breaching again closes it then, a clear
+    // leaves it open (the alarm ended without a breach).
+    private void NoteHold(Rule rule, AlarmChange change, AlarmState alarm)
+    {
+        if (_holds is null)
+        {
+            return;
+        }
+
+        if (change.Kind == AlarmChangeKind.Cleared)
+        {
+            _openHolds.Remove(rule.Id);
+        }
+        else if (alarm.Phase == AlarmPhase.Clearing && !_openHolds.ContainsKey(rule.Id))
+        {
+            _openHolds[rule.Id] = _holds.Count;
+            _holds.Add(new ReplayHold(_device, rule.Id, change.At, null));
+        }
+        else if (alarm.Phase == AlarmPhase.Active && _openHolds.Remove(rule.Id, out var open))
+        {
+            _holds[open] = _holds[open] with { BreachedAt = change.At };
         }
     }
 

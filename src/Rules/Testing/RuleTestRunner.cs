@@ -91,14 +91,15 @@ public sealed class RuleTestRunner
         }
 
         var events = new List<ReplayEvent>();
+        var holds = new List<ReplayHold>();
         var profiles = new Dictionary<string, DeviceProfile>(StringComparer.Ordinal);
         foreach (var device in devices.Children.OfType<YamlMappingNode>())
         {
-            RunDevice(device, start, until, zones, events, profiles);
+            RunDevice(device, start, until, zones, events, holds, profiles);
         }
 
         var silences = ReadSilences(root, start);
-        var desk = DeskReplay.Run(_rules, events, id => profiles.GetValueOrDefault(id), zones, silences);
+        var desk = DeskReplay.Run(_rules, events, id => profiles.GetValueOrDefault(id), zones, silences, holds);
         var produced = Produced(events, desk, start);
         var incidents = Incidents(desk, start);
         var (expected, expectedIncidents) = ReadExpected(root, silences);
@@ -223,7 +224,7 @@ public sealed class RuleTestRunner
         return [.. incidents.OrderBy(i => i.At)];
     }
 
-    private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ReplayEvent> events, Dictionary<string, DeviceProfile> profiles)
+    private void RunDevice(YamlMappingNode node, DateTimeOffset start, TimeSpan? until, IZoneLookup zones, List<ReplayEvent> events, List<ReplayHold> holds, Dictionary<string, DeviceProfile> profiles)
     {
         Keys(node, "id", "kind", "lat", "lon", "grid", "attributes", "until", "readings", "series");
         var id = Text(node, "id");
@@ -250,7 +251,7 @@ public sealed class RuleTestRunner
 
         var problems = new List<string>();
         profiles[id] = new DeviceProfile(null, null, Number(node, "lat"), Number(node, "lon"), attributes, Text(node, "grid"));
-        var replay = new DeviceReplay(id, kind, _rules, zones, attributes, Number(node, "lat"), Number(node, "lon"), events, problems);
+        var replay = new DeviceReplay(id, kind, _rules, zones, attributes, Number(node, "lat"), Number(node, "lon"), events, problems, holds);
         foreach (var problem in problems)
         {
             Fail(node.Start, $"{id}: {problem}");

@@ -2,7 +2,8 @@ namespace CityOps.Tests.Infrastructure;
 
 /// <summary>
 /// Root-cause suppression fixture shared by the grain and process tests: a lamp cabinet losing power (below 100 V) inhibits
-/// the dark-lamp rule on the lamps whose <c>parent</c> is that cabinet; both file at once. Likewise a pump station's pump
+/// the dark-lamp rule on the lamps whose <c>parent</c> is that cabinet; both file at once; the cabinet's alarm flaps at 4
+/// changes within 10 minutes. Likewise a pump station's pump
 /// fault inhibits the surcharge rule of the drains it serves, which holds its clear for 5 minutes (<c>clear: { for: 5m }</c>);
 /// two or more surcharged drains of one station (their <c>parent</c>) within 10 minutes make one incident.
 /// </summary>
@@ -15,6 +16,7 @@ public static class SuppressionRules
             metric: voltage_v
             levels: [ { severity: orange, below: 100 } ]
             inhibits: [lamp-dark]
+            flapping: { changes: 4, within: 10m }
             case: { code: "0118", title: "路灯控制箱失电" }
           - id: lamp-dark
             kind: streetlight

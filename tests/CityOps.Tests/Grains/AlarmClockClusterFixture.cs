@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Tests.Grains;
 
-/// <summary>The test cluster with rules that escalate and remind without readings (<c>escalate:</c>, <c>remind:</c>).</summary>
+/// <summary>The test cluster with rules that escalate and remind without readings (<c>escalate:</c>, <c>remind:</c>), and a drain
+/// surcharge rule with a 5-minute clear hold whose alarms form an incident per catchment (silences ending).</summary>
 public sealed class AlarmClockClusterFixture : GrainClusterFixture
 {
     public const string ClockRules = """
@@ -32,6 +33,19 @@ public sealed class AlarmClockClusterFixture : GrainClusterFixture
               - { after: 10m, to: orange }
               - { after: 20m, to: red }
             case: { code: "0111", title: "井下燃气 {value}% LEL" }
+          - id: surcharge
+            kind: drainage
+            metric: fill_ratio
+            levels: [ { severity: yellow, above: 1 } ]
+            clear: { for: 5m }
+            case: { code: "0404", title: "管网满溢" }
+        incidents:
+          - id: catchment-surcharge
+            rules: [surcharge]
+            group: attribute:catchment
+            within: 10m
+            min: 2
+            case: { code: "0404", title: "汇水区多点满溢 ({count} 处)" }
         """;
 
     protected override string RuleText => ClockRules;

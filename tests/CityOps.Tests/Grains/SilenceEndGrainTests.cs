@@ -2,6 +2,10 @@ using CityOps.Grains;
 using CityOps.Grains.Devices;
 using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
+using CityOps.Rules;
+using CityOps.Rules.Backtesting;
+using CityOps.Rules.Replay;
+using CityOps.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Tests.Grains;
@@ -110,5 +114,83 @@ public sealed class SilenceEndGrainTests(AlarmClockClusterFixture fixture) : ICl
         await Sweep(grain, TimeSpan.FromMinutes(90));
         Assert.Equal((Severity.Red, AlarmDisposition.Filed), ((await AlarmOf(device)).Severity, (await AlarmOf(device)).Disposition));
         Assert.Single(await GrainCases.Of(fixture, device));
+    }
+
+    private static Reading Fill(string device, DateTimeOffset at, double ratio) =>
+        new(device, "drainage", at.ToUnixTimeMilliseconds(), null, [new Metric("fill_ratio", ratio)]);
+
+    [Fact]
+    public async Task An_alarm_back_to_normal_within_its_clear_hold_when_its_silence_ends_files_nothing_unless_it_breaches_again()
+    {
+        var device = NewId("DR-SIL");
+        var silence = await Book.AddAsync(new Silence(NewId("sil"), device, null, null, null, Now, Now.AddHours(1), "sewer works", "engineer", Now));
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        await grain.Ingest([Fill(device, Now, 1.5)]); // yellow, files at once, but silenced
+
+        // Back to normal two minutes before the silence ends: its alarm is clearing (a 5-minute hold) when it ends.
+        await Sweep(grain, TimeSpan.FromMinutes(58));
+        await grain.Ingest([Fill(device, Now, 0.5)]);
+        await Sweep(grain, TimeSpan.FromMinutes(2));
+        var waiting = await AlarmOf(device);
+        Assert.Equal((AlarmStatus.Active, false, AlarmDisposition.Pending, (string?)null), (waiting.Status, waiting.Suppressed, waiting.Disposition, waiting.CaseId));
+        Assert.Empty(await GrainCases.Of(fixture, device));
+        var line = Assert.Single(waiting.History, h => h.Type == "unsuppressed");
+        Assert.Equal(("silence:" + silence.Id, $"silence {silence.Id} ended; value back to normal: no case unless it breaches again before it clears"), (line.Actor, line.Note));
+
+        // Breaching again before its hold ran out: judged as on its raise, it files.
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await grain.Ingest([Fill(device, Now, 1.6)]);
+        var filed = await AlarmOf(device);
+        var @case = Assert.Single(await GrainCases.Of(fixture, device));
+        Assert.Equal((waiting.Id, AlarmDisposition.Filed, @case.Id), (filed.Id, filed.Disposition, filed.CaseId));
+    }
+
+    [Fact]
+    public async Task Alarms_still_active_when_their_silences_end_report_to_their_incident_and_file_one_case()
+    {
+        var catchment = NewId("catchment");
+        var drains = new[] { NewId("DR-INC"), NewId("DR-INC") };
+        foreach (var drain in drains)
+        {
+            await fixture.Grains.GetGrain<IDeviceGrain>(drain).Register(new DeviceRegistration("drainage", drain, 35.3, 113.9, null,
+                System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("catchment", catchment), null));
+            await Book.AddAsync(new Silence(NewId("sil"), drain, null, null, null, Now, Now.AddMinutes(30), "sewer works", "engineer", Now));
+            await fixture.Grains.GetGrain<IDeviceGrain>(drain).Ingest([Fill(drain, Now, 1.5)]);
+        }
+
+        Assert.All(await Task.WhenAll(drains.Select(AlarmOf)), a => Assert.Equal((true, (string?)null, (string?)null), (a.Suppressed, a.IncidentId, a.CaseId)));
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(30));
+        foreach (var drain in drains)
+        {
+            await fixture.Grains.GetGrain<IDeviceGrain>(drain).CheckOffline();
+        }
+
+        // The incident tells its earlier member one-way when it forms around the later one.
+        for (var i = 0; i < 300 && (await Task.WhenAll(drains.Select(AlarmOf))).Any(a => a.IncidentId is null); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        var released = await Task.WhenAll(drains.Select(AlarmOf));
+        Assert.All(released, a => Assert.False(a.Suppressed));
+        Assert.NotNull(released[0].IncidentId);
+        Assert.Equal((released[0].IncidentId, released[0].CaseId), (released[1].IncidentId, released[1].CaseId));
+        Assert.NotNull(released[0].CaseId);
+        Assert.Empty(await GrainCases.Of(fixture, drains[1]));
+
+        // The replay of rule tests and backtests: the incident forms at the silences' end, of both drains, as live.
+        var rules = RuleParser.Parse([new("clock.yaml", AlarmClockClusterFixture.ClockRules)], new RuleParseOptions { Kinds = ShippedKinds.Catalog }).RuleSet!;
+        var events = new List<ReplayEvent>();
+        var start = Now.AddMinutes(-30);
+        var attributes = new Dictionary<string, string> { ["catchment"] = catchment };
+        foreach (var drain in drains)
+        {
+            new DeviceReplay(drain, "drainage", rules, NoZones.Instance, attributes, 35.3, 113.9, events).Feed(start, [("fill_ratio", 1.5)]);
+        }
+
+        var silences = drains.Select((d, i) => new ReplaySilence("s" + i, d, null, null, null, start, Now)).ToList();
+        var incident = Assert.Single(DeskReplay.Run(rules, events, _ => new DeviceProfile(null, null, null, null, attributes), NoZones.Instance, silences).Incidents);
+        Assert.Equal(("catchment-surcharge", Now, 2), (incident.Incident, incident.OpenedAt, incident.Members.Length));
     }
 }

@@ -190,6 +190,55 @@ public sealed class SuppressionGrainTests(SuppressionClusterFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_flapping_cabinet_still_suppresses_its_lamps_until_it_clears_for_good_and_the_replay_agrees()
+    {
+        var (cabinet, lamps) = await CabinetWithLamps(1);
+        var t0 = fixture.Time.GetUtcNow(); // readings ahead of the clock: the flapping watch is not quiet before the sweep below
+        (string Device, string Kind, TimeSpan At, string Metric, double Value)[] readings =
+        [
+            (cabinet, "lampcabinet", TimeSpan.Zero, "voltage_v", 0),
+            (cabinet, "lampcabinet", TimeSpan.FromMinutes(1), "voltage_v", 220),
+            (cabinet, "lampcabinet", TimeSpan.FromMinutes(2), "voltage_v", 0),
+            (cabinet, "lampcabinet", TimeSpan.FromMinutes(3), "voltage_v", 220), // the 4th change: flapping, its alarm held
+            (lamps[0], "streetlight", TimeSpan.FromMinutes(4), "current_a", 0),  // dark under the held, flapping alarm
+        ];
+        foreach (var (device, kind, at, metric, value) in readings)
+        {
+            await Send(device, kind, t0 + at, metric, value);
+        }
+
+        var power = (await ActiveAlarm(cabinet))!;
+        var dark = (await ActiveAlarm(lamps[0]))!;
+        Assert.Equal((true, AlarmStatus.Active), (power.Flapping, power.Status));
+        Assert.Equal((true, power.Id, (string?)null), (dark.Suppressed, dark.SuppressedBy, dark.CaseId));
+
+        // Quiet for its window while clear: the cabinet's alarm clears for good, and the lamp, still dark, is judged again.
+        fixture.Time.Advance(TimeSpan.FromMinutes(20));
+        await fixture.Grains.GetGrain<IDeviceGrain>(cabinet).CheckOffline();
+        await Settle(async () => (await ActiveAlarm(lamps[0]))?.CaseId is not null);
+        dark = (await ActiveAlarm(lamps[0]))!;
+        Assert.Null(await ActiveAlarm(cabinet));
+        Assert.Equal((false, AlarmDisposition.Filed), (dark.Suppressed, dark.Disposition));
+        Assert.Contains(dark.History, h => h.Type == "unsuppressed" && h.From == power.Id);
+
+        // The replay of rule tests and backtests: suppressed at its raise by the flapping alarm, until it cleared when quiet.
+        var rules = RuleParser.Parse([new("suppression.yaml", SuppressionRules.Yaml)], new RuleParseOptions { Kinds = ShippedKinds.Catalog }).RuleSet!;
+        var events = new List<ReplayEvent>();
+        var parent = new Dictionary<string, string> { ["parent"] = cabinet };
+        var replays = readings.Select(r => (r.Device, r.Kind)).Distinct().ToDictionary(d => d.Device, d => new DeviceReplay(
+            d.Device, d.Kind, rules, NoZones.Instance, d.Device == cabinet ? new Dictionary<string, string>() : parent, null, null, events));
+        foreach (var (device, _, at, metric, value) in readings)
+        {
+            replays[device].Feed(t0 + at, [(metric, value)]);
+        }
+
+        replays[cabinet].CheckOffline(t0 + TimeSpan.FromMinutes(30));
+        var suppression = Assert.Single(DeskReplay.Run(rules, events, d => d == cabinet ? null : new DeviceProfile(null, null, null, null, parent), NoZones.Instance).Suppressions);
+        Assert.Equal((lamps[0], cabinet, true, (DateTimeOffset?)(t0 + TimeSpan.FromMinutes(13))),
+            (suppression.Device, suppression.ByDevice, suppression.AtRaise, suppression.Until));
+    }
+
+    [Fact]
     public async Task Lamps_dark_before_their_cabinet_lost_power_are_suppressed_by_it_afterwards_and_their_cases_stay_with_a_note()
     {
         var (cabinet, lamps) = await CabinetWithLamps(3);
@@ -266,6 +315,31 @@ public sealed class SuppressionGrainTests(SuppressionClusterFixture fixture) : I
         d2 = (await ActiveAlarm(drains[2]))!;
         Assert.Equal((d2.CaseId, false), (d0.CaseId, d0.IncidentId is null));
         Assert.Equal(2, await CasesOf(station));
+
+        // The replay of rule tests and backtests agrees: the incident forms when D0 breaches again, of D0 and D2, not of D1.
+        (string Device, TimeSpan At, string Metric, double Value)[] readings =
+        [
+            (station, TimeSpan.Zero, "pump_fault", 1),
+            .. drains.Select(d => (d, TimeSpan.FromSeconds(10), "fill_ratio", 1.5)),
+            (drains[0], TimeSpan.FromMinutes(1), "fill_ratio", 0.5),
+            (drains[1], TimeSpan.FromMinutes(1), "fill_ratio", 0.5),
+            (station, TimeSpan.FromMinutes(2), "pump_fault", 0),
+            (drains[0], TimeSpan.FromMinutes(3), "fill_ratio", 1.6),
+            (drains[1], TimeSpan.FromMinutes(7), "fill_ratio", 0.4),
+        ];
+        var rules = RuleParser.Parse([new("suppression.yaml", SuppressionRules.Yaml)], new RuleParseOptions { Kinds = ShippedKinds.Catalog }).RuleSet!;
+        var (events, holds) = (new List<ReplayEvent>(), new List<ReplayHold>());
+        var parent = new Dictionary<string, string> { ["parent"] = station };
+        var replays = readings.Select(r => r.Device).Distinct().ToDictionary(d => d, d => new DeviceReplay(
+            d, "drainage", rules, NoZones.Instance, d == station ? new Dictionary<string, string>() : parent, null, null, events, holds: holds));
+        foreach (var (device, at, metric, value) in readings)
+        {
+            replays[device].Feed(t0 + at, [(metric, value)]);
+        }
+
+        var incident = Assert.Single(DeskReplay.Run(rules, events, d => d == station ? null : new DeviceProfile(null, null, null, null, parent), NoZones.Instance, holds: holds).Incidents);
+        Assert.Equal((t0 + TimeSpan.FromMinutes(3), 2), (incident.OpenedAt, incident.OpenedWith));
+        Assert.Equal([drains[0], drains[2]], incident.Members.Select(m => m.Device).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -72,8 +72,8 @@ public sealed partial class DeviceGrain
             case AlarmChangeKind.Escalated or AlarmChangeKind.Updated when record is not null:
                 if (record.AwaitsBreach && alarm.CurrentLevel != Severity.None)
                 {
-                    // Unsuppressed while back to normal, and breaching again before it cleared: judged as on its raise.
-                    AlarmDesk.Note(record, new AlarmEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor cleared"));
+                    // Released (suppressor cleared, silence ended) while back to normal, and breaching again before it cleared: judged as on its raise.
+                    AlarmDesk.Note(record, new AlarmEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor or silence ended"));
                     await JudgeAgain(rule, alarm, record, change.At);
                 }
 

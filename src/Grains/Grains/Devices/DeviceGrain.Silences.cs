@@ -6,7 +6,8 @@ namespace CityOps.Grains.Devices;
 
 // Silences and alarms (issue 17 item 7): an alarm raised under a silence (a maintenance window) is suppressed, suppressedBy
 // the silence, and files no case. When the silence ends (at its end, or expired early) while the alarm is still active,
-// the alarm is judged again under its rule's filing policy: it files then, or keeps waiting for confirmation. Run by the
+// the alarm is judged again as on a parent's clear (Release): it files then, joins its incident, or keeps waiting for
+// confirmation; one already back to normal (within its clear: hold) files nothing unless it breaches again. Run by the
 // silo's device sweep like the alarm clock; the due time is the silence's end, and an early end is noticed within
 // SilenceRecheck.
 public sealed partial class DeviceGrain
@@ -19,30 +20,25 @@ public sealed partial class DeviceGrain
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
             if (record.AlarmId is null || record.SuppressedBy is not { } silenceId || filer.SilenceEnd(silenceId) is not { } end || end > now
-                || Rules.FirstOrDefault(r => r.Id == ruleId) is not { } rule || Judge.AlarmOf(ruleId) is not { IsActive: true } alarm)
+                || Rules.FirstOrDefault(r => r.Id == ruleId) is not { } rule || Judge.AlarmOf(ruleId) is not { IsActive: true })
             {
                 continue;
             }
 
-            // Another silence may hold it now; a case reported handled meanwhile is reworked, as on a raise.
+            // Another silence may hold it now: handed over, it files nothing yet. Else released as on a parent's clear
+            // (Release): judged again under its policy, joining its incident, or, back to normal, waiting for a breach. A case
+            // reported handled meanwhile is reworked, as on a raise.
             var intake = await filer.Decide(Id, S, rule, now);
-            record.SuppressedBy = intake.SilencedBy;
-            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", null, null, "silence:" + silenceId,
-                intake.SilencedBy is { } next ? $"silence {silenceId} ended; silenced by {next}" : $"silence {silenceId} ended"));
-            var fileNow = intake.SilencedBy is null && record.CaseId is null && record.Disposition == AlarmDisposition.Pending && !record.Flapping
-                && rule.FilesAt(alarm.Severity);
-            if (fileNow)
+            if (intake.SilencedBy is { } next)
             {
-                record.CaseId = intake.ReopenCaseId ?? DeviceCaseFiler.NewCaseId(now);
+                record.SuppressedBy = next;
+                AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended; silenced by {next}"));
+                await Persist();
+                await Announce(ruleId, record, AlarmEvents.Updated, now);
+                continue;
             }
 
-            await Persist();
-            await Announce(ruleId, record, AlarmEvents.Updated, now);
-            if (fileNow)
-            {
-                await FileAlarm(rule, alarm, record, now, "rule:" + ruleId);
-                await Persist();
-            }
+            await Release(ruleId, record, now, new AlarmEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended"), intake.ReopenCaseId);
         }
     }
 

@@ -8,7 +8,8 @@ namespace CityOps.Grains.Devices;
 // (its `parent` attribute) has an active alarm of that rule; the parent tells its children, one-way, when that alarm clears.
 // Sensor faults take the same path with the device as its own child: an active fault alarm (stuck, jump, range) on a metric
 // suppresses the device's other alarms on that metric, those raised before it included, and its clearing tells the device
-// to judge them again. Which rules suppress which is decided by the rule set (InhibitorsOf, FaultsOver), as in the replay.
+// to judge them again. A flapping suppressor suppresses as any other (its alarm stays open, held while clear) until it clears
+// for good (quiet after flapping). Which rules suppress which is decided by the rule set (InhibitorsOf, FaultsOver), as in the replay.
 public sealed partial class DeviceGrain
 {
     /// <summary>The attribute naming a device's parent (a lamp's cabinet, a gauge's pump station).</summary>
@@ -36,7 +37,7 @@ public sealed partial class DeviceGrain
     // on (no filing, no case updates, no reminders) and judged again when it clears (ParentCleared), like those raised under it.
     private async Task SuppressEarlier(Rule fault, AlarmRecord faultRecord, DateTimeOffset at)
     {
-        if (faultRecord.AlarmId is not { } faultId || faultRecord.Flapping || Judge.RuleSet?.SuppressedByFault(fault.Id) is not { IsDefaultOrEmpty: false } suppressed)
+        if (faultRecord.AlarmId is not { } faultId || Judge.RuleSet?.SuppressedByFault(fault.Id) is not { IsDefaultOrEmpty: false } suppressed)
         {
             return;
         }
@@ -57,12 +58,14 @@ public sealed partial class DeviceGrain
 
     public Task<string?> InhibitingAlarm(string childId, ImmutableArray<string> ruleIds) => Task.FromResult(ActiveAlarmOf(childId, ruleIds));
 
-    // The first active alarm of these rules; the child is noted to be told when it clears.
+    // The first open alarm of these rules, flapping or not (a flapping cabinet is still why its lamps are dark): active, or held
+    // while it flaps and is clear (no alarm.cleared yet). The child is noted to be told when it clears for good.
     private string? ActiveAlarmOf(string childId, ImmutableArray<string> ruleIds)
     {
         foreach (var ruleId in ruleIds)
         {
-            if (S.Alarms.GetValueOrDefault(ruleId) is { AlarmId: { } alarmId, Flapping: false } && Judge.AlarmOf(ruleId)?.IsActive == true)
+            var open = S.Alarms.GetValueOrDefault(ruleId) is { } record && Judge.AlarmOf(ruleId)?.IsActive == true ? record : S.Flaps.GetValueOrDefault(ruleId)?.Held;
+            if (open?.AlarmId is { } alarmId)
             {
                 if (!S.InhibitedChildren.TryGetValue(alarmId, out var children))
                 {
@@ -102,7 +105,7 @@ public sealed partial class DeviceGrain
     // (InhibitingAlarm) and is noted there, so an alarm that cleared meanwhile suppresses nothing and every child is released.
     private async Task TellChildren(Rule rule, AlarmRecord record)
     {
-        if (rule.Inhibits.IsDefaultOrEmpty || record.AlarmId is not { } alarmId || record.Flapping)
+        if (rule.Inhibits.IsDefaultOrEmpty || record.AlarmId is not { } alarmId)
         {
             return;
         }
@@ -153,41 +156,47 @@ public sealed partial class DeviceGrain
                 continue;
             }
 
-            // Judged again under the rule's own policy, if its condition holds on the latest reading: an auto alarm files
-            // now, or joins its incident. One back to normal (clearing) files nothing unless it breaches again first.
-            record.SuppressedBy = null;
-            var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
-            var state = Judge.AlarmOf(ruleId);
-            var holds = rule is not null && state is { IsActive: true, CurrentLevel: not Severity.None };
-            record.AwaitsBreach = !holds && state is { IsActive: true };
-            AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId,
-                holds || !record.AwaitsBreach ? "suppressing alarm cleared" : "suppressing alarm cleared; value back to normal: no case unless it breaches again before it clears"));
             if (record.CaseId is { } caseId && !record.CaseOfIncident)
             {
                 await filer.RootCause(caseId, now, null, $"root cause {parentAlarmId} cleared");
             }
 
-            if (holds)
-            {
-                await JudgeAgain(rule!, state!, record, now);
-            }
-            else
-            {
-                await Persist();
-                await Announce(ruleId, record, AlarmEvents.Updated, now);
-            }
+            await Release(ruleId, record, now, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));
+        }
+    }
+
+    // An alarm no longer held (its suppressor cleared, its silence ended) is judged again under its rule's own policy if its
+    // condition holds on the latest reading: an auto alarm files now, or joins its incident (JudgeAgain). One back to normal
+    // (clearing, within its rule's clear: hold) files nothing unless it breaches again first (AwaitsBreach); its history line
+    // says so. reopenCaseId: a case reported handled meanwhile, reworked instead of a new one, as on a raise.
+    private async Task Release(string ruleId, AlarmRecord record, DateTimeOffset now, AlarmEntry line, string? reopenCaseId = null)
+    {
+        record.SuppressedBy = null;
+        var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
+        var state = Judge.AlarmOf(ruleId);
+        var holds = rule is not null && state is { IsActive: true, CurrentLevel: not Severity.None };
+        record.AwaitsBreach = !holds && state is { IsActive: true };
+        AlarmDesk.Note(record, record.AwaitsBreach ? line with { Note = line.Note + "; value back to normal: no case unless it breaches again before it clears" } : line);
+        if (holds)
+        {
+            await JudgeAgain(rule!, state!, record, now, reopenCaseId);
+        }
+        else
+        {
+            await Persist();
+            await Announce(ruleId, record, AlarmEvents.Updated, now);
         }
     }
 
     // An alarm no longer held back (its suppressor cleared, or it breached again after that) is judged as on its raise:
     // it joins its incident, or files under its rule's policy.
-    private async Task JudgeAgain(Rule rule, AlarmState state, AlarmRecord record, DateTimeOffset now)
+    private async Task JudgeAgain(Rule rule, AlarmState state, AlarmRecord record, DateTimeOffset now, string? reopenCaseId = null)
     {
         record.AwaitsBreach = false;
         var fileNow = record.FilesNow(rule, state.Severity);
         if (fileNow)
         {
-            record.CaseId = DeviceCaseFiler.NewCaseId(now);
+            record.CaseId = reopenCaseId ?? DeviceCaseFiler.NewCaseId(now);
         }
 
         await Persist();
