@@ -21,6 +21,10 @@ public sealed class CaseWatcher(HttpClient http, string runId)
 
     public IReadOnlyCollection<double> LatenciesMs => _visibleMs.Values.ToList();
 
+    /// <summary>The slowest crossings, by device (its number tells when in the run it was published).</summary>
+    public IEnumerable<(string Device, double Ms)> Slowest(int count) =>
+        _visibleMs.OrderByDescending(p => p.Value).Take(count).Select(p => (p.Key, p.Value));
+
     public void Crossed(string deviceId) => _published[deviceId] = Stopwatch.GetTimestamp();
 
     public async Task WatchAsync(CancellationToken cancellationToken)
