@@ -59,6 +59,9 @@ public sealed class MqttInteropViaMosquittoTests(CityOpsFixture fixture) : IClas
             "-t", "city/manhole/VR-1/telemetry", "-m", """{"metrics":{"tilt_deg":43}}""");
         Assert.True(marker.ExitCode == 0, marker.ToString());
         await Devices.WaitForLastAsync(http, "VR-1", "tilt_deg", 43);
+
+        // The device shows a reading as its grain takes it; the dispatcher counts it once the grain's call returned.
+        await Devices.WaitForMetricAsync(http, "cityops_ingest_readings_total", before + 2, TimeSpan.FromSeconds(10));
         Assert.Equal(before + 2, await Devices.MetricAsync(http, "cityops_ingest_readings_total"));
     }
 }
