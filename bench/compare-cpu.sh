@@ -3,14 +3,19 @@
 #   bench/compare-cpu.sh [rate] [seconds] [devices] [max-rate]
 #   (defaults: 10000 readings/s for 30 s, 10000 devices; the as-fast-as-possible runs ask for 60000/s for 15 s)
 # Fixed rate, each consumer alone on the box (with its broker): a minimal Node-RED threshold flow behind mosquitto,
-# CityOps behind mosquitto, CityOps with its embedded broker. CPU is the process's own (utime + stime from /proc),
-# from the start of the timed load to the moment it took its last reading, divided by the readings the consumer took in that window.
-# As fast as possible, each alone behind mosquitto: a plain mosquitto_sub, Node-RED, CityOps.
+# CityOps behind mosquitto, CityOps with its embedded broker. Each gets the same load: one reading from every device
+# (the warm-up), then the fixed rate for SETTLE s (default 15: code compiled and tiered up, caches filled) and for the
+# counted window of [seconds] more. CPU is the process's own (utime + stime from /proc), from the start of the counted
+# window to the moment it took its last reading, divided by the readings it took in that window; loss counts the whole run.
+# As fast as possible, each alone behind mosquitto: a plain mosquitto_sub, Node-RED, CityOps (no settle).
 # Needs: mosquitto + mosquitto-clients (apt), node + npm (Node-RED 4 is installed into bench/.node-red on first use;
-# if that fails the Node-RED rows say so). Prints one table of ratios at the end. Takes about 5 minutes at the defaults.
+# if that fails the Node-RED rows say so). Prints one table of ratios at the end. Takes about 6 minutes at the defaults.
+# ONLY=nodered,cityops-mosquitto,cityops-embedded,fast limits the runs (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=${1:-10000}; seconds=${2:-30}; devices=${3:-10000}; max_rate=${4:-60000}; max_seconds=15
+rate=${1:-10000}; seconds=${2:-30}; devices=${3:-10000}; max_rate=${4:-60000}; max_seconds=15; settle=${SETTLE:-15}
+only=${ONLY:-nodered,cityops-mosquitto,cityops-embedded,fast}
+wanted() { [[ ",$only," == *",$1,"* ]]; }
 root=$PWD; work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -64,75 +69,86 @@ start_cityops() {
 # CPU ticks then, so the 5 s of waiting that ends the drain (an idle process, and this loop's own polling) is not counted.
 drain() { local last=-1 now same=0; while [ $same -lt 50 ]; do now=$(count); if [ "$now" = "$last" ]; then same=$((same+1)); else same=0; last=$now; grown_at=$(date +%s.%N); grown_cpu=$(ticks "$consumer"); grown_mosq=$([ -n "${mosq:-}" ] && ticks "$mosq" || echo 0); fi; sleep 0.1; done; }
 
-# measure NAME LOAD-ARGS...: runs the load generator against the current consumer; records readings and CPU of the
-# consumer (and of mosquitto, when there is one) from the start of the timed load to the end of the drain.
+# measure NAME SETTLE LOAD-ARGS...: runs the load generator against the current consumer; after its warm-up and SETTLE
+# more seconds, records readings and CPU of the consumer (and of mosquitto, when there is one) to the end of the drain.
 measure() {
-  local name=$1; shift
+  local name=$1 wait_s=$2; shift 2
   "${loadtest[@]}" "$@" > "$work/load-$name.log" 2>&1 & local load=$!
   until grep -q "warm-up:" "$work/load-$name.log" 2>/dev/null; do kill -0 $load 2>/dev/null || { cat "$work/load-$name.log" >&2; exit 1; }; sleep 0.1; done
+  local na; na=$(count)
+  sleep "$wait_s"
   local n0 c0 m0 t0; n0=$(count); c0=$(ticks "$consumer"); m0=$([ -n "${mosq:-}" ] && ticks "$mosq" || echo 0); t0=$(date +%s.%N)
   wait $load || true
   drain
   local n1 c1 m1 t1; n1=$(count); c1=$grown_cpu; m1=$grown_mosq; t1=$grown_at
-  # Against CityOps the load generator counts its own window (sent, accepted); otherwise what the consumer counted.
-  local taken=$((n1 - n0)) published row
+  # Loss over the whole run: against CityOps the load generator's own count (sent, accepted); otherwise what the
+  # broker acknowledged to the publisher against what the consumer counted.
+  local published taken_all row
   row=$(grep -A1 " rate " "$work/load-$name.log" | tail -1 || true)
-  if [ -n "$row" ]; then published=$(awk '{print $3}' <<< "$row"); taken=$(awk '{print $4}' <<< "$row");
-  else published=$(grep -oE 'published [0-9]+' "$work/load-$name.log" | awk '{print $2}'); fi
-  echo "$name $taken $published $(( c1 - c0 )) $(( m1 - m0 )) $t0 $t1" >> "$work/results"
-  echo "  $name: $taken readings taken of $published published; consumer $(( c1 - c0 )) ticks, mosquitto $(( m1 - m0 )) ticks"
+  if [ -n "$row" ]; then published=$(awk '{print $3}' <<< "$row"); taken_all=$(awk '{print $4}' <<< "$row");
+  else published=$(grep -oE 'published [0-9]+' "$work/load-$name.log" | awk '{print $2}'); taken_all=$((n1 - na)); fi
+  local lost=$(( published > taken_all ? published - taken_all : 0 ))
+  echo "$name $((n1 - n0)) $published $lost $(( c1 - c0 )) $(( m1 - m0 )) $t0 $t1" >> "$work/results"
+  echo "  $name: $((n1 - n0)) readings counted ($published published, $lost lost); consumer $(( c1 - c0 )) ticks, mosquitto $(( m1 - m0 )) ticks"
 }
 
-fixed=(--devices "$devices" --rate "$rate" --duration "$seconds" --qos 1 --crossings 0)
+fixed=(--devices "$devices" --rate "$rate" --duration "$((seconds + settle))" --qos 1 --crossings 0)
 fast=(--devices "$devices" --rate "$max_rate" --duration "$max_seconds" --qos 1 --crossings 0)
-echo "fixed rate: $rate readings/s for $seconds s, QoS 1, $devices devices; each consumer alone"
-if [ "$have_nodered" = 1 ]; then
+echo "fixed rate: $rate readings/s, $settle s to settle then $seconds s counted, QoS 1, $devices devices; each consumer alone"
+if [ "$have_nodered" = 1 ] && wanted nodered; then
   start_mosquitto; start_nodered
-  measure nodered --broker "127.0.0.1:$broker" --publish-only "${fixed[@]}"
+  measure nodered "$((settle + 2))" --broker "127.0.0.1:$broker" --publish-only "${fixed[@]}"
   stop "$consumer"; stop "$mosq"; mosq=
 fi
-start_mosquitto; start_cityops external
-measure cityops-mosquitto --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" "${fixed[@]}"
-stop "$consumer"; stop "$mosq"; mosq=
-start_cityops embedded
-measure cityops-embedded --broker "127.0.0.1:$cityops_broker" --api "http://127.0.0.1:$api" "${fixed[@]}"
-stop "$consumer"
+if wanted cityops-mosquitto; then
+  start_mosquitto; start_cityops external
+  measure cityops-mosquitto "$settle" --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" "${fixed[@]}"
+  stop "$consumer"; stop "$mosq"; mosq=
+fi
+if wanted cityops-embedded; then
+  start_cityops embedded
+  measure cityops-embedded "$settle" --broker "127.0.0.1:$cityops_broker" --api "http://127.0.0.1:$api" "${fixed[@]}"
+  stop "$consumer"
+fi
 
-echo "as fast as possible: $max_rate readings/s asked for $max_seconds s; each consumer alone behind mosquitto"
-start_mosquitto
-mosquitto_sub -h 127.0.0.1 -p "$broker" -t 'city/+/+/telemetry' -q 1 -i "cpu-sub-$RANDOM" > "$work/sub.out" & consumer=$!; pids+=($consumer)
-sleep 1
-count() { wc -l < "$work/sub.out" | tr -d ' '; }
-measure fast-sub --broker "127.0.0.1:$broker" --publish-only "${fast[@]}"
-stop "$consumer"; stop "$mosq"; mosq=
-if [ "$have_nodered" = 1 ]; then
-  start_mosquitto; start_nodered
-  measure fast-nodered --broker "127.0.0.1:$broker" --publish-only "${fast[@]}"
+if wanted fast; then
+  echo "as fast as possible: $max_rate readings/s asked for $max_seconds s; each consumer alone behind mosquitto"
+  start_mosquitto
+  mosquitto_sub -h 127.0.0.1 -p "$broker" -t 'city/+/+/telemetry' -q 1 -i "cpu-sub-$RANDOM" > "$work/sub.out" & consumer=$!; pids+=($consumer)
+  sleep 1
+  count() { wc -l < "$work/sub.out" | tr -d ' '; }
+  measure fast-sub 2 --broker "127.0.0.1:$broker" --publish-only "${fast[@]}"
   stop "$consumer"; stop "$mosq"; mosq=
+  if [ "$have_nodered" = 1 ]; then
+    start_mosquitto; start_nodered
+    measure fast-nodered 2 --broker "127.0.0.1:$broker" --publish-only "${fast[@]}"
+    stop "$consumer"; stop "$mosq"; mosq=
+  fi
+  start_mosquitto; start_cityops external
+  measure fast-cityops 0 --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" "${fast[@]}"
+  stop "$consumer"; stop "$mosq"; mosq=
+
 fi
-start_mosquitto; start_cityops external
-measure fast-cityops --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" "${fast[@]}"
-stop "$consumer"; stop "$mosq"; mosq=
 
 python3 - "$work/results" "$hz" "$rate" "$max_seconds" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, taken, published, c, m, t0, t1 = line.split()
-    rows[name] = dict(taken=int(taken), published=int(published or 0), cpu=int(c) / int(sys.argv[2]), mosq=int(m) / int(sys.argv[2]), secs=float(t1) - float(t0))
+    name, taken, published, lost, c, m, t0, t1 = line.split()
+    rows[name] = dict(taken=int(taken), published=int(published or 0), lost=int(lost), cpu=int(c) / int(sys.argv[2]), mosq=int(m) / int(sys.argv[2]), secs=float(t1) - float(t0))
 hz, rate, max_seconds = sys.argv[2:]
 def us(name, with_broker=False):
     r = rows.get(name)
     if not r or r["taken"] == 0: return None
     return (r["cpu"] + (r["mosq"] if with_broker else 0)) * 1e6 / r["taken"]
 print()
-print(f"CPU per reading at {rate} readings/s, each consumer alone (µs of CPU per reading taken; lost = published - taken)")
-print(f"{'consumer':<34}{'taken':>10}{'lost':>8}{'consumer µs':>13}{'mosquitto µs':>14}{'both µs':>10}")
+print(f"CPU per reading at {rate} readings/s, each consumer alone, after the settle (µs of CPU per reading counted; lost: whole run)")
+print(f"{'consumer':<34}{'counted':>10}{'lost':>8}{'consumer µs':>13}{'mosquitto µs':>14}{'both µs':>10}")
 for name, label in [("nodered", "Node-RED behind mosquitto"), ("cityops-mosquitto", "CityOps behind mosquitto"), ("cityops-embedded", "CityOps, embedded broker")]:
     r = rows.get(name)
     if not r: print(f"{label:<34}{'(not run)':>10}"); continue
     mq = r["mosq"] * 1e6 / r["taken"] if r["taken"] else 0
-    print(f"{label:<34}{r['taken']:>10}{max(0, r['published'] - r['taken']):>8}{us(name):>13.1f}{mq:>14.1f}{us(name, True):>10.1f}")
+    print(f"{label:<34}{r['taken']:>10}{r['lost']:>8}{us(name):>13.1f}{mq:>14.1f}{us(name, True):>10.1f}")
 print()
 print(f"As fast as possible, each alone behind mosquitto ({max_seconds} s; rates over the time until the consumer took its last reading)")
 print(f"{'consumer':<34}{'taken/s':>10}{'published/s':>13}")
