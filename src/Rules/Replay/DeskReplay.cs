@@ -175,6 +175,19 @@ public sealed class DeskReplay
                 break;
             case CaseEventKind.Flapping or CaseEventKind.Quiet when _active.GetValueOrDefault(key) is { } flapping:
                 flapping.Flapping = e.Event == CaseEventKind.Flapping;
+                if (flapping.Flapping && flapping.Group is { } left)
+                {
+                    // The clear that starts the flapping told its incident the alarm left, as live (a raise that starts it
+                    // reported nothing); the held alarm coming back reports nothing either.
+                    flapping.Left = true;
+                    left.Leave(flapping, e.At, _incidents);
+                }
+                else if (!flapping.Flapping && flapping is { SuppressedBy: null, Silence: null })
+                {
+                    // Quiet while active: judged as on its raise, so it may join its incident now.
+                    Release(flapping, e.At);
+                }
+
                 break;
             case CaseEventKind.Escalated when _active.GetValueOrDefault(key) is { } escalated:
                 escalated.Severity = e.Severity;
@@ -261,6 +274,7 @@ public sealed class DeskReplay
             alarm.Group = group;
         }
 
+        alarm.Left = false;
         alarm.Group.Report(alarm, at);
     }
 
@@ -290,6 +304,11 @@ public sealed class DeskReplay
 
         public bool Flapping { get; set; }
 
+        /// <summary>Told its incident it left while still active (a clear held as flapping): counts as a cleared member.</summary>
+        public bool Left { get; set; }
+
+        public bool Gone => ClearedAt is not null || Left;
+
         public ReplaySilence? Silence { get; set; }
 
         public int Silenced { get; set; }
@@ -311,7 +330,7 @@ public sealed class DeskReplay
                 _members.Add(alarm);
             }
 
-            var active = _members.Where(m => m.ClearedAt is null).ToList();
+            var active = _members.Where(m => !m.Gone).ToList();
             if (_openedAt is null && rule.Forms(active.Select(m => (m.Device, m.RaisedAt)), alarm.RaisedAt))
             {
                 (_openedAt, _openedWith) = (at, active.Count);
@@ -330,7 +349,7 @@ public sealed class DeskReplay
             {
                 _members.Remove(alarm);
             }
-            else if (_members.TrueForAll(m => m.ClearedAt is not null))
+            else if (_members.TrueForAll(m => m.Gone))
             {
                 End(incidents, at);
             }

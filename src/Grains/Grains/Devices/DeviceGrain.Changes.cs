@@ -74,6 +74,7 @@ public sealed partial class DeviceGrain
                 {
                     // Released (suppressor cleared, silence ended) while back to normal, and breaching again before it cleared: judged as on its raise.
                     AlarmDesk.Note(record, new AlarmEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor or silence ended"));
+                    record.AwaitsBreach = false;
                     await JudgeAgain(rule, alarm, record, change.At);
                 }
 

@@ -26,7 +26,8 @@ public sealed partial class DeviceGrain
     }
 
     // A flapping alarm quiet for its window stops flapping: told once, then judged again (a clear one clears, an active one
-    // files under its rule's policy). Rules no longer in force, or without flapping:, drop their watch.
+    // joins its incident or files under its rule's policy, as on a raise). Rules no longer in force, or without flapping:,
+    // drop their watch.
     private async Task EndQuietFlapping()
     {
         if (S.Flaps.Count == 0)
@@ -61,18 +62,7 @@ public sealed partial class DeviceGrain
             {
                 active.Flapping = false;
                 AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
-                var fileNow = active.FilesNow(rule, state.Severity);
-                if (fileNow)
-                {
-                    active.CaseId = DeviceCaseFiler.NewCaseId(now);
-                }
-
-                await Persist();
-                await Announce(ruleId, active, AlarmEvents.Updated, now);
-                if (fileNow)
-                {
-                    await FileAlarm(rule, state, active, now, "rule:" + ruleId);
-                }
+                await JudgeAgain(rule, state, active, now);
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed partial class DeviceGrain
     /// </summary>
     private async Task<bool> ReportIncident(Rule rule, AlarmRecord record, DateTimeOffset at)
     {
-        if (record.AlarmId is null || record.SuppressedBy is not null || record.Flapping || rule.Maintenance)
+        if (record.AlarmId is null || record.SuppressedBy is not null || record.Flapping || record.AwaitsBreach || rule.Maintenance)
         {
             return false;
         }

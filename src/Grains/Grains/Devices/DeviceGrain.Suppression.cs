@@ -188,11 +188,10 @@ public sealed partial class DeviceGrain
         }
     }
 
-    // An alarm no longer held back (its suppressor cleared, or it breached again after that) is judged as on its raise:
-    // it joins its incident, or files under its rule's policy.
+    // An alarm no longer held back (its suppressor cleared, it breached again after that, or it stopped flapping) is judged
+    // as on its raise: it joins its incident, or files under its rule's policy.
     private async Task JudgeAgain(Rule rule, AlarmState state, AlarmRecord record, DateTimeOffset now, string? reopenCaseId = null)
     {
-        record.AwaitsBreach = false;
         var fileNow = record.FilesNow(rule, state.Severity);
         if (fileNow)
         {
