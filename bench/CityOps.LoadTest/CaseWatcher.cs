@@ -14,6 +14,7 @@ public sealed class CaseWatcher(HttpClient http, string runId)
 {
     private readonly ConcurrentDictionary<string, long> _published = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, double> _visibleMs = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Method { get; private set; } = "sse";
 
@@ -24,6 +25,12 @@ public sealed class CaseWatcher(HttpClient http, string runId)
     /// <summary>The slowest crossings, by device (its number tells when in the run it was published).</summary>
     public IEnumerable<(string Device, double Ms)> Slowest(int count) =>
         _visibleMs.OrderByDescending(p => p.Value).Take(count).Select(p => (p.Key, p.Value));
+
+    /// <summary>
+    /// Completes once the stream is open (or polling has begun): a case filed before that would not be seen on the stream,
+    /// so crossings start after it.
+    /// </summary>
+    public Task Connected => _connected.Task;
 
     public void Crossed(string deviceId) => _published[deviceId] = Stopwatch.GetTimestamp();
 
@@ -37,11 +44,13 @@ public sealed class CaseWatcher(HttpClient http, string runId)
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 Method = "poll";
+                _connected.TrySetResult();
                 await PollAsync(cancellationToken);
                 return;
             }
 
             response.EnsureSuccessStatusCode();
+            _connected.TrySetResult();
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
@@ -53,6 +62,10 @@ public sealed class CaseWatcher(HttpClient http, string runId)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            _connected.TrySetResult();
         }
     }
 

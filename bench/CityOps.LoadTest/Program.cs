@@ -59,7 +59,7 @@ if (options.CrossingsPerSecond > 0)
     var warmCases = new CaseWatcher(http, options.RunId);
     using var stopWarm = new CancellationTokenSource();
     var watchingWarm = warmCases.WatchAsync(stopWarm.Token);
-    await Task.Delay(200);
+    await warmCases.Connected;
     for (; crossing < 3; crossing++)
     {
         var (topic, payload) = SyntheticCity.Crossing(options.RunId, crossing + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -127,6 +127,7 @@ async Task<LoadReport> RunOnceAsync(int target)
     var watcher = new CaseWatcher(http, options.RunId);
     using var stop = new CancellationTokenSource();
     var watching = watcher.WatchAsync(stop.Token);
+    await watcher.Connected; // a case filed before the stream opened would never be seen on it
     var peakMemory = 0.0;
     var sampling = Task.Run(async () =>
     {
