@@ -1,8 +1,4 @@
 using CityOps.Api.Security;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using CityOps.Api.Security;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,7 +1,3 @@
-using CityOps.Grains;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>

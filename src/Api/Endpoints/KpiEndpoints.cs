@@ -1,7 +1,4 @@
-using CityOps.Grains;
 using CityOps.Grains.Kpis;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;

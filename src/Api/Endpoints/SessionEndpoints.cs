@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using CityOps.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;

@@ -1,8 +1,5 @@
 using CityOps.Grains.Routing;
 using CityOps.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Cases;
 

@@ -1,5 +1,4 @@
 using CityOps.Grains.Dispatch;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Storage;
 
