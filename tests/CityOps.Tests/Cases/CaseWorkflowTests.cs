@@ -337,8 +337,8 @@ public sealed class CaseWorkflowTests
     {
         var handled = Act(Act(Filed(), CaseActionKind.Dispatch), CaseActionKind.Handle) with { AlarmActive = false };
         var at = T0.AddHours(2);
-        var cleared = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "clear", "rule:waterlog-depth", "alarm cleared")) };
-        var ended = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "ended", "rule:waterlog-depth", "rule removed")) };
+        var cleared = handled with { History = handled.History.Add(new HistoryEntry(at, "alarm", "active", "clear", "rule:waterlog-depth", "alarm cleared")) };
+        var ended = handled with { History = handled.History.Add(new HistoryEntry(at, "alarm", "active", "ended", "rule:waterlog-depth", "rule removed")) };
 
         var (verified, kind) = CaseWorkflow.Tick(cleared, at.AddMinutes(31), TimeSpan.FromMinutes(30))!.Value;
         Assert.Equal((CaseEventKind.Verified, CaseStatus.Verified, "sensor:waterlog-depth"), (kind, verified.Status, verified.History[^1].Actor));

@@ -121,7 +121,7 @@ public sealed partial class CaseGrain(
         {
             next = next with
             {
-                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear",
+                History = next.History.Add(new HistoryEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear",
                     update.Active ? "active" : update.ByReadings ? "clear" : "ended", "rule:" + current.RuleId, update.Note)),
             };
             significant = true;

@@ -245,7 +245,7 @@ public static class CaseWorkflow
             filing.DeviceId, filing.RuleId, filing.Lat, filing.Lon, filing.Grid, unit,
             filing.Value, filing.Value, filing.RuleId is not null, filing.At, filing.At,
             null, null,
-            [new CaseEntry(filing.At, "file", null, WireNames.Of(CaseStatus.Filed), filing.Actor, note)],
+            [new HistoryEntry(filing.At, "file", null, WireNames.Of(CaseStatus.Filed), filing.Actor, note)],
             VerifyLimit: route?.Verify,
             AlarmIds: filing.AlarmId is { } alarmId ? [alarmId] : null,
             CodeType: type,
@@ -281,7 +281,7 @@ public static class CaseWorkflow
 
         return next with
         {
-            History = next.History.Add(new CaseEntry(at, "severity", WireNames.Of(current.Severity), WireNames.Of(severity), actor, Join(note, shortened))),
+            History = next.History.Add(new HistoryEntry(at, "severity", WireNames.Of(current.Severity), WireNames.Of(severity), actor, Join(note, shortened))),
         };
     }
 
@@ -306,7 +306,7 @@ public static class CaseWorkflow
                 overdue = overdue with
                 {
                     SuperviseLevel = 1,
-                    History = overdue.History.Add(new CaseEntry(now, WireNames.Of(CaseActionKind.Supervise), WireNames.Of(current.Status), WireNames.Of(current.Status),
+                    History = overdue.History.Add(new HistoryEntry(now, WireNames.Of(CaseActionKind.Supervise), WireNames.Of(current.Status), WireNames.Of(current.Status),
                         "system:deadline", "督办 level 1: 处置时限 passed")),
                 };
             }
@@ -396,7 +396,7 @@ public static class CaseWorkflow
     private static CaseSnapshot Overdue(CaseSnapshot current, DateTimeOffset now, string note) => current with
     {
         UpdatedAt = now,
-        History = current.History.Add(new CaseEntry(now, "overdue", null, null, "system:deadline", note)),
+        History = current.History.Add(new HistoryEntry(now, "overdue", null, null, "system:deadline", note)),
     };
 
     private static string? Join(string? a, string? b) => (a, b) switch
@@ -406,7 +406,7 @@ public static class CaseWorkflow
         (var x, var y) => $"{x}; {y}",
     };
 
-    private static CaseEntry Entry(DateTimeOffset now, CaseAction action, string? from, string? to, string? detail) =>
+    private static HistoryEntry Entry(DateTimeOffset now, CaseAction action, string? from, string? to, string? detail) =>
         new(now, WireNames.Of(action.Action), from, to, action.By,
             Join(Join(detail, action.Reason is null ? action.Note : Join($"reason: {action.Reason}", action.Note)), action.OnBehalfOf is { } who ? $"on behalf of {who}" : null));
 
