@@ -5,7 +5,6 @@ using CityOps.Api.Endpoints;
 using CityOps.Api.Hosting;
 using CityOps.Api.OperatorConsole;
 using CityOps.Api.Security;
-using CityOps.Grains;
 using CityOps.Grains.Hosting;
 using CityOps.Ingest;
 using CityOps.Ingest.Influx;

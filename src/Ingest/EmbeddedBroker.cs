@@ -1,9 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CityOps.Ingest.Edge;
 using CityOps.Ingest.Security;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;

@@ -3,11 +3,7 @@ using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
 using CityOps.Ingest.Security;
 using CityOps.Ingest.Parsing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Ingest;
 

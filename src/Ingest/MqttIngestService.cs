@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using CityOps.Ingest.Security;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CityOps.Rules.Expressions;
 using CityOps.Rules.Faults;
 using CityOps.Rules.Schedules;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CityOps.Rules.Expressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using YamlDotNet.RepresentationModel;
 
 namespace CityOps.Rules;

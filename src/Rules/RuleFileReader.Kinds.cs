@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

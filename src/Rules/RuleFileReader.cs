@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using CityOps.Rules.Expressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

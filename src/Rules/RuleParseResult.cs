@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace CityOps.Rules;
 
 /// <summary>The outcome of <see cref="RuleParser.Parse"/>: a rule set when there were no errors, otherwise every error found.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using CityOps.Rules.Incidents;
 
 namespace CityOps.Rules;
@@ -64,31 +63,14 @@ public sealed class RuleSet
         Author = "";
     }
 
-    private RuleSet(RuleSet other, int version, DateTimeOffset createdAt, string author)
-    {
-        Rules = other.Rules;
-        Sources = other.Sources;
-        Kinds = other.Kinds;
-        _byId = other._byId;
-        _byKind = other._byKind;
-        Incidents = other.Incidents;
-        _incidentByRule = other._incidentByRule;
-        _inhibitors = other._inhibitors;
-        _faultsOver = other._faultsOver;
-        _faultSuppresses = other._faultSuppresses;
-        Version = version;
-        CreatedAt = createdAt;
-        Author = author;
-    }
-
     public static RuleSet Empty { get; } = new([]);
 
     /// <summary>0 until the rule catalog numbers it with <see cref="WithVersion"/>.</summary>
-    public int Version { get; }
+    public int Version { get; private set; }
 
-    public DateTimeOffset CreatedAt { get; }
+    public DateTimeOffset CreatedAt { get; private set; }
 
-    public string Author { get; }
+    public string Author { get; private set; }
 
     /// <summary>In file-name order, then in the order written.</summary>
     public ImmutableArray<Rule> Rules { get; }
@@ -140,5 +122,11 @@ public sealed class RuleSet
             pairs.GroupBy(p => p.Fault, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Rule).ToImmutableArray(), StringComparer.Ordinal));
     }
 
-    public RuleSet WithVersion(int version, DateTimeOffset at, string author) => new(this, version, at, author ?? "");
+    public RuleSet WithVersion(int version, DateTimeOffset at, string author)
+    {
+        // Every field copied (the rules and their lookups are immutable and shared), so a field added later cannot be missed.
+        var numbered = (RuleSet)MemberwiseClone();
+        (numbered.Version, numbered.CreatedAt, numbered.Author) = (version, at, author ?? "");
+        return numbered;
+    }
 }

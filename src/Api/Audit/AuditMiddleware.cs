@@ -1,5 +1,4 @@
 using CityOps.Api.Security;
-using CityOps.Grains;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Audit;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using CityOps.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using static CityOps.Grains.Storage.StoreDatabase;
 

@@ -1,5 +1,3 @@
-using CityOps.Grains.Storage;
-
 namespace CityOps.Api.Audit;
 
 /// <summary>

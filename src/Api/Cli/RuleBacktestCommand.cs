@@ -12,7 +12,7 @@ namespace CityOps.Api.Cli;
 /// </summary>
 public static class RuleBacktestCommand
 {
-    public static int Run(string dataFile, string[] options, TextWriter output, TextWriter error)
+    public static int Run(string dataFile, string[] options, TimeZoneInfo zone, TextWriter output, TextWriter error)
     {
         if (!File.Exists(dataFile))
         {
@@ -30,7 +30,7 @@ public static class RuleBacktestCommand
         // Without --zones, rules that name zones are kept but never inside any (as a device outside every zone).
         IZoneLookup zones = NoZones.Instance;
         var kindErrors = new List<RuleError>();
-        var parseOptions = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors) };
+        var parseOptions = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors), TimeZone = zone };
         if (RulesCommand.Option(options, "--zones") is { } zonesFile)
         {
             if (RulesCommand.LoadZones(RulesCommand.Resolve(zonesFile), error) is not { } loaded)

@@ -10,13 +10,13 @@ namespace CityOps.Api.Cli;
 /// </summary>
 public static class RuleTestCommand
 {
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TimeZoneInfo zone, TextWriter output, TextWriter error)
     {
         var rulesOption = RulesCommand.Option(args, "--rules");
         var tests = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--rules")
+            if (args[i] is "--rules" or CliTimeZone.Option)
             {
                 i++;
             }
@@ -40,7 +40,7 @@ public static class RuleTestCommand
                 continue;
             }
 
-            var result = RunFile(test, rulesOption);
+            var result = RunFile(test, rulesOption, zone);
             foreach (var failure in result.Failures)
             {
                 output.WriteLine($"{failure.File}:{failure.Line}:{failure.Column}: {failure.Message}");
@@ -54,14 +54,17 @@ public static class RuleTestCommand
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
-    /// <summary>Runs one test file; rule and zone problems come back as failures of the test.</summary>
-    public static RuleTestResult RunFile(string testFile, string? rulesFolder = null)
+    /// <summary>
+    /// Runs one test file; rule and zone problems come back as failures of the test. Schedules are judged in
+    /// <paramref name="zone"/> (the machine's when null).
+    /// </summary>
+    public static RuleTestResult RunFile(string testFile, string? rulesFolder = null, TimeZoneInfo? zone = null)
     {
         var testDir = Path.GetDirectoryName(Path.GetFullPath(testFile))!;
         var folder = rulesFolder ?? Path.GetDirectoryName(testDir) ?? testDir;
         var kindErrors = new List<RuleError>();
         var kinds = RuleFolder.Kinds(folder, kindErrors);
-        var parsed = RuleParser.Parse(RuleFolder.RuleFiles(folder, fullPaths: true), new RuleParseOptions { Kinds = kinds });
+        var parsed = RuleParser.Parse(RuleFolder.RuleFiles(folder, fullPaths: true), new RuleParseOptions { Kinds = kinds, TimeZone = zone ?? TimeZoneInfo.Local });
         if (!parsed.Success || kindErrors.Count > 0)
         {
             return new RuleTestResult(testFile, [.. kindErrors, .. parsed.Errors], []);

@@ -5,9 +5,10 @@ using CityOps.Rules;
 namespace CityOps.Api.Cli;
 
 /// <summary>
-/// <c>cityops rules validate &lt;folder&gt; [--zones zones.geojson]</c> and <c>cityops rules test &lt;file&gt;...</c>: run
-/// before any host is built, print every problem as <c>file:line:column: field: message</c>, exit 0 when all is well
-/// and 1 otherwise, so CI can check a rule change before it is deployed.
+/// <c>cityops rules validate &lt;folder&gt; [--zones zones.geojson]</c>, <c>cityops rules test &lt;file&gt;...</c> and
+/// <c>cityops rules backtest</c>: run before any host is built, print every problem as <c>file:line:column: field: message</c>,
+/// exit 0 when all is well and 1 otherwise, so CI can check a rule change before it is deployed. Schedules are judged in
+/// the city's zone, as the server judges them (<see cref="CliTimeZone"/>).
 /// </summary>
 public static class RulesCommand
 {
@@ -17,28 +18,41 @@ public static class RulesCommand
           cityops rules test <test.yaml>... [--rules <folder>]        run rule tests (readings in, expected cases out)
           cityops rules backtest <data.csv|.lp> [--rules <folder>] [--zones <zones.geojson>] [--from t] [--to t] [--device a,b] [--kind k]
                                                                       the cases the rules would have raised from a telemetry file
+        every command: [--time-zone <IANA id>]   the zone of when: schedules; default CityOps:TimeZone (appsettings, environment)
         (from the source tree: dotnet run --project src/Api -- rules validate rules)
         """;
 
     /// <param name="args">The arguments after <c>rules</c>.</param>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="configuration">Where <c>CityOps:TimeZone</c> is read; the server's (<see cref="CliTimeZone.ServerConfiguration"/>) when null.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args is not ["validate" or "backtest" or "test", _, ..])
+        {
+            error.WriteLine(Usage);
+            return 1;
+        }
+
+        if (CliTimeZone.Resolve(args, configuration ?? CliTimeZone.ServerConfiguration(), error) is not { } zone)
+        {
+            return 1;
+        }
+
         switch (args)
         {
             case ["validate", var folder, .. var rest]:
-                return Validate(Resolve(folder), Option(rest, "--zones") is { } zones ? Resolve(zones) : null, output, error);
+                return Validate(Resolve(folder), Option(rest, "--zones") is { } zones ? Resolve(zones) : null, zone, output, error);
             case ["backtest", var data, .. var rest]:
-                return RuleBacktestCommand.Run(Resolve(data), rest, output, error);
+                return RuleBacktestCommand.Run(Resolve(data), rest, zone, output, error);
             case ["test", .. var rest] when rest.Any(a => !a.StartsWith("--", StringComparison.Ordinal)):
-                return RuleTestCommand.Run([.. rest.Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : Resolve(a))], output, error);
+                return RuleTestCommand.Run([.. rest.Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : Resolve(a))], zone, output, error);
             default:
                 error.WriteLine(Usage);
                 return 1;
         }
     }
 
-    private static int Validate(string folder, string? zonesFile, TextWriter output, TextWriter error)
+    private static int Validate(string folder, string? zonesFile, TimeZoneInfo zone, TextWriter output, TextWriter error)
     {
         if (!Directory.Exists(folder))
         {
@@ -47,7 +61,7 @@ public static class RulesCommand
         }
 
         var kindErrors = new List<RuleError>();
-        var options = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors) };
+        var options = new RuleParseOptions { Kinds = RuleFolder.Kinds(folder, kindErrors), TimeZone = zone };
         if (zonesFile is not null)
         {
             if (LoadZones(zonesFile, error) is not { } zones)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CityOps.Api.Endpoints;
-using CityOps.Grains;
 using CityOps.Grains.Zones;
 using CityOps.Ingest;
 using CityOps.Rules;

@@ -1,6 +1,5 @@
 using CityOps.Grains.Configuration;
 using CityOps.Grains.Dispatch;
-using CityOps.Grains.Storage;
 
 namespace CityOps.Api.Dispatch;
 

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
 using CityOps.Grains.Cluster;
 using CityOps.Grains.Dispatch;
-using CityOps.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;

@@ -1,8 +1,4 @@
 using CityOps.Api.Security;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 
@@ -16,9 +12,9 @@ public static class AlarmEndpoints
     {
         var alarms = app.MapGroup("/api/v1/alarms").WithTags("Alarms");
         alarms.MapGet("/", (IAlarmStore store, string? status, string? severity, string? kind, string? ruleId, string? deviceId, string? zone, string? grid,
-                bool? acknowledged, string? disposition, int? page, int? pageSize) =>
+                bool? acknowledged, string? disposition, [AsParameters] Paging paging) =>
                 Enum.TryParse<AlarmDisposition>(disposition, ignoreCase: true, out var parsed) || disposition is null
-                    ? ListAlarms(store, status, severity, kind, ruleId, deviceId, zone, grid, acknowledged, page, pageSize, disposition is null ? null : parsed)
+                    ? ListAlarms(store, status, severity, kind, ruleId, deviceId, zone, grid, acknowledged, paging, disposition is null ? null : parsed)
                     : Task.FromResult<Results<Ok<Page<AlarmSnapshot>>, ValidationProblem>>(Problems.Invalid("disposition", "disposition is pending, filed, dismissed or maintenance")))
             .WithName("ListAlarms").WithSummary("Alarms, newest first, with the filters of CONTRACT §7 (and disposition=)");
         alarms.MapGet("/stream", (HttpContext context, IAlarmStore store, CaseEventHub hub, long? lastEventId) =>
@@ -32,8 +28,8 @@ public static class AlarmEndpoints
             .WithName("ActOnAlarm").WithSummary("acknowledge, file (核实立案) or dismiss (reason required)");
 
         var upkeep = app.MapGroup("/api/v1/maintenance").WithTags("Maintenance");
-        upkeep.MapGet("/", (IAlarmStore store, string? status, string? kind, string? deviceId, string? grid, bool? acknowledged, int? page, int? pageSize) =>
-                ListAlarms(store, status ?? "active", null, kind, null, deviceId, null, grid, acknowledged, page, pageSize, AlarmDisposition.Maintenance))
+        upkeep.MapGet("/", (IAlarmStore store, string? status, string? kind, string? deviceId, string? grid, bool? acknowledged, [AsParameters] Paging paging) =>
+                ListAlarms(store, status ?? "active", null, kind, null, deviceId, null, grid, acknowledged, paging, AlarmDisposition.Maintenance))
             .WithName("ListMaintenance").WithSummary("The device-upkeep queue: alarms of maintenance rules (active unless status= says otherwise)");
         upkeep.MapPost("/{id}/actions", (string id, AlarmActionRequest request, IAlarmStore store, IGrainFactory grains, HttpContext context) =>
                 Act(id, request, store, grains, context, maintenance: true))
@@ -43,7 +39,7 @@ public static class AlarmEndpoints
 
     private static async Task<Results<Ok<Page<AlarmSnapshot>>, ValidationProblem>> ListAlarms(
         IAlarmStore store, string? status, string? severity, string? kind, string? ruleId, string? deviceId, string? zone, string? grid,
-        bool? acknowledged, int? page, int? pageSize, AlarmDisposition? disposition = null)
+        bool? acknowledged, Paging paging, AlarmDisposition? disposition = null)
     {
         AlarmStatus? parsedStatus = status switch
         {
@@ -68,13 +64,13 @@ public static class AlarmEndpoints
             parsedSeverity = named;
         }
 
-        if (page is < 1 || pageSize is < 1 or > 500)
+        if (paging.Problem(Paging.DefaultPageSize) is { } pagingProblem)
         {
-            return Problems.Invalid("page", "page starts at 1; pageSize is 1-500");
+            return pagingProblem;
         }
 
         return TypedResults.Ok(await store.QueryAsync(new AlarmQuery(
-            parsedStatus, parsedSeverity, kind, ruleId, deviceId, zone, grid, acknowledged, disposition, page ?? 1, pageSize ?? 50)));
+            parsedStatus, parsedSeverity, kind, ruleId, deviceId, zone, grid, acknowledged, disposition, paging.PageOrFirst, paging.SizeOr(Paging.DefaultPageSize))));
     }
 
     private static async Task<Results<Ok<AlarmSnapshot>, ProblemHttpResult>> GetAlarm(string id, IAlarmStore store) =>

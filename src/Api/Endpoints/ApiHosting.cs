@@ -1,4 +1,3 @@
-using CityOps.Grains;
 using CityOps.Grains.Configuration;
 using CityOps.Grains.Kpis;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,6 +1,4 @@
 using CityOps.Api.Audit;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

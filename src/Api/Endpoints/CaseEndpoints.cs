@@ -1,18 +1,12 @@
 using System.Globalization;
 using CityOps.Api.Security;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 
 /// <summary><c>/api/v1/cases</c>: cases (案件) and their workflow.</summary>
 public static class CaseEndpoints
 {
-    private const int DefaultPageSize = 50;
-
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
@@ -50,12 +44,12 @@ public static class CaseEndpoints
             wanted = parsed;
         }
 
-        if (paging.Problem(DefaultPageSize) is { } problem)
+        if (paging.Problem(Paging.DefaultPageSize) is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(await store.QueryAsync(new CaseQuery(wanted, code, unit, grid, deviceId, from, to, paging.PageOrFirst, paging.SizeOr(DefaultPageSize))));
+        return TypedResults.Ok(await store.QueryAsync(new CaseQuery(wanted, code, unit, grid, deviceId, from, to, paging.PageOrFirst, paging.SizeOr(Paging.DefaultPageSize))));
     }
 
     private static async Task<Results<Ok<CaseSnapshot>, ProblemHttpResult, ValidationProblem>> Act(

@@ -1,6 +1,3 @@
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>

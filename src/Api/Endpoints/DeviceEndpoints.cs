@@ -1,8 +1,5 @@
-using CityOps.Grains;
-using CityOps.Grains.Storage;
 using CityOps.Ingest;
 using CityOps.Rules;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;

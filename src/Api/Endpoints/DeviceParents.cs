@@ -1,5 +1,3 @@
-using CityOps.Grains;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>

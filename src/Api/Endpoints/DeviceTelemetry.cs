@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using CityOps.Grains;
 using CityOps.Ingest.Influx;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using CityOps.Grains;
 using CityOps.Grains.Devices;
 using CityOps.Ingest.Parsing;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,7 +1,3 @@
-using CityOps.Grains;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>
@@ -19,7 +15,7 @@ public static class IncidentEndpoints
     }
 
     private static async Task<Results<Ok<Page<IncidentSnapshot>>, ValidationProblem>> ListIncidents(
-        IIncidentStore store, string? status, string? ruleId, string? group, int? page, int? pageSize)
+        IIncidentStore store, string? status, string? ruleId, string? group, [AsParameters] Paging paging)
     {
         IncidentStatus? parsed = status switch
         {
@@ -33,12 +29,12 @@ public static class IncidentEndpoints
             return Problems.Invalid("status", "status is open, cleared or all");
         }
 
-        if (page is < 1 || pageSize is < 1 or > 500)
+        if (paging.Problem(Paging.DefaultPageSize) is { } pagingProblem)
         {
-            return Problems.Invalid("page", "page starts at 1; pageSize is 1-500");
+            return pagingProblem;
         }
 
-        return TypedResults.Ok(await store.QueryAsync(new IncidentQuery(parsed, ruleId, group, page ?? 1, pageSize ?? 50)));
+        return TypedResults.Ok(await store.QueryAsync(new IncidentQuery(parsed, ruleId, group, paging.PageOrFirst, paging.SizeOr(Paging.DefaultPageSize))));
     }
 
     private static async Task<Results<Ok<IncidentSnapshot>, ProblemHttpResult>> GetIncident(string id, IIncidentStore store) =>

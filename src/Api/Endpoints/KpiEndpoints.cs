@@ -1,7 +1,4 @@
-using CityOps.Grains;
 using CityOps.Grains.Kpis;
-using CityOps.Grains.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;
@@ -29,16 +26,16 @@ public static class KpiEndpoints
     }
 
     private static async Task<Results<Ok<KpiReport>, ValidationProblem>> Kpis(
-        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
+        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options, IOptions<CityOptions> city)
     {
-        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value);
+        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value, city.Value);
         return report is null ? problem! : TypedResults.Ok(report);
     }
 
     private static async Task<Results<Ok<KpiRankingView>, ValidationProblem>> Ranking(
-        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options)
+        [AsParameters] KpiQuery query, ICaseStore store, [FromKeyedServices(CityOpsTime.Key)] TimeProvider time, IOptions<KpiOptions> options, IOptions<CityOptions> city)
     {
-        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value);
+        var (report, problem) = await ComputeAsync(query, store, time.GetUtcNow(), options.Value, city.Value);
         if (report is null)
         {
             return problem!;
@@ -49,27 +46,31 @@ public static class KpiEndpoints
     }
 
     /// <summary>The indicators of the query's period, or why the query is refused.</summary>
-    private static async Task<(KpiReport? Report, ValidationProblem? Problem)> ComputeAsync(KpiQuery query, ICaseStore store, DateTimeOffset now, KpiOptions options)
+    private static async Task<(KpiReport? Report, ValidationProblem? Problem)> ComputeAsync(KpiQuery query, ICaseStore store, DateTimeOffset now, KpiOptions options, CityOptions city)
     {
-        if (Check(query, now) is { } problem)
+        var zone = options.Zone(city);
+        if (Check(query, now, zone) is { } problem)
         {
             return (null, problem);
         }
 
-        var (from, to) = Period(query, now);
+        var (from, to) = Period(query, now, zone);
         return (KpiCalculator.Compute(await store.ActiveBetweenAsync(from, to), from, to, now, options, query.ToScope()), null);
     }
 
-    /// <summary>Default period: this month (UTC) until now.</summary>
-    private static (DateTimeOffset From, DateTimeOffset To) Period(KpiQuery query, DateTimeOffset now)
+    /// <summary>
+    /// Default period: the month of <c>to</c> (default now) in the reports' zone (<c>CityOps:Kpis:TimeZone</c>, else the city's
+    /// <c>CityOps:TimeZone</c>), from its first midnight until <c>to</c>.
+    /// </summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Period(KpiQuery query, DateTimeOffset now, TimeZoneInfo zone)
     {
         var to = query.To ?? now;
-        return (query.From ?? new DateTimeOffset(to.UtcDateTime.Year, to.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero), to);
+        return (query.From ?? ReportPeriod.Parse(ReportPeriod.Monthly, null, to, zone)?.From ?? to, to);
     }
 
-    private static ValidationProblem? Check(KpiQuery query, DateTimeOffset now)
+    private static ValidationProblem? Check(KpiQuery query, DateTimeOffset now, TimeZoneInfo zone)
     {
-        var (from, to) = Period(query, now);
+        var (from, to) = Period(query, now, zone);
         return from >= to || to - from > MaxPeriod ? Problems.Invalid("from", "from is before to, at most 366 days apart (default: this month until now)")
             : query.Unit is { Length: 0 or > 100 } ? Problems.Invalid("unit", "unit is 1-100 characters")
             : query.Grid is { } grid && (grid.Length is 0 or > 15 || !grid.All(char.IsAsciiDigit)) ? Problems.Invalid("grid", "grid is a grid code or its prefix: 1-15 digits")

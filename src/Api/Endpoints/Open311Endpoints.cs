@@ -1,7 +1,4 @@
 using System.Globalization;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
-using CityOps.Grains.Storage;
 
 namespace CityOps.Api.Endpoints;
 

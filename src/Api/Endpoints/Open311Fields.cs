@@ -1,6 +1,4 @@
 using System.Globalization;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>
@@ -10,6 +8,9 @@ namespace CityOps.Api.Endpoints;
 public readonly record struct Paging(int? Page, int? PageSize)
 {
     public const int MaxPageSize = 1000;
+
+    /// <summary>The pageSize of the case, alarm, maintenance and incident lists when none is given (devices and audit: 100).</summary>
+    public const int DefaultPageSize = 50;
 
     /// <summary>A problem naming the parameter, or null when the paging is usable (<paramref name="defaultSize"/>: the list's pageSize when none is given).</summary>
     public ValidationProblem? Problem(int defaultSize)

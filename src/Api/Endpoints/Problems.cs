@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>problem+json answers used across the endpoints.</summary>

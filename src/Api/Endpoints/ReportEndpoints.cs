@@ -1,7 +1,5 @@
 using CityOps.Api.Reports;
-using CityOps.Grains;
 using CityOps.Grains.Kpis;
-using CityOps.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;

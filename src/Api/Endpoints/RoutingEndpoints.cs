@@ -1,7 +1,4 @@
-using CityOps.Grains;
-using CityOps.Grains.Cases;
 using CityOps.Grains.Routing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

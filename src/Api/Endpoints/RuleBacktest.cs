@@ -1,15 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using CityOps.Grains;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Silences;
-using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
 using CityOps.Rules.Backtesting;
 using CityOps.Rules.Replay;
 using CityOps.Ingest.Influx;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;

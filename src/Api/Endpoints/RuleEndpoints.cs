@@ -1,10 +1,7 @@
-using CityOps.Grains;
-using CityOps.Grains.Cases;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Zones;
 using Microsoft.AspNetCore.Mvc;
 using CityOps.Rules;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

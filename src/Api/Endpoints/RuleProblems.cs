@@ -1,5 +1,4 @@
 using CityOps.Rules;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using CityOps.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityOps.Api.Endpoints;
@@ -31,9 +30,9 @@ public static class SessionEndpoints
         var user = context.User;
         var role = user.FindFirstValue(ClaimTypes.Role) ?? "viewer";
         return TypedResults.Ok(new CallerView(
-            user.FindFirstValue(ClaimTypes.Name) ?? "", role, Open: false, Capabilities(Enum.TryParse<Role>(role, ignoreCase: true, out var r) ? r : Role.Viewer)));
+            user.FindFirstValue(ClaimTypes.Name) ?? "", role, Open: false, Capabilities(Role.Find(role) ?? Role.Viewer)));
     }
 
     private static IReadOnlyList<string> Capabilities(Role role) =>
-        [.. Enum.GetValues<Capability>().Where(c => c != Capability.None && Roles.Allows(role, c)).Select(c => c.ToString().ToLowerInvariant())];
+        [.. Enum.GetValues<Capability>().Where(c => c != Capability.None && role.Allows(c)).Select(c => c.ToString().ToLowerInvariant())];
 }

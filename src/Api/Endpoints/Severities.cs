@@ -1,5 +1,3 @@
-using CityOps.Grains;
-
 namespace CityOps.Api.Endpoints;
 
 /// <summary>A severity a request names (a filter, a filing, a routing question): blue, yellow, orange or red, by its wire name.</summary>

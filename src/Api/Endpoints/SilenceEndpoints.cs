@@ -1,8 +1,6 @@
-using CityOps.Grains;
 using CityOps.Grains.Silences;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

@@ -1,5 +1,4 @@
 using CityOps.Grains.Zones;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityOps.Api.Endpoints;
 

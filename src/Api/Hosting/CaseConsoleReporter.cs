@@ -1,6 +1,4 @@
 using System.Globalization;
-using CityOps.Grains;
-using CityOps.Grains.Cases;
 using CityOps.Grains.RuleSets;
 
 namespace CityOps.Api.Hosting;

@@ -1,4 +1,3 @@
-using CityOps.Grains.Cases;
 using CityOps.Ingest.Influx;
 
 namespace CityOps.Api.Hosting;

@@ -1,6 +1,4 @@
-using CityOps.Grains;
 using CityOps.Grains.Cluster;
-using CityOps.Grains.Storage;
 using Orleans.Runtime;
 
 namespace CityOps.Api.Hosting;

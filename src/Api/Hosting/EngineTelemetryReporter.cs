@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using CityOps.Grains;
-using CityOps.Grains.Storage;
 using CityOps.Ingest;
 using CityOps.Ingest.Influx;
 

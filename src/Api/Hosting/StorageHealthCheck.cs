@@ -1,4 +1,3 @@
-using CityOps.Grains.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CityOps.Api.Hosting;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CityOps.Grains;
 using Microsoft.Extensions.FileProviders;
 
 namespace CityOps.Api.OperatorConsole;

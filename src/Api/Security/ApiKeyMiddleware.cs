@@ -64,15 +64,15 @@ public sealed class ApiKeyMiddleware
             return;
         }
 
-        if (!Roles.Allows(holder.Role, required.Value))
+        if (!holder.Role.Allows(required.Value))
         {
             await Refuse(context, StatusCodes.Status403Forbidden, "Forbidden",
-                $"This needs the {required.Value.ToString().ToLowerInvariant()} capability; the key of {holder.Name} is {holder.Role.ToString().ToLowerInvariant()}, which lacks it.");
+                $"This needs the {required.Value.ToString().ToLowerInvariant()} capability; the key of {holder.Name} is {holder.Role.Name}, which lacks it.");
             return;
         }
 
         context.User = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, holder.Name), new Claim(ClaimTypes.Role, holder.Role.ToString().ToLowerInvariant())], "ApiKey"));
+            [new Claim(ClaimTypes.Name, holder.Name), new Claim(ClaimTypes.Role, holder.Role.Name)], "ApiKey"));
         await _next(context);
     }
 

@@ -11,7 +11,7 @@ public sealed class ApiKeyRing
     public ApiKeyRing(AuthOptions options) =>
         _keys = options.ApiKeys.ToDictionary(
             k => Hash(k.Key),
-            k => (Enum.Parse<Role>(k.Role, ignoreCase: true), k.Name ?? k.Role.ToLowerInvariant()),
+            k => (Role.Find(k.Role)!, k.Name ?? k.Role.ToLowerInvariant()),
             StringComparer.Ordinal);
 
     /// <summary>No key configured: the API is open (and answers loopback clients only).</summary>

@@ -19,8 +19,8 @@ public sealed class AuthOptions
             var k = o.ApiKeys[i];
             problems.RequireSecret(k.Key.Length >= MinimumKeyLength, $"ApiKeys:{i}:Key", k.Key, $"must be at least {MinimumKeyLength} characters");
             problems.Require(
-                Enum.TryParse<Role>(k.Role, ignoreCase: true, out _) && !int.TryParse(k.Role, out _),
-                $"ApiKeys:{i}:Role", k.Role, $"must be {Roles.Names}");
+                Role.Find(k.Role) is not null,
+                $"ApiKeys:{i}:Role", k.Role, $"must be {Role.Names}");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,6 @@
 namespace CityOps.Api.Security;
 
-/// <summary>What a request needs (<see cref="AccessPolicy"/>) and what a role grants (<see cref="Roles"/>).</summary>
+/// <summary>What a request needs (<see cref="AccessPolicy"/>) and what a role grants (<see cref="Role"/>).</summary>
 [Flags]
 public enum Capability
 {

@@ -2,29 +2,9 @@ using System.Security.Claims;
 
 namespace CityOps.Api.Security;
 
-/// <summary>The capabilities of each role, and of the caller of a request.</summary>
+/// <summary>What the caller of a request may do, and who acts for the history.</summary>
 public static class Roles
 {
-    public const string CapabilityClaim = "cityops:capability";
-
-    private const Capability DispatcherSet = Capability.Read | Capability.AlarmDesk | Capability.Upkeep | Capability.Silences | Capability.Cases;
-
-    public static Capability Of(Role role) => role switch
-    {
-        Role.Viewer => Capability.Read,
-        Role.Monitor => Capability.Read | Capability.AlarmDesk | Capability.Upkeep,
-        Role.Engineer => Capability.Read | Capability.Rules | Capability.Silences,
-        Role.Dispatcher => DispatcherSet,
-        Role.Supervisor => DispatcherSet | Capability.Supervise,
-        Role.Admin => (Capability)(-1),
-        _ => Capability.None,
-    };
-
-    public static bool Allows(Role role, Capability needed) => (Of(role) & needed) == needed;
-
-    /// <summary>The role names accepted in configuration.</summary>
-    public static string Names => "viewer, monitor, engineer, dispatcher, supervisor or admin";
-
     /// <summary>
     /// Whether the caller of a request holds <paramref name="needed"/>. Without API keys (open mode, loopback only) no one
     /// is authenticated and every caller may do everything.
@@ -37,7 +17,7 @@ public static class Roles
             return true;
         }
 
-        return user.FindFirstValue(ClaimTypes.Role) is { } name && Enum.TryParse<Role>(name, ignoreCase: true, out var role) && Allows(role, needed);
+        return user.FindFirstValue(ClaimTypes.Role) is { } name && Role.Find(name) is { } role && role.Allows(needed);
     }
 
     /// <summary>

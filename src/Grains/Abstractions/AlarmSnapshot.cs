@@ -36,4 +36,4 @@ public sealed record AlarmSnapshot(
     [property: Id(25)] string? DismissReason,
     [property: Id(26)] DateTimeOffset? ClosedAt,
     [property: Id(27)] ImmutableArray<string> Zones,
-    [property: Id(28)] ImmutableArray<AlarmEntry> History);
+    [property: Id(28)] ImmutableArray<HistoryEntry> History);

@@ -34,7 +34,7 @@ public sealed record CaseSnapshot(
     [property: Id(16)] DateTimeOffset UpdatedAt,
     [property: Id(17)] DateTimeOffset? DueAt,
     [property: Id(18)] DateTimeOffset? ClosedAt,
-    [property: Id(19)] ImmutableArray<CaseEntry> History,
+    [property: Id(19)] ImmutableArray<HistoryEntry> History,
     [property: Id(20)] bool Overdue = false,
     [property: Id(21)] TimeSpan? VerifyLimit = null,
     [property: Id(22)] DateTimeOffset? VerifyDueAt = null,

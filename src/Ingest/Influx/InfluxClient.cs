@@ -5,7 +5,6 @@ using System.Text;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Core.Exceptions;
-using Microsoft.Extensions.Logging;
 
 namespace CityOps.Ingest.Influx;
 

@@ -4,8 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using CityOps.Grains;
 using CityOps.Ingest.Edge;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CityOps.Rules.Replay;
 
 namespace CityOps.Rules.Backtesting;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using CityOps.Rules.Replay;
 using CityOps.Rules.Testing;
 

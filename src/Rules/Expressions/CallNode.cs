@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace CityOps.Rules.Expressions;
 
 /// <summary>A function call: <c>abs(x)</c>, <c>min(a, b)</c>, <c>max(a, b)</c>, <c>rate(metric, 5m)</c>.</summary>

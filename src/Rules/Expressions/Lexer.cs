@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CityOps.Rules.Expressions;
 
 /// <summary>Splits a <c>where:</c> expression into tokens. Names may hold dots (<c>device.height_cm</c>).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CityOps.Rules.Backtesting;
 using CityOps.Rules.Testing;
 

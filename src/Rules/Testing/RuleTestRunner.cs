@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using CityOps.Rules.Backtesting;
 using CityOps.Rules.Replay;
 using YamlDotNet.Core;

@@ -70,6 +70,11 @@ public sealed class ApiErrorTests(DispatchApiFixture city)
     [InlineData("/api/v1/devices?page=2147483647", "page", "beyond any list")]
     [InlineData("/api/v1/audit?page=2147483647", "page", "beyond any list")]
     [InlineData("/api/v1/devices?pageSize=1001", "pageSize", "pageSize is 1-1000")]
+    [InlineData("/api/v1/alarms?pageSize=1001", "pageSize", "pageSize is 1-1000")]
+    [InlineData("/api/v1/alarms?page=2147483647", "page", "beyond any list")]
+    [InlineData("/api/v1/maintenance?page=0", "page", "page starts at 1")]
+    [InlineData("/api/v1/incidents?pageSize=0", "pageSize", "pageSize is 1-1000")]
+    [InlineData("/api/v1/incidents?page=abc", "page", "'abc' is not an integer")]
     [InlineData("/api/v1/alarms?severity=none", "severity", "severity is blue, yellow, orange or red")]
     [InlineData("/api/v1/routing/decide?code=0406&severity=Red", "severity", "severity is blue, yellow, orange or red")]
     public async Task Query_values_that_do_not_fit_name_the_parameter(string path, string field, string problem)

@@ -21,7 +21,7 @@ public sealed class CaseWireFormatTests
     private static readonly CaseSnapshot Before = new(
         "20260720-080000-abc123", CaseStatus.Dispatched, Severity.Red, "0406", "道路积水", "道路积水 55 cm", "WL-1", "waterlog-depth",
         35.3, 113.9, "410702001001001", "water-east", 55, 55.5, true, T0, T0.AddMinutes(5), T0.AddHours(1), null,
-        [new CaseEntry(T0, "file", null, "filed", "rule:waterlog-depth", null), new CaseEntry(T0.AddMinutes(5), "dispatch", "filed", "dispatched", "desk", "unit water-east")],
+        [new HistoryEntry(T0, "file", null, "filed", "rule:waterlog-depth", null), new HistoryEntry(T0.AddMinutes(5), "dispatch", "filed", "dispatched", "desk", "unit water-east")],
         AlarmIds: ImmutableArray.Create("a1"));
 
     private const string BeforeJson =

@@ -8,12 +8,20 @@ public sealed class CaseWorkflowTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.Zero);
 
+    // No routing file: the built-in calendar, here in UTC (in a running city, in CityOps:TimeZone).
+    private static readonly RoutingTable Routing = new(WorkCalendar.Default.In(TimeZoneInfo.Utc), []);
+
+    private static CaseOutcome Apply(CaseSnapshot current, CaseAction action, DateTimeOffset now) => CaseWorkflow.Apply(current, action, now, Routing);
+
+    private static CaseSnapshot Escalate(CaseSnapshot current, Severity severity, RouteDecision route, DateTimeOffset at, string actor, string? note) =>
+        CaseWorkflow.Escalate(current, severity, route, at, actor, note, Routing);
+
     private static CaseSnapshot Filed(string? unit = "water-east") => CaseWorkflow.File("c1", new CaseFiling(
         "0406", "道路积水 30 cm", Severity.Yellow, "WL-001", "waterlog-depth", 35.3, 113.9, "410702001001001", unit, 30, T0, "rule:waterlog-depth", null));
 
     private static CaseSnapshot Act(CaseSnapshot current, CaseActionKind action, string? unit = null, DateTimeOffset? dueAt = null)
     {
-        var (next, error) = CaseWorkflow.Apply(current, new CaseAction(action, unit, "note", "tester", dueAt, Supervisor: true), T0.AddHours(1));
+        var (next, error) = Apply(current, new CaseAction(action, unit, "note", "tester", dueAt, Supervisor: true), T0.AddHours(1));
         Assert.True(next is not null, error);
         return next;
     }
@@ -80,7 +88,7 @@ public sealed class CaseWorkflowTests
     [InlineData(CaseActionKind.Resume)]
     public void Action_out_of_order_is_refused_with_the_reason(CaseActionKind action)
     {
-        var (next, error) = CaseWorkflow.Apply(Filed(), new CaseAction(action, "other-unit", null, "tester", null, Reason: "why", Supervisor: true), T0);
+        var (next, error) = Apply(Filed(), new CaseAction(action, "other-unit", null, "tester", null, Reason: "why", Supervisor: true), T0);
 
         Assert.Null(next);
         Assert.Contains("filed", error);
@@ -89,7 +97,7 @@ public sealed class CaseWorkflowTests
     [Fact]
     public void Dispatch_without_any_unit_is_refused()
     {
-        var (next, error) = CaseWorkflow.Apply(Filed(unit: null), new CaseAction(CaseActionKind.Dispatch, null, null, "tester", null), T0);
+        var (next, error) = Apply(Filed(unit: null), new CaseAction(CaseActionKind.Dispatch, null, null, "tester", null), T0);
 
         Assert.Null(next);
         Assert.Contains("no unit", error);
@@ -98,19 +106,19 @@ public sealed class CaseWorkflowTests
     [Fact]
     public void Cancel_is_its_own_status_and_a_dispatcher_cancels_only_before_dispatch()
     {
-        var cancelled = CaseWorkflow.Apply(Filed(), new CaseAction(CaseActionKind.Cancel, null, null, "desk", null), T0).Case!;
+        var cancelled = Apply(Filed(), new CaseAction(CaseActionKind.Cancel, null, null, "desk", null), T0).Case!;
         Assert.Equal(CaseStatus.Cancelled, cancelled.Status);
         Assert.Equal(("cancel", "filed", "cancelled"), (cancelled.History[^1].Type, cancelled.History[^1].From, cancelled.History[^1].To));
 
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
-        var refused = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Cancel, null, null, "desk", null), T0.AddHours(2));
+        var refused = Apply(dispatched, new CaseAction(CaseActionKind.Cancel, null, null, "desk", null), T0.AddHours(2));
         Assert.True(refused.Forbidden);
         Assert.Null(refused.Case);
 
-        var bySupervisor = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Cancel, null, null, "chief", null, Supervisor: true), T0.AddHours(2));
+        var bySupervisor = Apply(dispatched, new CaseAction(CaseActionKind.Cancel, null, null, "chief", null, Supervisor: true), T0.AddHours(2));
         Assert.Equal(CaseStatus.Cancelled, bySupervisor.Case!.Status);
 
-        var (again, error) = CaseWorkflow.Apply(cancelled, new CaseAction(CaseActionKind.Cancel, null, null, "tester", null, Supervisor: true), T0);
+        var (again, error) = Apply(cancelled, new CaseAction(CaseActionKind.Cancel, null, null, "tester", null, Supervisor: true), T0);
         Assert.Null(again);
         Assert.Contains("cancelled", error);
     }
@@ -124,11 +132,11 @@ public sealed class CaseWorkflowTests
         Assert.Equal(CaseStatus.Dispatched, later.Status);
         Assert.False(later.Overdue);
 
-        var (earlier, error) = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Postpone, null, null, "tester", dispatched.DueAt.Value.AddHours(-1), Supervisor: true), T0);
+        var (earlier, error) = Apply(dispatched, new CaseAction(CaseActionKind.Postpone, null, null, "tester", dispatched.DueAt.Value.AddHours(-1), Supervisor: true), T0);
         Assert.Null(earlier);
         Assert.NotNull(error);
 
-        Assert.True(CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Postpone, null, null, "desk", dispatched.DueAt.Value.AddHours(2)), T0).Forbidden);
+        Assert.True(Apply(dispatched, new CaseAction(CaseActionKind.Postpone, null, null, "desk", dispatched.DueAt.Value.AddHours(2)), T0).Forbidden);
     }
 
     [Fact]
@@ -137,9 +145,9 @@ public sealed class CaseWorkflowTests
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var at = T0.AddHours(2);
 
-        Assert.NotNull(CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Return, null, null, "water-east", null), at).Error);
+        Assert.NotNull(Apply(dispatched, new CaseAction(CaseActionKind.Return, null, null, "water-east", null), at).Error);
 
-        var returned = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Return, null, null, "water-east", null, Reason: "not our pipe"), at).Case!;
+        var returned = Apply(dispatched, new CaseAction(CaseActionKind.Return, null, null, "water-east", null, Reason: "not our pipe"), at).Case!;
         Assert.Equal(CaseStatus.Filed, returned.Status);
         Assert.Null(returned.DueAt);
         Assert.Equal(at + RoutingTable.DefaultDispatch, returned.DispatchDueAt);
@@ -154,13 +162,13 @@ public sealed class CaseWorkflowTests
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var at = T0.AddHours(3);
 
-        var reassigned = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Reassign, "roads-bureau", null, "desk", null), at).Case!;
+        var reassigned = Apply(dispatched, new CaseAction(CaseActionKind.Reassign, "roads-bureau", null, "desk", null), at).Case!;
 
         Assert.Equal("roads-bureau", reassigned.Unit);
         Assert.Equal(at + TimeSpan.FromHours(4), reassigned.DueAt);
         var entry = reassigned.History[^1];
         Assert.Equal(("reassign", "dispatched", "dispatched", "unit roads-bureau (was water-east)"), (entry.Type, entry.From, entry.To, entry.Note));
-        Assert.NotNull(CaseWorkflow.Apply(reassigned, new CaseAction(CaseActionKind.Reassign, "roads-bureau", null, "desk", null), at).Error);
+        Assert.NotNull(Apply(reassigned, new CaseAction(CaseActionKind.Reassign, "roads-bureau", null, "desk", null), at).Error);
     }
 
     [Fact]
@@ -168,12 +176,12 @@ public sealed class CaseWorkflowTests
     {
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var due = dispatched.DueAt!.Value;
-        var asked = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, "pipe parts on order", "water-east", due.AddHours(24)), due.AddHours(-1)).Case!;
+        var asked = Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, "pipe parts on order", "water-east", due.AddHours(24)), due.AddHours(-1)).Case!;
         Assert.Equal(due.AddHours(24), asked.PostponeRequestedTo);
         Assert.Equal(due, asked.DueAt);
 
-        Assert.True(CaseWorkflow.Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "desk", null), due.AddHours(-0.5)).Forbidden);
-        var approved = CaseWorkflow.Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), due.AddHours(-0.5)).Case!;
+        Assert.True(Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "desk", null), due.AddHours(-0.5)).Forbidden);
+        var approved = Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), due.AddHours(-0.5)).Case!;
 
         Assert.Equal(due.AddHours(24), approved.DueAt);
         Assert.False(approved.Overdue);
@@ -186,9 +194,9 @@ public sealed class CaseWorkflowTests
     {
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var due = dispatched.DueAt!.Value;
-        var asked = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(24)), due.AddMinutes(10)).Case!;
+        var asked = Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(24)), due.AddMinutes(10)).Case!;
 
-        var approved = CaseWorkflow.Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), due.AddMinutes(20)).Case!;
+        var approved = Apply(asked, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), due.AddMinutes(20)).Case!;
 
         Assert.True(approved.Overdue);
         Assert.Equal(due.AddHours(24), approved.DueAt);
@@ -199,15 +207,15 @@ public sealed class CaseWorkflowTests
     {
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var due = dispatched.DueAt!.Value;
-        var asked = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(24)), T0.AddHours(2)).Case!;
-        Assert.NotNull(CaseWorkflow.Apply(asked, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(48)), T0.AddHours(2)).Error);
+        var asked = Apply(dispatched, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(24)), T0.AddHours(2)).Case!;
+        Assert.NotNull(Apply(asked, new CaseAction(CaseActionKind.RequestPostpone, null, null, "water-east", due.AddHours(48)), T0.AddHours(2)).Error);
 
-        var rejected = CaseWorkflow.Apply(asked, new CaseAction(CaseActionKind.RejectPostpone, null, "do it today", "chief", null, Supervisor: true), T0.AddHours(2)).Case!;
+        var rejected = Apply(asked, new CaseAction(CaseActionKind.RejectPostpone, null, "do it today", "chief", null, Supervisor: true), T0.AddHours(2)).Case!;
 
         Assert.Equal(due, rejected.DueAt);
         Assert.Null(rejected.PostponeRequestedTo);
         Assert.Equal("reject-postpone", rejected.History[^1].Type);
-        Assert.NotNull(CaseWorkflow.Apply(rejected, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), T0.AddHours(2)).Error);
+        Assert.NotNull(Apply(rejected, new CaseAction(CaseActionKind.ApprovePostpone, null, null, "chief", null, Supervisor: true), T0.AddHours(2)).Error);
     }
 
     [Fact]
@@ -215,12 +223,12 @@ public sealed class CaseWorkflowTests
     {
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
         var due = dispatched.DueAt!.Value;
-        var deferred = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Defer, null, "budget next year", "chief", null, Supervisor: true), T0.AddHours(2)).Case!;
+        var deferred = Apply(dispatched, new CaseAction(CaseActionKind.Defer, null, "budget next year", "chief", null, Supervisor: true), T0.AddHours(2)).Case!;
         Assert.Equal(CaseStatus.Deferred, deferred.Status);
 
         Assert.Null(CaseWorkflow.Tick(deferred, due.AddHours(10), TimeSpan.FromMinutes(30)));
 
-        var resumed = CaseWorkflow.Apply(deferred, new CaseAction(CaseActionKind.Resume, null, null, "chief", null, Supervisor: true), T0.AddHours(12)).Case!;
+        var resumed = Apply(deferred, new CaseAction(CaseActionKind.Resume, null, null, "chief", null, Supervisor: true), T0.AddHours(12)).Case!;
         Assert.Equal(CaseStatus.Dispatched, resumed.Status);
         Assert.Equal(due.AddHours(10), resumed.DueAt);
         Assert.Equal(["defer", "resume"], resumed.History.TakeLast(2).Select(e => e.Type));
@@ -231,8 +239,8 @@ public sealed class CaseWorkflowTests
     {
         var dispatched = Act(Filed(), CaseActionKind.Dispatch);
 
-        Assert.True(CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Supervise, null, null, "desk", null, Level: 2), T0).Forbidden);
-        var supervised = CaseWorkflow.Apply(dispatched, new CaseAction(CaseActionKind.Supervise, null, null, "chief", null, Level: 2, Supervisor: true), T0.AddHours(2)).Case!;
+        Assert.True(Apply(dispatched, new CaseAction(CaseActionKind.Supervise, null, null, "desk", null, Level: 2), T0).Forbidden);
+        var supervised = Apply(dispatched, new CaseAction(CaseActionKind.Supervise, null, null, "chief", null, Level: 2, Supervisor: true), T0.AddHours(2)).Case!;
 
         Assert.Equal(2, supervised.SuperviseLevel);
         Assert.Equal(CaseStatus.Dispatched, supervised.Status);
@@ -273,7 +281,7 @@ public sealed class CaseWorkflowTests
     [Fact]
     public void Actor_acting_on_behalf_of_someone_is_recorded_with_the_name_only_in_the_note()
     {
-        var dispatched = CaseWorkflow.Apply(Filed(), new CaseAction(CaseActionKind.Dispatch, null, "urgent", "desk-key", null, OnBehalfOf: "admin-chief"), T0).Case!;
+        var dispatched = Apply(Filed(), new CaseAction(CaseActionKind.Dispatch, null, "urgent", "desk-key", null, OnBehalfOf: "admin-chief"), T0).Case!;
 
         var entry = dispatched.History[^1];
         Assert.Equal("desk-key", entry.Actor);
@@ -320,14 +328,14 @@ public sealed class CaseWorkflowTests
         Assert.Equal(T0.AddHours(5), dispatched.DueAt);
         var redRoute = new RouteDecision(null, TimeSpan.FromHours(1), false, T0, RoutingTable.DefaultVerify, false, RoutingTable.DefaultDispatch, T0);
 
-        var escalated = CaseWorkflow.Escalate(dispatched, Severity.Red, redRoute, T0.AddHours(1.5), "rule:waterlog-depth", "escalated to red at 52");
+        var escalated = Escalate(dispatched, Severity.Red, redRoute, T0.AddHours(1.5), "rule:waterlog-depth", "escalated to red at 52");
 
         Assert.Equal((Severity.Red, T0.AddHours(2), TimeSpan.FromHours(1)), (escalated.Severity, escalated.DueAt, escalated.DueLimit));
         var entry = escalated.History[^1];
         Assert.Equal(("severity", "yellow", "red"), (entry.Type, entry.From, entry.To));
         Assert.Equal("escalated to red at 52; 处置时限 shortened to 1h for red: due 2026-07-20T10:00:00.0000000+00:00", entry.Note);
 
-        var longer = CaseWorkflow.Escalate(dispatched, Severity.Orange, redRoute with { Deadline = TimeSpan.FromHours(8) }, T0.AddHours(1.5), "rule:waterlog-depth", null);
+        var longer = Escalate(dispatched, Severity.Orange, redRoute with { Deadline = TimeSpan.FromHours(8) }, T0.AddHours(1.5), "rule:waterlog-depth", null);
         Assert.Equal(dispatched.DueAt, longer.DueAt);
         Assert.Null(longer.History[^1].Note);
     }
@@ -337,8 +345,8 @@ public sealed class CaseWorkflowTests
     {
         var handled = Act(Act(Filed(), CaseActionKind.Dispatch), CaseActionKind.Handle) with { AlarmActive = false };
         var at = T0.AddHours(2);
-        var cleared = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "clear", "rule:waterlog-depth", "alarm cleared")) };
-        var ended = handled with { History = handled.History.Add(new CaseEntry(at, "alarm", "active", "ended", "rule:waterlog-depth", "rule removed")) };
+        var cleared = handled with { History = handled.History.Add(new HistoryEntry(at, "alarm", "active", "clear", "rule:waterlog-depth", "alarm cleared")) };
+        var ended = handled with { History = handled.History.Add(new HistoryEntry(at, "alarm", "active", "ended", "rule:waterlog-depth", "rule removed")) };
 
         var (verified, kind) = CaseWorkflow.Tick(cleared, at.AddMinutes(31), TimeSpan.FromMinutes(30))!.Value;
         Assert.Equal((CaseEventKind.Verified, CaseStatus.Verified, "sensor:waterlog-depth"), (kind, verified.Status, verified.History[^1].Actor));

@@ -74,10 +74,11 @@ public sealed class RoutingTests
     public void Without_a_routing_file_deadlines_come_from_the_code_table_and_waterlogging_counts_working_hours()
     {
         var monday9 = new DateTimeOffset(2026, 7, 20, 9, 0, 0, TimeSpan.Zero);
+        var table = new RoutingTable(WorkCalendar.Default.In(TimeZoneInfo.Utc), []);
 
-        Assert.Equal(monday9.AddHours(6), RoutingTable.Default.Decide("0102", null, null, monday9).DueAt);
-        Assert.Equal(monday9.AddHours(3), RoutingTable.Default.Decide("0111", null, null, monday9).DueAt);
-        Assert.True(RoutingTable.Default.Decide("0406", null, null, monday9).WorkingHours);
+        Assert.Equal(monday9.AddHours(6), table.Decide("0102", null, null, monday9).DueAt);
+        Assert.Equal(monday9.AddHours(3), table.Decide("0111", null, null, monday9).DueAt);
+        Assert.True(table.Decide("0406", null, null, monday9).WorkingHours);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public sealed class SeverityWireFormatTests
     private static readonly AlarmSnapshot Alarm = new(
         "al-20260720-080000-abc123", "WL-1", "waterlog-depth", "waterlog", Severity.Orange, AlarmStatus.Active, 42.5, 48, T0, null, T0.AddMinutes(3),
         false, null, null, AlarmDisposition.Filed, "20260720-080000-def456", null, false, null, false, 35.3, 113.9, "410702001001001", "water-east",
-        "道路积水 42.5 cm", null, null, ["river"], [new AlarmEntry(T0, "raised", null, "orange", "rule:waterlog-depth", "value 42.5")]);
+        "道路积水 42.5 cm", null, null, ["river"], [new HistoryEntry(T0, "raised", null, "orange", "rule:waterlog-depth", "value 42.5")]);
 
     private static readonly IncidentSnapshot Incident = new(
         "inc-20260720-080000-abc123", "catchment-flood", "east", "东区", IncidentStatus.Open, Severity.Red, "0406", "东区 多点积水 (2 处)",

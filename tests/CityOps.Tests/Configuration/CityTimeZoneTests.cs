@@ -1,4 +1,5 @@
 using CityOps.Grains;
+using CityOps.Grains.Cases;
 using CityOps.Grains.Configuration;
 using CityOps.Grains.Kpis;
 using CityOps.Grains.Routing;
@@ -80,6 +81,23 @@ public sealed class CityTimeZoneTests
         await File.WriteAllTextAsync(path, "calendar:\n  timeZone: UTC\nroutes: []\n");
         using var named = new RoutingCatalog(options, NullLogger<RoutingCatalog>.Instance, City("Asia/Shanghai"));
         Assert.Equal(TimeZoneInfo.Utc, named.Current.Calendar.TimeZone);
+    }
+
+    [Fact]
+    public void A_case_dispatched_at_a_month_boundary_without_a_routing_file_counts_working_hours_in_the_city_zone()
+    {
+        // 2026-11-30T16:30Z is Tuesday 1 December, 00:30, in Shanghai (Monday 16:30 in UTC). 道路积水 (0406) has 4 working
+        // hours: 08:30-12:00 and 13:30-14:00 on 1 December in Shanghai, not 16:30-17:30 Monday and 08:30-11:30 Tuesday UTC.
+        using var folder = new TempFolder("routing-month");
+        using var routing = new RoutingCatalog(Options.Create(new RoutingOptions { Path = folder.Combine("routing.yaml") }), NullLogger<RoutingCatalog>.Instance, City("Asia/Shanghai"));
+        var at = new DateTimeOffset(2026, 11, 30, 16, 30, 0, TimeSpan.Zero);
+        var filing = new CaseFiling("0406", "道路积水 30 cm", Severity.Yellow, "WL-1", "waterlog-depth", null, null, null, "drainage-co", 30, at, "rule:waterlog-depth", null);
+        var filed = CaseWorkflow.File("c1", filing, routing.Current.Decide("0406", null, "drainage-co", at));
+
+        var dispatched = CaseWorkflow.Apply(filed, new CaseAction(CaseActionKind.Dispatch, null, null, "desk", null), at, routing.Current).Case!;
+
+        Assert.True(dispatched.DueWorking);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 14, 0, 0, TimeSpan.FromHours(8)), dispatched.DueAt);
     }
 
     [Fact]

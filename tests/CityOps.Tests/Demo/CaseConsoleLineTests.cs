@@ -13,7 +13,7 @@ public sealed class CaseConsoleLineTests
 
     private static CaseSnapshot Case(string? ruleId, string? incidentId = null, int alarms = 1) =>
         new("20260720-081500-abc123", CaseStatus.Filed, Severity.Orange, "0406", null, "西南排水分区 多点积水 (3 处)", "WL-0001", ruleId,
-            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, At, At, null, null, ImmutableArray<CaseEntry>.Empty,
+            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, At, At, null, null, ImmutableArray<HistoryEntry>.Empty,
             AlarmIds: [.. Enumerable.Range(0, alarms).Select(i => "al-" + i)], IncidentId: incidentId);
 
     [Fact]

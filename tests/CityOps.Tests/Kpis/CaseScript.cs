@@ -5,14 +5,14 @@ using CityOps.Grains;
 namespace CityOps.Tests.Kpis;
 
 /// <summary>
-/// A case written as its history, the way the workflow records it: each step is one <see cref="CaseEntry"/> with the
+/// A case written as its history, the way the workflow records it: each step is one <see cref="HistoryEntry"/> with the
 /// action's wire name as its type; dispatch and reassign name the unit in their note (<c>unit X</c>) and set the
 /// deadline; postponements record the old and the new deadline in From/To. <see cref="Build"/> gives the snapshot
 /// (status, unit and dueAt as they stand after the last step).
 /// </summary>
 internal sealed class CaseScript(string id, string grid, string? routedUnit = null)
 {
-    private readonly List<CaseEntry> _history = [];
+    private readonly List<HistoryEntry> _history = [];
     private string _status = "filed";
     private string? _unit = routedUnit;
     private DateTimeOffset? _due;
@@ -108,14 +108,14 @@ internal sealed class CaseScript(string id, string grid, string? routedUnit = nu
             File(at.AddMinutes(-5));
         }
 
-        _history.Add(new CaseEntry(at, type, _status, to, by, note));
+        _history.Add(new HistoryEntry(at, type, _status, to, by, note));
         _status = to;
         return this;
     }
 
     private CaseScript Note(DateTimeOffset at, string type, string? from, string? to)
     {
-        _history.Add(new CaseEntry(at, type, from, to, "tester", null));
+        _history.Add(new HistoryEntry(at, type, from, to, "tester", null));
         return this;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CityOps.Api.Cli;
 using CityOps.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace CityOps.Tests.Rules;
 
@@ -35,11 +36,15 @@ public sealed class RulesCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static (int Exit, string Output) Run(params string[] args)
+    private static (int Exit, string Output) Run(params string[] args) => RunIn(null, args);
+
+    /// <summary>Runs the command with <c>CityOps:TimeZone</c> = <paramref name="cityZone"/> in its configuration (none: unset).</summary>
+    private static (int Exit, string Output) RunIn(string? cityZone, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = RulesCommand.Run(args, output, error);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CityOps:TimeZone"] = cityZone }).Build();
+        var exit = RulesCommand.Run(args, output, error, configuration);
         return (exit, output.ToString() + error);
     }
 
@@ -90,6 +95,50 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("depth.yaml:6:5: expected 30s WL-1 waterlog-depth raised yellow, but it did not happen; got: 1m WL-1 waterlog-depth raised yellow", output);
         Assert.Contains("0 passed, 1 failed", output);
+    }
+
+    [Theory]
+    [InlineData("Asia/Shanghai", null, 0)]
+    [InlineData("UTC", "Asia/Shanghai", 0)]
+    [InlineData("Asia/Shanghai", "UTC", 1)]
+    [InlineData("UTC", null, 1)]
+    public void Rule_tests_judge_schedules_in_the_city_zone_of_the_configuration_or_of_time_zone(string cityZone, string? option, int expectedExit)
+    {
+        // 2026-11-30T16:30Z is already 1 December, 00:30, in Shanghai: inside 00:00-01:00 only when judged there.
+        Directory.CreateDirectory(_folder.Combine("tests"));
+        File.WriteAllText(_folder.Combine("night.yaml"), """
+            rules:
+              - id: night-truck
+                kind: vehicle
+                when: { between: "00:00-01:00" }
+                where: "speed_kmh > 0"
+                levels: [ { severity: orange } ]
+                case: { code: "2101", title: "渣土车夜间行驶" }
+            """);
+        File.WriteAllText(_folder.Combine("tests", "night.yaml"), """
+            start: 2026-11-30T16:30:00Z
+            devices:
+              - id: VH-1
+                kind: vehicle
+                readings:
+                  - { at: 0, speed_kmh: 30 }
+            expect:
+              - { at: 0, device: VH-1, rule: night-truck, event: raised, severity: orange }
+            """);
+
+        var (exit, output) = option is null ? RunIn(cityZone, "test", _folder.Combine("tests")) : RunIn(cityZone, "test", _folder.Combine("tests"), "--time-zone", option);
+
+        Assert.True(expectedExit == exit, output);
+    }
+
+    [Fact]
+    public void A_time_zone_that_is_not_an_iana_id_stops_the_command_naming_where_it_came_from()
+    {
+        var (exit, output) = RunIn("Mars/Olympus", "validate", RepoPaths.Rules);
+        Assert.Equal((1, "CityOps:TimeZone = Mars/Olympus: must be an IANA time zone id such as Asia/Shanghai"), (exit, output.Trim()));
+
+        (exit, output) = RunIn(null, "validate", RepoPaths.Rules, "--time-zone", "Mars/Olympus");
+        Assert.Equal((1, "--time-zone = Mars/Olympus: must be an IANA time zone id such as Asia/Shanghai"), (exit, output.Trim()));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class LineBuilderTests
         var lines = new LineBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
         var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, Severity.Red, "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
-            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
+            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<HistoryEntry>.Empty, CodeType: CodeType.Event);
         TelemetryLines.AppendCase(lines, "case.filed", snapshot, 0);
         Assert.Equal(
             "cases,code=0406,device=WL-1,severity=red,status=filed,unit=water-east id=\"20260720-081500-abc123\",event=\"case.filed\",value=55.5,peak=55.5,"
@@ -77,7 +77,7 @@ public sealed class LineBuilderTests
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1784535300000);
         var snapshot = new CaseSnapshot("20260720-081500-abc123", CaseStatus.Filed, Severity.Red, "0406", "道路积水", "道路积水 55.5 cm", "WL-1", "waterlog-depth",
-            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<CaseEntry>.Empty, CodeType: CodeType.Event);
+            35.3, 113.9, "410702001001001", "water-east", 55.5, 55.5, true, at, at, null, null, ImmutableArray<HistoryEntry>.Empty, CodeType: CodeType.Event);
         var lines = new LineBuilder();
         TelemetryLines.AppendCase(lines, "case.updated", snapshot, 41);
         TelemetryLines.AppendCase(lines, "case.updated", snapshot with { Value = 57 }, 42);

@@ -47,15 +47,15 @@ public static class AlarmActions
     }
 
     /// <summary>The history line of an action.</summary>
-    public static AlarmEntry Entry(AlarmAction action, DateTimeOffset at, AlarmDisposition before)
+    public static HistoryEntry Entry(AlarmAction action, DateTimeOffset at, AlarmDisposition before)
     {
         ArgumentNullException.ThrowIfNull(action);
         return action.Action switch
         {
-            AlarmActionKind.Acknowledge => new AlarmEntry(at, "acknowledged", null, null, action.By, action.Note),
-            AlarmActionKind.Dismiss => new AlarmEntry(at, "dismissed", WireNames.Of(before), "dismissed", action.By, Join(action.Reason, action.Note)),
-            AlarmActionKind.Close => new AlarmEntry(at, "closed", null, null, action.By, action.Note),
-            _ => new AlarmEntry(at, "filed", WireNames.Of(before), "filed", action.By, action.Note),
+            AlarmActionKind.Acknowledge => new HistoryEntry(at, "acknowledged", null, null, action.By, action.Note),
+            AlarmActionKind.Dismiss => new HistoryEntry(at, "dismissed", WireNames.Of(before), "dismissed", action.By, Join(action.Reason, action.Note)),
+            AlarmActionKind.Close => new HistoryEntry(at, "closed", null, null, action.By, action.Note),
+            _ => new HistoryEntry(at, "filed", WireNames.Of(before), "filed", action.By, action.Note),
         };
     }
 

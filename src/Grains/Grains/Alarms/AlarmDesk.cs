@@ -38,14 +38,14 @@ public sealed class AlarmDesk(IAlarmStore store, CaseEventHub hub, ZoneMap zones
         record.Zones = device.Lat is { } lat && device.Lon is { } lon
             ? [.. zones.Current.ZonesAt(lat, lon)]
             : [];
-        record.History.Add(new AlarmEntry(at, "raised", null, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
+        record.History.Add(new HistoryEntry(at, "raised", null, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
             silencedBy is not null ? (silencedBy.StartsWith("al-", StringComparison.Ordinal) ? "suppressed by " : "silenced by ") + silencedBy : Format(alarm.LastValue) is { } v ? "value " + v : null));
         AlarmMetrics.Raised.WithLabels(rule.Id, WireNames.Of(record.Disposition)).Inc();
         return record;
     }
 
     /// <summary>Adds a line to the record's history (the oldest lines beyond 100 are dropped; the store keeps the alarm's events).</summary>
-    public static void Note(AlarmRecord record, AlarmEntry entry)
+    public static void Note(AlarmRecord record, HistoryEntry entry)
     {
         ArgumentNullException.ThrowIfNull(record);
         record.History.Add(entry);

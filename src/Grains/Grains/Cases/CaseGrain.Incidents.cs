@@ -37,7 +37,7 @@ public sealed partial class CaseGrain
             next = next with
             {
                 Severity = update.Severity,
-                History = next.History.Add(new CaseEntry(update.At, "severity", WireNames.Of(current.Severity), WireNames.Of(update.Severity), "incident:" + update.IncidentId, update.Note)),
+                History = next.History.Add(new HistoryEntry(update.At, "severity", WireNames.Of(current.Severity), WireNames.Of(update.Severity), "incident:" + update.IncidentId, update.Note)),
             };
         }
 
@@ -45,12 +45,12 @@ public sealed partial class CaseGrain
         {
             next = next with
             {
-                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear", update.Active ? "active" : "clear", "incident:" + update.IncidentId, update.Note)),
+                History = next.History.Add(new HistoryEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear", update.Active ? "active" : "clear", "incident:" + update.IncidentId, update.Note)),
             };
         }
         else if (current.IncidentId is null)
         {
-            next = next with { History = next.History.Add(new CaseEntry(update.At, "incident", null, update.IncidentId, "incident:" + update.IncidentId, update.Note)) };
+            next = next with { History = next.History.Add(new HistoryEntry(update.At, "incident", null, update.IncidentId, "incident:" + update.IncidentId, update.Note)) };
         }
 
         if (update.Active && !current.AlarmActive && current.Status == CaseStatus.Handled)

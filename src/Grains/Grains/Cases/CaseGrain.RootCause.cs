@@ -15,8 +15,8 @@ public sealed partial class CaseGrain
         }
 
         var entry = rootCauseAlarmId is null
-            ? new CaseEntry(at, "root-cause", null, "cleared", "rule:" + _case.RuleId, note)
-            : new CaseEntry(at, "root-cause", null, rootCauseAlarmId, "rule:" + _case.RuleId, note);
+            ? new HistoryEntry(at, "root-cause", null, "cleared", "rule:" + _case.RuleId, note)
+            : new HistoryEntry(at, "root-cause", null, rootCauseAlarmId, "rule:" + _case.RuleId, note);
         _case = _case with { History = _case.History.Add(entry), UpdatedAt = at };
         await SaveAndAnnounce(CaseEventKind.Updated);
     }

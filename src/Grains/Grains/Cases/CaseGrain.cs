@@ -1,8 +1,5 @@
 using CityOps.Grains.Routing;
 using CityOps.Grains.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Cases;
 
@@ -124,7 +121,7 @@ public sealed partial class CaseGrain(
         {
             next = next with
             {
-                History = next.History.Add(new CaseEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear",
+                History = next.History.Add(new HistoryEntry(update.At, "alarm", current.AlarmActive ? "active" : "clear",
                     update.Active ? "active" : update.ByReadings ? "clear" : "ended", "rule:" + current.RuleId, update.Note)),
             };
             significant = true;

@@ -1,8 +1,5 @@
 using CityOps.Grains.Cluster;
 using CityOps.Grains.Storage;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Cases;
 

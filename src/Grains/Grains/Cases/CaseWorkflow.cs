@@ -20,11 +20,15 @@ public static class CaseWorkflow
 
     public static bool IsOpen(CaseStatus status) => status is not (CaseStatus.Closed or CaseStatus.Cancelled);
 
-    /// <summary>Applies <paramref name="action"/> at <paramref name="now"/>; <paramref name="routing"/> gives the work calendar of deadlines in working time.</summary>
-    public static CaseOutcome Apply(CaseSnapshot current, CaseAction action, DateTimeOffset now, RoutingTable? routing = null)
+    /// <summary>
+    /// Applies <paramref name="action"/> at <paramref name="now"/>; <paramref name="routing"/> (the table in force, its calendar
+    /// in the city's zone) gives the work calendar of deadlines in working time.
+    /// </summary>
+    public static CaseOutcome Apply(CaseSnapshot current, CaseAction action, DateTimeOffset now, RoutingTable routing)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(routing);
         var name = WireNames.Of(action.Action);
         CaseOutcome? Require(params CaseStatus[] from) =>
             from.Contains(current.Status)
@@ -99,9 +103,7 @@ public static class CaseWorkflow
                     }, CaseStatus.Handled, action, now, null));
 
             case CaseActionKind.Verify:
-                return Require(CaseStatus.Handled) is { } verifyRefused ? verifyRefused
-                    : Done(Move(current with { VerifyOverdue = current.VerifyOverdue || (current.VerifyDueAt is { } verifyDue && now > verifyDue) },
-                        CaseStatus.Verified, action, now, null));
+                return Require(CaseStatus.Handled) is { } verifyRefused ? verifyRefused : Done(Verify(current, action, now));
 
             case CaseActionKind.Close:
                 return Require(CaseStatus.Verified) is { } closeRefused ? closeRefused
@@ -245,7 +247,7 @@ public static class CaseWorkflow
             filing.DeviceId, filing.RuleId, filing.Lat, filing.Lon, filing.Grid, unit,
             filing.Value, filing.Value, filing.RuleId is not null, filing.At, filing.At,
             null, null,
-            [new CaseEntry(filing.At, "file", null, WireNames.Of(CaseStatus.Filed), filing.Actor, note)],
+            [new HistoryEntry(filing.At, "file", null, WireNames.Of(CaseStatus.Filed), filing.Actor, note)],
             VerifyLimit: route?.Verify,
             AlarmIds: filing.AlarmId is { } alarmId ? [alarmId] : null,
             CodeType: type,
@@ -259,18 +261,18 @@ public static class CaseWorkflow
     /// The case's severity rose to <paramref name="severity"/>, whose route (<paramref name="route"/>) may have a shorter
     /// 处置时限: then the limit shrinks, and so does <c>dueAt</c> of a dispatched case (the history entry says why).
     /// </summary>
-    public static CaseSnapshot Escalate(CaseSnapshot current, Severity severity, RouteDecision route, DateTimeOffset at, string actor, string? note, RoutingTable? routing = null)
+    public static CaseSnapshot Escalate(CaseSnapshot current, Severity severity, RouteDecision route, DateTimeOffset at, string actor, string? note, RoutingTable routing)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(route);
-        var table = routing ?? RoutingTable.Default;
+        ArgumentNullException.ThrowIfNull(routing);
         string? shortened = null;
         var next = current with { Severity = severity };
         if (current.Status is CaseStatus.Filed or CaseStatus.Dispatched or CaseStatus.Deferred && current.DueLimit is { } oldLimit)
         {
             var from = current.Status == CaseStatus.Dispatched ? LastDispatchAt(current) ?? at : at;
-            var newDue = table.DueAt(from, route.Deadline, route.WorkingHours);
-            var oldDue = current.DueAt ?? table.DueAt(from, oldLimit, current.DueWorking);
+            var newDue = routing.DueAt(from, route.Deadline, route.WorkingHours);
+            var oldDue = current.DueAt ?? routing.DueAt(from, oldLimit, current.DueWorking);
             if (newDue < oldDue)
             {
                 next = next with { DueLimit = route.Deadline, DueWorking = route.WorkingHours, DueAt = current.DueAt is null ? null : newDue };
@@ -281,7 +283,7 @@ public static class CaseWorkflow
 
         return next with
         {
-            History = next.History.Add(new CaseEntry(at, "severity", WireNames.Of(current.Severity), WireNames.Of(severity), actor, Join(note, shortened))),
+            History = next.History.Add(new HistoryEntry(at, "severity", WireNames.Of(current.Severity), WireNames.Of(severity), actor, Join(note, shortened))),
         };
     }
 
@@ -306,7 +308,7 @@ public static class CaseWorkflow
                 overdue = overdue with
                 {
                     SuperviseLevel = 1,
-                    History = overdue.History.Add(new CaseEntry(now, WireNames.Of(CaseActionKind.Supervise), WireNames.Of(current.Status), WireNames.Of(current.Status),
+                    History = overdue.History.Add(new HistoryEntry(now, WireNames.Of(CaseActionKind.Supervise), WireNames.Of(current.Status), WireNames.Of(current.Status),
                         "system:deadline", "督办 level 1: 处置时限 passed")),
                 };
             }
@@ -316,7 +318,7 @@ public static class CaseWorkflow
 
         if (SensorClearSince(current) is { } clearSince && now - clearSince >= sensorVerifyAfter)
         {
-            var verified = Apply(current, new CaseAction(CaseActionKind.Verify, null, null, "sensor:" + current.RuleId, null), now).Case!;
+            var verified = Verify(current, new CaseAction(CaseActionKind.Verify, null, null, "sensor:" + current.RuleId, null), now);
             var entry = verified.History[^1] with { Note = $"alarm clear since {clearSince:O} ({Durations.Format(now - clearSince)}), verified by the sensor" };
             return (verified with { History = verified.History.SetItem(verified.History.Length - 1, entry) }, CaseEventKind.Verified);
         }
@@ -368,10 +370,15 @@ public static class CaseWorkflow
 
     private static CaseOutcome Done(CaseSnapshot next) => new(next, null);
 
+    /// <summary>A handled case verified (核查), by a person or by the sensor; late when its 核查时限 has passed.</summary>
+    private static CaseSnapshot Verify(CaseSnapshot current, CaseAction action, DateTimeOffset now) =>
+        Move(current with { VerifyOverdue = current.VerifyOverdue || (current.VerifyDueAt is { } verifyDue && now > verifyDue) },
+            CaseStatus.Verified, action, now, null);
+
     /// <summary>A (new) unit holds the case from <paramref name="now"/>: its 处置时限 starts again.</summary>
-    private static CaseSnapshot Assign(CaseSnapshot current, string unit, DateTimeOffset now, RoutingTable? routing)
+    private static CaseSnapshot Assign(CaseSnapshot current, string unit, DateTimeOffset now, RoutingTable routing)
     {
-        var due = current.DueLimit is { } limit ? (routing ?? RoutingTable.Default).DueAt(now, limit, current.DueWorking) : current.DueAt;
+        var due = current.DueLimit is { } limit ? routing.DueAt(now, limit, current.DueWorking) : current.DueAt;
         return current with { Unit = unit, DueAt = due, Overdue = false, PostponeRequestedTo = null, PostponeRequestedAt = null };
     }
 
@@ -396,7 +403,7 @@ public static class CaseWorkflow
     private static CaseSnapshot Overdue(CaseSnapshot current, DateTimeOffset now, string note) => current with
     {
         UpdatedAt = now,
-        History = current.History.Add(new CaseEntry(now, "overdue", null, null, "system:deadline", note)),
+        History = current.History.Add(new HistoryEntry(now, "overdue", null, null, "system:deadline", note)),
     };
 
     private static string? Join(string? a, string? b) => (a, b) switch
@@ -406,7 +413,7 @@ public static class CaseWorkflow
         (var x, var y) => $"{x}; {y}",
     };
 
-    private static CaseEntry Entry(DateTimeOffset now, CaseAction action, string? from, string? to, string? detail) =>
+    private static HistoryEntry Entry(DateTimeOffset now, CaseAction action, string? from, string? to, string? detail) =>
         new(now, WireNames.Of(action.Action), from, to, action.By,
             Join(Join(detail, action.Reason is null ? action.Note : Join($"reason: {action.Reason}", action.Note)), action.OnBehalfOf is { } who ? $"on behalf of {who}" : null));
 

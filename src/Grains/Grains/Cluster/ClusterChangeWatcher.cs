@@ -4,9 +4,6 @@ using CityOps.Grains.Hosting;
 using CityOps.Grains.Silences;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Cluster;
 

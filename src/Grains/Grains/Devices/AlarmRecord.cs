@@ -34,7 +34,7 @@ public sealed class AlarmRecord
     [Id(15)] public AlarmDisposition Disposition { get; set; }
     [Id(16)] public DateTimeOffset? AcknowledgedAt { get; set; }
     [Id(17)] public string? AcknowledgedBy { get; set; }
-    [Id(18)] public List<AlarmEntry> History { get; set; } = [];
+    [Id(18)] public List<HistoryEntry> History { get; set; } = [];
 
     /// <summary>The silence that held the alarm when it was raised (it files no case meanwhile).</summary>
     [Id(19)] public string? SuppressedBy { get; set; }

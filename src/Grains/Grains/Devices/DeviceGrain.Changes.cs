@@ -73,7 +73,7 @@ public sealed partial class DeviceGrain
                 if (record.AwaitsBreach && alarm.CurrentLevel != Severity.None)
                 {
                     // Released (suppressor cleared, silence ended) while back to normal, and breaching again before it cleared: judged as on its raise.
-                    AlarmDesk.Note(record, new AlarmEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor or silence ended"));
+                    AlarmDesk.Note(record, new HistoryEntry(change.At, "breached", null, null, "rule:" + rule.Id, "breached again after its suppressor or silence ended"));
                     record.AwaitsBreach = false;
                     await JudgeAgain(rule, alarm, record, change.At);
                 }
@@ -86,7 +86,7 @@ public sealed partial class DeviceGrain
                 if (change.Kind == AlarmChangeKind.Escalated && record.AlarmId is not null && !record.Flapping)
                 {
                     var from = record.History.LastOrDefault(h => h.To is not null && h.Type is "raised" or "severity")?.To;
-                    AlarmDesk.Note(record, new AlarmEntry(change.At, "severity", from, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
+                    AlarmDesk.Note(record, new HistoryEntry(change.At, "severity", from, WireNames.Of(alarm.Severity), "rule:" + rule.Id,
                         "value " + change.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
                     var crossesFileFrom = record.FilesNow(rule, alarm.Severity);
                     if (crossesFileFrom)
@@ -129,7 +129,7 @@ public sealed partial class DeviceGrain
                     if (!record.Flapping)
                     {
                         record.Flapping = true;
-                        AlarmDesk.Note(record, new AlarmEntry(change.At, "flapping", null, null, "rule:" + rule.Id,
+                        AlarmDesk.Note(record, new HistoryEntry(change.At, "flapping", null, null, "rule:" + rule.Id,
                             $"{rule.Flapping!.Changes} changes within {Durations.Format(rule.Flapping.Within)}"));
                         await Announce(rule.Id, record, AlarmEvents.Updated, change.At);
                     }
@@ -180,7 +180,7 @@ public sealed partial class DeviceGrain
                 if (S.Alarms[ruleId] is { CaseFiled: true, AlarmId: not null } filed && filed.Disposition != AlarmDisposition.Filed)
                 {
                     filed.Disposition = AlarmDisposition.Filed;
-                    AlarmDesk.Note(filed, new AlarmEntry(now, "filed", "pending", "filed", "rule:" + ruleId, "case " + filed.CaseId));
+                    AlarmDesk.Note(filed, new HistoryEntry(now, "filed", "pending", "filed", "rule:" + ruleId, "case " + filed.CaseId));
                     await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, filed, now), AlarmEvents.Filed, now);
                 }
             }

@@ -38,7 +38,7 @@ public sealed partial class DeviceGrain
             {
                 record.RemindedAt = now;
                 var waited = TimeSpan.FromMinutes(Math.Floor((now - raisedAt).TotalMinutes));
-                AlarmDesk.Note(record, new AlarmEntry(now, "reminder", null, WireNames.Of(record.Severity), "rule:" + ruleId,
+                AlarmDesk.Note(record, new HistoryEntry(now, "reminder", null, WireNames.Of(record.Severity), "rule:" + ruleId,
                     "not acknowledged after " + Durations.Format(waited)));
                 await Persist();
                 await Announce(ruleId, record, AlarmEvents.Reminded, now);
@@ -53,7 +53,7 @@ public sealed partial class DeviceGrain
         record.Refresh(alarm, rule.Definition);
         var step = rule.Escalate.Last(s => s.To == to);
         var note = $"escalated to {WireNames.Of(to)}: active {Durations.Format(step.After)}" + (step.UnlessAcknowledged ? " and not acknowledged" : "");
-        AlarmDesk.Note(record, new AlarmEntry(now, "escalated", WireNames.Of(from), WireNames.Of(to), "rule:" + rule.Id, note));
+        AlarmDesk.Note(record, new HistoryEntry(now, "escalated", WireNames.Of(from), WireNames.Of(to), "rule:" + rule.Id, note));
         // Escalated across the rule's fileFrom: the alarm that waited for confirmation files now, as on a reading.
         var fileNow = record.FilesNow(rule, to);
         if (fileNow)

@@ -61,7 +61,7 @@ public sealed partial class DeviceGrain
             else if (S.Alarms.GetValueOrDefault(ruleId) is { Flapping: true } active && Judge.AlarmOf(ruleId) is { } state)
             {
                 active.Flapping = false;
-                AlarmDesk.Note(active, new AlarmEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
+                AlarmDesk.Note(active, new HistoryEntry(now, "flapping", null, null, "rule:" + ruleId, "quiet: no longer flapping"));
                 await JudgeAgain(rule, state, active, now);
             }
         }
@@ -148,12 +148,12 @@ public sealed partial class DeviceGrain
     }
 
     // Files the alarm's case (its id already persisted on the record), then marks the alarm filed and announces it.
-    private async Task FileAlarm(Rule rule, AlarmState alarm, AlarmRecord record, DateTimeOffset at, string by, AlarmEntry? entry = null)
+    private async Task FileAlarm(Rule rule, AlarmState alarm, AlarmRecord record, DateTimeOffset at, string by, HistoryEntry? entry = null)
     {
         await filer.File(Id, S, rule, alarm, record.CaseId!, at);
         var before = record.Disposition;
         record.Disposition = AlarmDisposition.Filed;
-        AlarmDesk.Note(record, entry ?? new AlarmEntry(at, "filed", WireNames.Of(before), "filed", by, "case " + record.CaseId));
+        AlarmDesk.Note(record, entry ?? new HistoryEntry(at, "filed", WireNames.Of(before), "filed", by, "case " + record.CaseId));
         AlarmMetrics.Filed.WithLabels(rule.Id, by.StartsWith("rule:", StringComparison.Ordinal) ? "auto" : "person").Inc();
         await desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
     }
@@ -172,7 +172,7 @@ public sealed partial class DeviceGrain
     {
         await LeaveIncident(ruleId, record, at);
         ReleaseChildren(record);
-        AlarmDesk.Note(record, new AlarmEntry(at, "cleared", null, null, "rule:" + ruleId, note));
+        AlarmDesk.Note(record, new HistoryEntry(at, "cleared", null, null, "rule:" + ruleId, note));
         await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
     }
 }

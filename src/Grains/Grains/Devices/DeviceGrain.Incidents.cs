@@ -87,7 +87,7 @@ public sealed partial class DeviceGrain
         record.IncidentId = incidentId;
         if (joined)
         {
-            AlarmDesk.Note(record, new AlarmEntry(at, "incident", null, incidentId, "incident:" + incidentId, caseId is null ? null : "case " + caseId));
+            AlarmDesk.Note(record, new HistoryEntry(at, "incident", null, incidentId, "incident:" + incidentId, caseId is null ? null : "case " + caseId));
         }
 
         var filed = false;
@@ -99,7 +99,7 @@ public sealed partial class DeviceGrain
             if (record.Disposition == AlarmDisposition.Pending)
             {
                 record.Disposition = AlarmDisposition.Filed;
-                AlarmDesk.Note(record, new AlarmEntry(at, "filed", "pending", "filed", "incident:" + incidentId, "case " + caseId));
+                AlarmDesk.Note(record, new HistoryEntry(at, "filed", "pending", "filed", "incident:" + incidentId, "case " + caseId));
                 filed = true;
             }
         }

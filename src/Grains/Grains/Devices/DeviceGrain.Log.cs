@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace CityOps.Grains.Devices;
 
 public sealed partial class DeviceGrain

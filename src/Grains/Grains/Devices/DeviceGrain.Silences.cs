@@ -32,13 +32,13 @@ public sealed partial class DeviceGrain
             if (intake.SilencedBy is { } next)
             {
                 record.SuppressedBy = next;
-                AlarmDesk.Note(record, new AlarmEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended; silenced by {next}"));
+                AlarmDesk.Note(record, new HistoryEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended; silenced by {next}"));
                 await Persist();
                 await Announce(ruleId, record, AlarmEvents.Updated, now);
                 continue;
             }
 
-            await Release(ruleId, record, now, new AlarmEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended"), intake.ReopenCaseId);
+            await Release(ruleId, record, now, new HistoryEntry(now, "unsuppressed", null, null, "silence:" + silenceId, $"silence {silenceId} ended"), intake.ReopenCaseId);
         }
     }
 

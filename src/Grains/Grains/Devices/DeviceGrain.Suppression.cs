@@ -50,7 +50,7 @@ public sealed partial class DeviceGrain
             }
 
             record.SuppressedBy = ActiveAlarmOf(Id, [fault.Id]); // notes the device as the fault's child, to be told when it clears
-            AlarmDesk.Note(record, new AlarmEntry(at, "suppressed", null, faultId, "rule:" + fault.Id, "sensor fault " + fault.Id));
+            AlarmDesk.Note(record, new HistoryEntry(at, "suppressed", null, faultId, "rule:" + fault.Id, "sensor fault " + fault.Id));
             await Persist();
             await Announce(ruleId, record, AlarmEvents.Updated, at);
         }
@@ -136,7 +136,7 @@ public sealed partial class DeviceGrain
             record.SuppressedBy = by;
             record.AwaitsBreach = false;
             var note = $"root cause: alarm {by} of parent {parent}";
-            AlarmDesk.Note(record, new AlarmEntry(now, "suppressed", null, by, "device:" + parent, note));
+            AlarmDesk.Note(record, new HistoryEntry(now, "suppressed", null, by, "device:" + parent, note));
             await Persist();
             await Announce(ruleId, record, AlarmEvents.Updated, now);
             if (record.CaseId is { } caseId && !record.CaseOfIncident)
@@ -161,7 +161,7 @@ public sealed partial class DeviceGrain
                 await filer.RootCause(caseId, now, null, $"root cause {parentAlarmId} cleared");
             }
 
-            await Release(ruleId, record, now, new AlarmEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));
+            await Release(ruleId, record, now, new HistoryEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));
         }
     }
 
@@ -169,7 +169,7 @@ public sealed partial class DeviceGrain
     // condition holds on the latest reading: an auto alarm files now, or joins its incident (JudgeAgain). One back to normal
     // (clearing, within its rule's clear: hold) files nothing unless it breaches again first (AwaitsBreach); its history line
     // says so. reopenCaseId: a case reported handled meanwhile, reworked instead of a new one, as on a raise.
-    private async Task Release(string ruleId, AlarmRecord record, DateTimeOffset now, AlarmEntry line, string? reopenCaseId = null)
+    private async Task Release(string ruleId, AlarmRecord record, DateTimeOffset now, HistoryEntry line, string? reopenCaseId = null)
     {
         record.SuppressedBy = null;
         var rule = Rules.FirstOrDefault(r => r.Id == ruleId);

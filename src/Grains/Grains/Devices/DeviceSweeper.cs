@@ -1,8 +1,4 @@
 using CityOps.Grains.RuleSets;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Devices;
 

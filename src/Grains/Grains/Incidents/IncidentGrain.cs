@@ -6,7 +6,6 @@ using CityOps.Grains.RuleSets;
 using CityOps.Grains.Storage;
 using CityOps.Rules;
 using CityOps.Rules.Incidents;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityOps.Grains.Incidents;
 

@@ -14,7 +14,7 @@ internal sealed record Assignment(
     DateTimeOffset? End,
     string? EndedBy,
     DateTimeOffset? Due,
-    ImmutableArray<CaseEntry> Entries)
+    ImmutableArray<HistoryEntry> Entries)
 {
     /// <summary>When the handling that stands at <paramref name="at"/> was reported (not undone by a rework since); null when none stands.</summary>
     public DateTimeOffset? HandledAt(DateTimeOffset at)

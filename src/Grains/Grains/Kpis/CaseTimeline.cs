@@ -31,8 +31,8 @@ internal static class CaseTimeline
 
     public static IReadOnlyList<Assignment> Read(CaseSnapshot c)
     {
-        var spells = new List<(CaseEntry Begin, CaseEntry? Ended)>();
-        CaseEntry? open = null;
+        var spells = new List<(HistoryEntry Begin, HistoryEntry? Ended)>();
+        HistoryEntry? open = null;
         foreach (var e in c.History)
         {
             switch (e.Type)
@@ -84,7 +84,7 @@ internal static class CaseTimeline
     }
 
     /// <summary>The deadline the indicators count: postponements asked in time move it, one asked late does not.</summary>
-    private static DateTimeOffset? CountedDue(ImmutableArray<CaseEntry> entries, DateTimeOffset? endDue)
+    private static DateTimeOffset? CountedDue(ImmutableArray<HistoryEntry> entries, DateTimeOffset? endDue)
     {
         var due = FirstDue(entries, endDue);
         var allCounted = true;
@@ -118,13 +118,13 @@ internal static class CaseTimeline
     }
 
     /// <summary>The deadline before the first postponement of the spell.</summary>
-    private static DateTimeOffset? FirstDue(ImmutableArray<CaseEntry> entries, DateTimeOffset? endDue) =>
+    private static DateTimeOffset? FirstDue(ImmutableArray<HistoryEntry> entries, DateTimeOffset? endDue) =>
         entries.FirstOrDefault(e => e.Type is "postpone" or "approve-postpone") is { } first ? Time(first.From) ?? endDue : endDue;
 
-    private static ImmutableArray<CaseEntry> Inside(CaseSnapshot c, DateTimeOffset start, DateTimeOffset? end) =>
+    private static ImmutableArray<HistoryEntry> Inside(CaseSnapshot c, DateTimeOffset start, DateTimeOffset? end) =>
         [.. c.History.Where(e => e.At >= start && (end is not { } stop || e.At < stop))];
 
-    private static string? UnitOf(CaseEntry e)
+    private static string? UnitOf(HistoryEntry e)
     {
         if (e.Note is { } note && note.StartsWith("unit ", StringComparison.Ordinal))
         {

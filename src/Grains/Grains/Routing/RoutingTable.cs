@@ -34,8 +34,6 @@ public sealed class RoutingTable
         Source = source;
     }
 
-    public static RoutingTable Default { get; } = new(WorkCalendar.Default, []);
-
     public WorkCalendar Calendar { get; }
 
     public IReadOnlyList<Route> Routes { get; }

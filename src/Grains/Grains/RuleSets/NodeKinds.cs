@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using CityOps.Grains.Configuration;
 using CityOps.Rules;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.RuleSets;
 

@@ -1,9 +1,6 @@
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
 using CityOps.Rules;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.RuleSets;
 

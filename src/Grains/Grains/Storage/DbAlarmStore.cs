@@ -1,5 +1,4 @@
 using CityOps.Grains.Dispatch;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Storage;
 
@@ -11,8 +10,6 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class DbAlarmStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : DbLogOwningStore<AlarmSnapshot>(db, "alarms", "alarm", a => a.Id, DbEventLog.Alarms(db, dispatch.Value)), IAlarmStore
 {
-    public Task<StoredCaseEvent> SaveAsync(AlarmSnapshot alarm, string eventName, DateTimeOffset at) => SaveAndLogAsync(alarm, eventName, at);
-
     public Task<Page<AlarmSnapshot>> QueryAsync(AlarmQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -1,5 +1,4 @@
 using CityOps.Grains.Dispatch;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Storage;
 
@@ -11,7 +10,7 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class DbCaseStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : DbLogOwningStore<CaseSnapshot>(db, "cases", "case", s => s.Id, DbEventLog.Cases(db, dispatch.Value)), ICaseStore
 {
-    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at) => SaveAndLogAsync(snapshot, WireNames.Of(eventKind), at);
+    public Task<StoredCaseEvent> SaveAsync(CaseSnapshot snapshot, CaseEventKind eventKind, DateTimeOffset at) => SaveAsync(snapshot, WireNames.Of(eventKind), at);
 
     public Task<Page<CaseSnapshot>> QueryAsync(CaseQuery query)
     {

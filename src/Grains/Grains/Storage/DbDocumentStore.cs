@@ -32,7 +32,7 @@ public abstract class DbDocumentStore<T>(StoreDatabase db, string table, string 
     /// Saves a change and appends its event in one transaction: <c>{"event", "id", "sequence", "at", noun: document}</c>,
     /// the event's key as <c>id</c> and the document's id as its subject.
     /// </summary>
-    protected Task<StoredCaseEvent> SaveAndLogAsync(T document, string eventName, DateTimeOffset at)
+    public Task<StoredCaseEvent> SaveAsync(T document, string eventName, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(document);
         return db.WriteAsync(async (connection, transaction) =>

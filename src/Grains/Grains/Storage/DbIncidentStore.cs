@@ -1,5 +1,4 @@
 using CityOps.Grains.Dispatch;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Storage;
 
@@ -10,8 +9,6 @@ namespace CityOps.Grains.Storage;
 /// </summary>
 public sealed class DbIncidentStore(StoreDatabase db, IOptions<DispatchOptions> dispatch) : DbDocumentStore<IncidentSnapshot>(db, "incidents", "incident", i => i.Id, DbEventLog.Alarms(db, dispatch.Value)), IIncidentStore
 {
-    public Task<StoredCaseEvent> SaveAsync(IncidentSnapshot incident, string eventName, DateTimeOffset at) => SaveAndLogAsync(incident, eventName, at);
-
     public Task<Page<IncidentSnapshot>> QueryAsync(IncidentQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -1,6 +1,4 @@
 using CityOps.Grains.Cluster;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CityOps.Grains.Storage.Postgres;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace CityOps.Grains.Storage.Sqlite;
 
 /// <summary>
