@@ -101,7 +101,8 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithReceiveMaximum(_options.ReceiveMaximum)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithStreamProvider(new ReadAheadBrokerSocket());
 
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
+using CityOps.Grains.Storage;
 
 namespace CityOps.Grains.Cases;
 
 /// <summary>The case of an incident (CONTRACT §8): filed once, then kept up to date by the incident grain that owns it.</summary>
 public sealed partial class CaseGrain
 {
-    public async Task<CaseSnapshot> FileIncident(CaseFiling filing, IncidentCaseUpdate update)
+    public Task<CaseSnapshot> FileIncident(CaseFiling filing, IncidentCaseUpdate update) => this.Guard(FileIncidentUnguarded(filing, update));
+
+    private async Task<CaseSnapshot> FileIncidentUnguarded(CaseFiling filing, IncidentCaseUpdate update)
     {
         ArgumentNullException.ThrowIfNull(filing);
         ArgumentNullException.ThrowIfNull(update);

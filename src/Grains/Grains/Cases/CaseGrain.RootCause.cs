@@ -1,3 +1,5 @@
+using CityOps.Grains.Storage;
+
 namespace CityOps.Grains.Cases;
 
 /// <summary>
@@ -6,7 +8,9 @@ namespace CityOps.Grains.Cases;
 /// </summary>
 public sealed partial class CaseGrain
 {
-    public async Task RootCause(DateTimeOffset at, string? rootCauseAlarmId, string note)
+    public Task RootCause(DateTimeOffset at, string? rootCauseAlarmId, string note) => this.Guard(RootCauseUnguarded(at, rootCauseAlarmId, note));
+
+    private async Task RootCauseUnguarded(DateTimeOffset at, string? rootCauseAlarmId, string note)
     {
         if (_case is null)
         {

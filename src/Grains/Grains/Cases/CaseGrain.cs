@@ -38,7 +38,7 @@ public sealed partial class CaseGrain(
         }
     }
 
-    public Task<CaseSnapshot> File(CaseFiling filing) => File(filing, null);
+    public Task<CaseSnapshot> File(CaseFiling filing) => this.Guard(File(filing, null));
 
     // A case new to this grain is filed with one case.filed; an incident's case (incident not null) carries its incident's
     // id, title and alarms in that event already.
@@ -84,7 +84,9 @@ public sealed partial class CaseGrain(
         return _case;
     }
 
-    public async Task AlarmChanged(AlarmUpdate update)
+    public Task AlarmChanged(AlarmUpdate update) => this.Guard(AlarmChangedUnguarded(update));
+
+    private async Task AlarmChangedUnguarded(AlarmUpdate update)
     {
         if (_case is null)
         {
@@ -143,7 +145,9 @@ public sealed partial class CaseGrain(
         }
     }
 
-    public async Task<CaseActionResult> Act(CaseAction action)
+    public Task<CaseActionResult> Act(CaseAction action) => this.Guard(ActUnguarded(action));
+
+    private async Task<CaseActionResult> ActUnguarded(CaseAction action)
     {
         if (_case is null)
         {
@@ -163,7 +167,9 @@ public sealed partial class CaseGrain(
 
     public Task<CaseSnapshot?> Get() => Task.FromResult(_case);
 
-    public async Task<CaseSnapshot?> Tick()
+    public Task<CaseSnapshot?> Tick() => this.Guard(TickUnguarded());
+
+    private async Task<CaseSnapshot?> TickUnguarded()
     {
         if (_case is not null && CaseWorkflow.Tick(_case, time.GetUtcNow(), options.Value.SensorVerifyAfter, options.Value.AutoSupervise) is var (next, eventKind))
         {

@@ -1,4 +1,5 @@
 using CityOps.Grains.Alarms;
+using CityOps.Grains.Storage;
 using CityOps.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -67,7 +68,9 @@ public sealed partial class DeviceGrain
         }
     }
 
-    public async Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action)
+    public Task<AlarmActionResult> ActOnAlarm(string alarmId, AlarmAction action) => this.Guard(ActOnAlarmUnguarded(alarmId, action));
+
+    private async Task<AlarmActionResult> ActOnAlarmUnguarded(string alarmId, AlarmAction action)
     {
         ArgumentNullException.ThrowIfNull(action);
         var now = time.GetUtcNow();

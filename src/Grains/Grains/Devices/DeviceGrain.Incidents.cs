@@ -1,5 +1,6 @@
 using CityOps.Grains.Alarms;
 using CityOps.Grains.Incidents;
+using CityOps.Grains.Storage;
 using CityOps.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -50,7 +51,9 @@ public sealed partial class DeviceGrain
         return record.CaseOfIncident;
     }
 
-    public async Task JoinedIncident(string alarmId, string incidentId, string? caseId)
+    public Task JoinedIncident(string alarmId, string incidentId, string? caseId) => this.Guard(JoinedIncidentUnguarded(alarmId, incidentId, caseId));
+
+    private async Task JoinedIncidentUnguarded(string alarmId, string incidentId, string? caseId)
     {
         var (ruleId, record) = S.Alarms.FirstOrDefault(a => a.Value.AlarmId == alarmId);
         if (record?.IncidentKey is null)

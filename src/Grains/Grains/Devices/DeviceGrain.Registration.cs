@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CityOps.Grains.Storage;
 
 namespace CityOps.Grains.Devices;
 
@@ -6,7 +7,9 @@ namespace CityOps.Grains.Devices;
 // its attributes give its rules. A reading under another kind than the registered one is refused.
 public sealed partial class DeviceGrain
 {
-    public async Task<DeviceSnapshot> Register(DeviceRegistration registration)
+    public Task<DeviceSnapshot> Register(DeviceRegistration registration) => this.Guard(RegisterUnguarded(registration));
+
+    private async Task<DeviceSnapshot> RegisterUnguarded(DeviceRegistration registration)
     {
         S.Registration = registration with { SecretHash = registration.SecretHash ?? S.Registration?.SecretHash };
         S.AutoProvisioned = false;

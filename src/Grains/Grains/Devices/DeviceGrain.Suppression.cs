@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CityOps.Grains.Alarms;
+using CityOps.Grains.Storage;
 using CityOps.Rules;
 
 namespace CityOps.Grains.Devices;
@@ -119,7 +120,9 @@ public sealed partial class DeviceGrain
         }
     }
 
-    public async Task ParentAlarmRaised(string parentAlarmId)
+    public Task ParentAlarmRaised(string parentAlarmId) => this.Guard(ParentAlarmRaisedUnguarded(parentAlarmId));
+
+    private async Task ParentAlarmRaisedUnguarded(string parentAlarmId)
     {
         var now = time.GetUtcNow();
         var parent = S.Registration?.Attributes.GetValueOrDefault(ParentAttribute);
@@ -146,7 +149,9 @@ public sealed partial class DeviceGrain
         }
     }
 
-    public async Task ParentCleared(string parentAlarmId)
+    public Task ParentCleared(string parentAlarmId) => this.Guard(ParentClearedUnguarded(parentAlarmId));
+
+    private async Task ParentClearedUnguarded(string parentAlarmId)
     {
         var now = time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms.ToList())

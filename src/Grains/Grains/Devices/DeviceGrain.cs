@@ -77,17 +77,26 @@ public sealed partial class DeviceGrain(
 
     public async ValueTask<IngestResult> Ingest(ImmutableArray<Reading> readings)
     {
-        await Settle();
-        _unsettled = true;
         try
         {
-            var result = await JudgeReadings(readings);
-            _unsettled = false;
-            return result;
+            await Settle();
+            _unsettled = true;
+            try
+            {
+                var result = await JudgeReadings(readings);
+                _unsettled = false;
+                return result;
+            }
+            finally
+            {
+                Watch();
+            }
         }
-        finally
+        catch (Exception ex) when (StorageUnavailableException.Caused(ex))
         {
-            Watch();
+            // In place of StorageFailure.Guard: this is the hot path, and a ValueTask.
+            this.Deactivate();
+            throw;
         }
     }
 
@@ -188,7 +197,9 @@ public sealed partial class DeviceGrain(
         return new IngestResult(accepted, evaluated, duplicates, readings.Length - accepted, placements.MoveToImmutable(), ahead, refusedReason);
     }
 
-    public async Task CheckOffline()
+    public Task CheckOffline() => this.Guard(CheckOfflineUnguarded());
+
+    private async Task CheckOfflineUnguarded()
     {
         if (S.Registration is null)
         {

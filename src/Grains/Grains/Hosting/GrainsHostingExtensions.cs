@@ -141,7 +141,6 @@ public static class GrainsHostingExtensions
         services.AddSingleton(sp => new ZoneMap(sp.GetRequiredService<IZoneStore>()));
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<CaseEventHub>();
-        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         services.AddSingleton<RoutingCatalog>();
         services.AddSingleton(sp => CaseCodeBook.From(sp.GetRequiredService<IOptions<CodesOptions>>().Value));
         services.AddSingleton<CaseSweeper>();

@@ -47,7 +47,9 @@ public sealed class IncidentGrain(
         }
     }
 
-    public async Task<IncidentReply> Report(IncidentReport report)
+    public Task<IncidentReply> Report(IncidentReport report) => this.Guard(ReportUnguarded(report));
+
+    private async Task<IncidentReply> ReportUnguarded(IncidentReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (rules.Current.FindIncident(RuleId) is not { } rule)
@@ -58,7 +60,9 @@ public sealed class IncidentGrain(
         return report.Active ? await Raised(rule, report) : await Cleared(rule, report);
     }
 
-    public async Task<string?> File(string alarmId, string by)
+    public Task<string?> File(string alarmId, string by) => this.Guard(FileUnguarded(alarmId, by));
+
+    private async Task<string?> FileUnguarded(string alarmId, string by)
     {
         if (S.IncidentId is null || !S.Members.ContainsKey(alarmId) || rules.Current.FindIncident(RuleId) is not { } rule)
         {
