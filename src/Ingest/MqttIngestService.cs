@@ -12,28 +12,13 @@ namespace CityOps.Ingest;
 /// the reading. The session is persistent, so what was not acknowledged is redelivered after a
 /// crash or a reconnect. Reconnects with capped, jittered backoff and resubscribes.
 /// </summary>
-public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
+public sealed partial class MqttIngestService(
+    MessageIntake intake, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, InternalCredentials internalCredentials, TimeProvider time,
+    ILogger<MqttIngestService> logger) : BackgroundService, IMqttEdge
 {
-    private readonly MessageIntake _intake;
-    private readonly DeadLetterQueue _deadLetters;
-    private readonly MqttOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<MqttIngestService> _logger;
-    private readonly IMqttClient _client;
-    private readonly InternalCredentials _internalCredentials;
+    private readonly MqttOptions _options = options.Value;
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private CancellationToken _stopping;
-
-    public MqttIngestService(MessageIntake intake, DeadLetterQueue deadLetters, IOptions<MqttOptions> options, InternalCredentials internalCredentials, TimeProvider time, ILogger<MqttIngestService> logger)
-    {
-        _internalCredentials = internalCredentials;
-        _intake = intake;
-        _deadLetters = deadLetters;
-        _options = options.Value;
-        _time = time;
-        _logger = logger;
-        _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-    }
 
     /// <summary>True while connected and subscribed.</summary>
     public bool IsConnected => _client.IsConnected;
@@ -45,6 +30,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         var deadLetterPump = PublishDeadLettersAsync(stoppingToken);
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
@@ -61,7 +47,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     var jittered = delay * (0.5 + RandomNumberGenerator.GetInt32(1000) / 1000.0);
-                    LogConnectFailed(_logger, Endpoint, jittered.TotalSeconds, ex.Message);
+                    LogConnectFailed(logger, Endpoint, jittered.TotalSeconds, ex.Message);
                     await DelayAsync(jittered, stoppingToken).ConfigureAwait(false);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
                     continue;
@@ -94,7 +80,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var builder = BrokerConnection.For(_options, _internalCredentials)
+        var builder = BrokerConnection.For(_options, internalCredentials)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.EffectiveClientId)
             .WithCleanStart(false)
@@ -126,16 +112,16 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
             }
         }
 
-        LogConnected(_logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
+        LogConnected(logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => _intake.ReceiveAsync(e, _stopping);
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => intake.ReceiveAsync(e, _stopping);
 
     private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var letter in _deadLetters.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var letter in deadLetters.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
@@ -151,7 +137,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogDeadLetterFailed(_logger, ex.Message);
+                    LogDeadLetterFailed(logger, ex.Message);
                 }
             }
         }
@@ -164,7 +150,7 @@ public sealed partial class MqttIngestService : BackgroundService, IMqttEdge
     {
         try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
