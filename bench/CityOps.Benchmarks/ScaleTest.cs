@@ -90,10 +90,11 @@ public static class ScaleTest
     // The GC settings in effect: the ones CityOps ships (src/Api/GarbageCollection.props, imported here too) unless overridden by DOTNET_GC* variables.
     private static string GcSettings()
     {
-        var config = GC.GetConfigurationVariables();
-        string Of(string key) => config.TryGetValue(key, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" : "?";
-        return $"GC: server {Of("ServerGC")}, concurrent {Of("ConcurrentGC")}, heaps {Of("HeapCount")}, DATAS {Of("DynamicAdaptationMode")}, " +
-            $"conserve memory {Of("ConserveMemory")}, hard limit {Of("HeapHardLimit")}";
+        string[] shown = ["ServerGC", "ConcurrentGC", "HeapCount", "Adaptation", "Conserve", "HardLimit"];
+        return "GC: " + string.Join(", ", GC.GetConfigurationVariables()
+            .Where(c => shown.Any(s => c.Key.Contains(s, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key}={c.Value}")));
     }
 
     private static (long Managed, long WorkingSet) Measure(bool collect = true)
