@@ -20,8 +20,10 @@ public static class ScaleTest
         await using var silo = await SiloHost.StartAsync();
         var grains = silo.Grains;
         await grains.GetGrain<IDeviceGrain>("warm-up").Ingest([Reading("warm-up", 0)]);
+        Console.WriteLine(GcSettings());
         var before = Measure();
         Console.WriteLine($"before: managed {before.Managed:N0} MB, working set {before.WorkingSet:N0} MB");
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 
         var clock = Stopwatch.StartNew();
         const int inFlight = 2_000;
@@ -49,8 +51,9 @@ public static class ScaleTest
 
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(Worker)));
         var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var after = Measure();
-        Console.WriteLine($"{count:N0} devices active in {elapsed.TotalSeconds:0.0} s ({count / elapsed.TotalSeconds:N0} activations/s, first reading judged and persisted)");
+        Console.WriteLine($"{count:N0} devices active in {elapsed.TotalSeconds:0.0} s ({count / elapsed.TotalSeconds:N0} activations/s, first reading judged and persisted), {cpu.TotalMicroseconds / count:N0} µs CPU per activation");
         Console.WriteLine($"after: managed {after.Managed:N0} MB, working set {after.WorkingSet:N0} MB");
         var gc = GC.GetGCMemoryInfo();
         Console.WriteLine($"GC heap {gc.HeapSizeBytes >> 20:N0} MB, fragmented {gc.FragmentedBytes >> 20:N0} MB, committed {gc.TotalCommittedBytes >> 20:N0} MB");
@@ -58,12 +61,17 @@ public static class ScaleTest
         var settled = Measure();
         Console.WriteLine($"30 s later: managed {settled.Managed:N0} MB, working set {settled.WorkingSet:N0} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20:N0} MB");
         Console.WriteLine($"per device: managed {(after.Managed - before.Managed) * 1024.0 * 1024 / count:N0} B, working set {(after.WorkingSet - before.WorkingSet) * 1024.0 * 1024 / count:N0} B");
+        Console.WriteLine($"peak working set while active {PeakWorkingSet():N0} MB");
         if (args.Contains("--hold"))
         {
             Console.WriteLine($"holding, pid {Environment.ProcessId}");
             await Task.Delay(Timeout.Infinite);
         }
 
+        // Stopping deactivates every grain, and each writes its state (liveness is written lazily): the process's highest point.
+        clock.Restart();
+        await silo.DisposeAsync();
+        Console.WriteLine($"silo stopped in {clock.Elapsed.TotalSeconds:0} s; peak working set of the whole run {PeakWorkingSet():N0} MB");
         return 0;
     }
 
@@ -78,6 +86,22 @@ public static class ScaleTest
                 _ => ImmutableArray.Create(new Metric("speed_kmh", 30)),
             },
             i % 4 == 3 ? 35.30 : null, i % 4 == 3 ? 113.93 : null);
+
+    // The GC settings in effect: the ones CityOps ships (src/Api/GarbageCollection.props, imported here too) unless overridden by DOTNET_GC* variables.
+    private static string GcSettings()
+    {
+        string[] shown = ["ServerGC", "ConcurrentGC", "HeapCount", "Adaptation", "Conserve", "HardLimit"];
+        return "GC: " + string.Join(", ", GC.GetConfigurationVariables()
+            .Where(c => shown.Any(s => c.Key.Contains(s, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key}={c.Value}")));
+    }
+
+    private static long PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 >> 20;
+    }
 
     private static (long Managed, long WorkingSet) Measure(bool collect = true)
     {

@@ -13,6 +13,7 @@ public sealed class SiloHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly string _dataDir;
+    private bool _stopped;
 
     private SiloHost(IHost host, string dataDir)
     {
@@ -40,8 +41,15 @@ public sealed class SiloHost : IAsyncDisposable
         return new SiloHost(host, dataDir);
     }
 
+    /// <summary>Stops the silo (every grain deactivated) and deletes its data; once, however often called.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         await _host.StopAsync();
         _host.Dispose();
         try

@@ -23,6 +23,8 @@ public sealed class DeviceKind
         Metrics = [.. metrics];
         MetricNames = [.. Metrics.Select(m => m.Name)];
         _slots = MetricNames.Select((m, i) => KeyValuePair.Create(m, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        Min = [.. Metrics.Select(m => m.Min)];
+        Max = [.. Metrics.Select(m => m.Max)];
     }
 
     public string Name { get; }
@@ -45,6 +47,11 @@ public sealed class DeviceKind
     public ImmutableArray<MetricSpec> Metrics { get; }
 
     public ImmutableArray<string> MetricNames { get; }
+
+    /// <summary>By slot, the physical range of each metric: held once per kind, not once per device.</summary>
+    internal ImmutableArray<double> Min { get; }
+
+    internal ImmutableArray<double> Max { get; }
 
     public bool HasMetric(string? metric) => metric is not null && _slots.ContainsKey(metric);
 

@@ -4,7 +4,7 @@ namespace CityOps.Rules;
 
 /// <summary>
 /// One reading as compiled rules see it: metric values by slot (<see cref="DeviceKind.SlotOf"/>, NaN when absent or outside
-/// the kind's physical range: such a value is kept apart in <see cref="OutOfRange"/> for <c>range:</c> faults), time,
+/// the kind's physical range: such a value is kept apart (<see cref="OutOfRange"/>) for <c>range:</c> faults), time,
 /// position, the device's numeric attributes, its recent history and the zones in force. The device grain keeps one per
 /// device and refills it for each reading, so judging allocates nothing.
 /// </summary>
@@ -12,20 +12,16 @@ public sealed class ReadingContext
 {
     private static readonly FrozenDictionary<string, double> _noAttributes = FrozenDictionary<string, double>.Empty;
 
-    private readonly double[] _min;
-    private readonly double[] _max;
+    // By slot, a value of this reading outside the kind's physical range; made by the first such value (most devices never send one).
+    private double[]? _outOfRange;
 
     public ReadingContext(DeviceKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
         DeviceKind = kind;
         Values = new double[kind.Metrics.Length];
-        OutOfRange = new double[kind.Metrics.Length];
-        _min = [.. kind.Metrics.Select(m => m.Min)];
-        _max = [.. kind.Metrics.Select(m => m.Max)];
         History = new MetricHistory(Values.Length);
         Array.Fill(Values, double.NaN);
-        Array.Fill(OutOfRange, double.NaN);
     }
 
     public DeviceKind DeviceKind { get; }
@@ -34,8 +30,8 @@ public sealed class ReadingContext
 
     public double[] Values { get; }
 
-    /// <summary>By slot, a value of this reading outside the kind's physical range (it cannot have been measured); NaN otherwise.</summary>
-    public double[] OutOfRange { get; }
+    /// <summary>A value of this reading for <paramref name="slot"/> outside the kind's physical range (it cannot have been measured); NaN otherwise.</summary>
+    public double OutOfRange(int slot) => _outOfRange is { } values ? values[slot] : double.NaN;
 
     public DateTimeOffset At { get; set; }
 
@@ -58,7 +54,10 @@ public sealed class ReadingContext
     {
         At = at;
         Array.Fill(Values, double.NaN);
-        Array.Fill(OutOfRange, double.NaN);
+        if (_outOfRange is { } outOfRange)
+        {
+            Array.Fill(outOfRange, double.NaN);
+        }
     }
 
     /// <summary>
@@ -73,9 +72,15 @@ public sealed class ReadingContext
             return false;
         }
 
-        if (value < _min[slot] || value > _max[slot])
+        if (value < DeviceKind.Min[slot] || value > DeviceKind.Max[slot])
         {
-            OutOfRange[slot] = value;
+            if (_outOfRange is null)
+            {
+                _outOfRange = new double[Values.Length];
+                Array.Fill(_outOfRange, double.NaN);
+            }
+
+            _outOfRange[slot] = value;
         }
         else
         {

@@ -81,7 +81,7 @@ public static class RuleEvaluator
         }
 
         var value = rule.MetricSlot < 0 ? (holds ? 1 : 0)
-            : rule.Range is not null && double.IsFinite(reading.OutOfRange[rule.MetricSlot]) ? reading.OutOfRange[rule.MetricSlot]
+            : rule.Range is not null && double.IsFinite(reading.OutOfRange(rule.MetricSlot)) ? reading.OutOfRange(rule.MetricSlot)
             : values[rule.MetricSlot];
         if (!double.IsFinite(value))
         {

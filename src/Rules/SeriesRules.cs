@@ -18,7 +18,7 @@ internal static class SeriesRules
 
         if (rule.Range is not null)
         {
-            return double.IsFinite(reading.OutOfRange[slot]);
+            return double.IsFinite(reading.OutOfRange(slot));
         }
 
         if (rule.Jump is { } jump)

@@ -107,10 +107,10 @@ public sealed partial class DeviceGrain
                         await FileAlarm(rule, alarm, record, change.At, "rule:" + rule.Id);
                     }
                 }
-                else if (record.AlarmId is not null && (record.Flapping || (time.GetUtcNow() is var now && now - _alarmSavedAt.GetValueOrDefault(record.AlarmId) >= AlarmDesk.ValueSaveInterval)))
+                else if (record.AlarmId is not null && (record.Flapping || (time.GetUtcNow() is var now && now - (_alarmSavedAt?.GetValueOrDefault(record.AlarmId) ?? default) >= AlarmDesk.ValueSaveInterval)))
                 {
                     // A storm updates every alarm on every reading: value-only changes reach the store every few seconds.
-                    _alarmSavedAt[record.AlarmId] = time.GetUtcNow();
+                    (_alarmSavedAt ??= new(StringComparer.Ordinal))[record.AlarmId] = time.GetUtcNow();
                     await desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, record, change.At));
                 }
 

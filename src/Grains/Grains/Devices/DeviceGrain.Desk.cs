@@ -16,9 +16,10 @@ public sealed partial class DeviceGrain
             return null;
         }
 
-        if (!S.Flaps.TryGetValue(rule.Id, out var flap))
+        var flaps = S.Flaps ??= new(StringComparer.Ordinal);
+        if (!flaps.TryGetValue(rule.Id, out var flap))
         {
-            S.Flaps[rule.Id] = flap = new FlapState();
+            flaps[rule.Id] = flap = new FlapState();
         }
 
         flap.Flapping = policy.Note(flap.Changes, at) || flap.Flapping;
@@ -31,18 +32,18 @@ public sealed partial class DeviceGrain
     // drop their watch.
     private async Task EndQuietFlapping()
     {
-        if (S.Flaps.Count == 0)
+        if (S.Flaps is not { Count: > 0 } flaps)
         {
             return;
         }
 
         var now = time.GetUtcNow();
-        foreach (var (ruleId, flap) in S.Flaps.ToList())
+        foreach (var (ruleId, flap) in flaps.ToList())
         {
             var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
             if (rule?.Flapping is not { } policy)
             {
-                S.Flaps.Remove(ruleId);
+                flaps.Remove(ruleId);
                 _dirty = true;
                 continue;
             }
@@ -52,7 +53,7 @@ public sealed partial class DeviceGrain
                 continue;
             }
 
-            S.Flaps.Remove(ruleId);
+            flaps.Remove(ruleId);
             _dirty = true;
             if (flap.Held is { } held)
             {

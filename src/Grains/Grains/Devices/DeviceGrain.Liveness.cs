@@ -27,7 +27,7 @@ public sealed partial class DeviceGrain
             }
         }
 
-        foreach (var (ruleId, flap) in S.Flaps)
+        foreach (var (ruleId, flap) in S.Flaps ?? Enumerable.Empty<KeyValuePair<string, FlapState>>())
         {
             if (Rules.FirstOrDefault(r => r.Id == ruleId)?.Flapping is { } policy && policy.QuietAt(flap.Changes) < due)
             {

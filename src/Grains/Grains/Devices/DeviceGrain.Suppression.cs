@@ -65,12 +65,13 @@ public sealed partial class DeviceGrain
     {
         foreach (var ruleId in ruleIds)
         {
-            var open = S.Alarms.GetValueOrDefault(ruleId) is { } record && Judge.AlarmOf(ruleId)?.IsActive == true ? record : S.Flaps.GetValueOrDefault(ruleId)?.Held;
+            var open = S.Alarms.GetValueOrDefault(ruleId) is { } record && Judge.AlarmOf(ruleId)?.IsActive == true ? record : S.Flaps?.GetValueOrDefault(ruleId)?.Held;
             if (open?.AlarmId is { } alarmId)
             {
-                if (!S.InhibitedChildren.TryGetValue(alarmId, out var children))
+                var inhibited = S.InhibitedChildren ??= new(StringComparer.Ordinal);
+                if (!inhibited.TryGetValue(alarmId, out var children))
                 {
-                    S.InhibitedChildren[alarmId] = children = [];
+                    inhibited[alarmId] = children = [];
                 }
 
                 if (!children.Contains(childId) && children.Count < MaxChildrenPerAlarm)
@@ -89,7 +90,7 @@ public sealed partial class DeviceGrain
     // The alarm cleared: the children it suppressed are told (one-way; they judge their alarms again).
     private void ReleaseChildren(AlarmRecord record)
     {
-        if (record.AlarmId is null || !S.InhibitedChildren.Remove(record.AlarmId, out var children))
+        if (record.AlarmId is null || S.InhibitedChildren is null || !S.InhibitedChildren.Remove(record.AlarmId, out var children))
         {
             return;
         }

@@ -39,7 +39,7 @@ public sealed partial class DeviceGrain(
     private bool _softDirty;
     private bool _warnedAhead; // once per activation: a device stamping ahead would flood the log otherwise
     private DateTimeOffset _softPersistedAt;
-    private readonly Dictionary<string, DateTimeOffset> _alarmSavedAt = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset>? _alarmSavedAt; // made by the first value-only alarm save: most devices never have one
     private string? _refusedReason; // of the last reading refused in the batch being ingested
     private bool _unsettled; // a call failed midway: an alarm's case or incident may not have heard of it yet
     private string? _id;
