@@ -23,7 +23,16 @@ public abstract class SqlDialect
     /// <summary>Appended to <c>ORDER BY id</c> so ids sort by code point, as on every backend.</summary>
     public abstract string OrdinalCollation { get; }
 
-    /// <summary>Creates what is missing, idempotently (an existing database from an earlier version opens as it is).</summary>
+    /// <summary>
+    /// This database's spelling of the placeholders in CityOps's one schema script (<c>Storage/cityops-schema.sql</c>:
+    /// <c>{bigint}</c>, <c>{bytes}</c>, <c>{bool}</c>, <c>{log_seq}</c>, <c>{serial_seq}</c>, <c>{without_rowid}</c>).
+    /// </summary>
+    public abstract SchemaSpelling Spelling { get; }
+
+    /// <summary>
+    /// Creates what is missing, idempotently: the schema script in <see cref="Spelling"/>, then this database's own
+    /// upgrade steps (columns added since), so an existing database from an earlier version opens as it is.
+    /// </summary>
     public abstract Task EnsureSchemaAsync(DbDataSource source, CancellationToken cancellationToken);
 
     /// <summary>The database is away or refuses writes for want of space: callers wait and retry, nothing is given up.</summary>

@@ -24,8 +24,11 @@ public sealed class StoreBackends : IAsyncLifetime
         _server = await PostgresServer.StartAsync();
     }
 
-    /// <summary>An empty database of <paramref name="backend"/> with the schema applied.</summary>
-    public async Task<StoreDatabase> OpenAsync(string backend)
+    /// <summary>
+    /// An empty database of <paramref name="backend"/> with the schema applied; with <paramref name="earlier"/>, one
+    /// written by an earlier version: that SQL (in the schema script's placeholders) runs first.
+    /// </summary>
+    public async Task<StoreDatabase> OpenAsync(string backend, string? earlier = null)
     {
         var name = "t" + Guid.NewGuid().ToString("N");
         StoreDatabase db;
@@ -46,6 +49,14 @@ public sealed class StoreBackends : IAsyncLifetime
         }
 
         _opened.Add(db);
+        if (earlier is not null)
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = db.Dialect.Spelling.Fill(earlier);
+            await command.ExecuteNonQueryAsync();
+        }
+
         await db.EnsureSchemaAsync();
         return db;
     }

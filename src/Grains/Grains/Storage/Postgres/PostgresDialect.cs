@@ -10,6 +10,15 @@ public sealed class PostgresDialect : SqlDialect
     // Serialises event numbering across nodes for the length of one transaction.
     private const long EventLockKey = 0x4369_7479_4f70_0002;
 
+    /// <summary>PostgreSQL's spelling of the schema script's placeholders.</summary>
+    internal static readonly SchemaSpelling PostgresSpelling = new(
+        BigInt: "BIGINT",
+        Bytes: "BYTEA",
+        Bool: "BOOLEAN",
+        LogSeq: "BIGINT PRIMARY KEY",   // numbered under EventNumberingLock
+        SerialSeq: "BIGSERIAL PRIMARY KEY",
+        WithoutRowId: "");
+
     public override bool IsShared => true;
 
     public override bool SingleWriter => false;
@@ -18,6 +27,8 @@ public sealed class PostgresDialect : SqlDialect
 
     // The database's own collation may sort by locale; ids sort by code point as on SQLite.
     public override string OrdinalCollation => " COLLATE \"C\"";
+
+    public override SchemaSpelling Spelling => PostgresSpelling;
 
     // The server may start together with the nodes: wait for it a minute.
     public override Task EnsureSchemaAsync(DbDataSource source, CancellationToken cancellationToken) =>

@@ -5,13 +5,32 @@ namespace CityOps.Grains.Storage.Postgres;
 /// <summary>
 /// Brings a PostgreSQL database up to what CityOps needs, idempotently, on every node's start: the Orleans ADO.NET
 /// scripts (<c>vendor/OrleansScripts/</c>, vendored unchanged from dotnet/orleans, each applied once and recorded in <c>cityops_schema_scripts</c>) and CityOps's
-/// own tables (<c>cityops-schema.sql</c>, written with <c>IF NOT EXISTS</c>). A session advisory lock makes nodes
+/// own tables (<c>Storage/cityops-schema.sql</c>, shared with SQLite, written with <c>IF NOT EXISTS</c>) followed by
+/// <see cref="Upgrades"/>. A session advisory lock makes nodes
 /// that start together take turns, so no script runs twice.
 /// </summary>
 public static class PostgresSchema
 {
     // Any fixed number; it only has to differ from the leader lease's.
     private const long SchemaLockKey = 0x4369_7479_4f70_0001;
+
+    /// <summary>
+    /// What databases from earlier versions lack, run after the schema script: the directory's <c>parent</c> column
+    /// (a device's parent attribute, for finding root causes; added once and filled from the stored bodies, then
+    /// indexed) and the audit log's <c>repeats</c> (refusals aggregated).
+    /// </summary>
+    internal const string Upgrades = """
+        DO $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                         WHERE table_schema = current_schema() AND table_name = 'devices' AND column_name = 'parent') THEN
+            ALTER TABLE devices ADD COLUMN parent TEXT;
+            UPDATE devices SET parent = body::jsonb -> 'attributes' ->> 'parent';
+          END IF;
+        END $$;
+        CREATE INDEX IF NOT EXISTS devices_parent ON devices (parent, id);
+        ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS repeats INTEGER NOT NULL DEFAULT 1;
+        """;
 
     /// <summary>Applies what is missing; waits for the server up to <paramref name="timeout"/> (it may start together with the nodes).</summary>
     public static async Task EnsureAsync(NpgsqlDataSource source, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -87,7 +106,8 @@ public static class PostgresSchema
                 }
             }
 
-            await ExecuteAsync(connection, SqlDialect.EmbeddedScript("CityOps.Grains.Storage.Postgres.cityops-schema.sql"), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, PostgresDialect.PostgresSpelling.CityOpsSchema(), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, Upgrades, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -17,11 +17,20 @@ public sealed class SqliteDialect : SqlDialect
     // BINARY is SQLite's default: ids already sort by code point.
     public override string OrdinalCollation => "";
 
+    // Integer keys are rowid aliases; AUTOINCREMENT keeps an event log's numbers from being reused after pruning.
+    public override SchemaSpelling Spelling { get; } = new(
+        BigInt: "INTEGER",
+        Bytes: "BLOB",
+        Bool: "INTEGER",
+        LogSeq: "INTEGER PRIMARY KEY AUTOINCREMENT",
+        SerialSeq: "INTEGER PRIMARY KEY AUTOINCREMENT",
+        WithoutRowId: " WITHOUT ROWID");
+
     public override async Task EnsureSchemaAsync(DbDataSource source, CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, EmbeddedScript("CityOps.Grains.Storage.Sqlite.cityops-schema.sql"), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, Spelling.CityOpsSchema(), cancellationToken).ConfigureAwait(false);
 
         // Databases from before version notes lack the column; SQLite has no ADD COLUMN IF NOT EXISTS.
         await using var probe = connection.CreateCommand();

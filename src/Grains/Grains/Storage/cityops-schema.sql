@@ -1,6 +1,19 @@
--- CityOps's tables in the node's SQLite file (CityOps:DataDir/cityops.db). Every statement is idempotent: it runs on
--- each start, and a file written by an earlier version opens as it is (SqliteDialect adds columns added since).
--- Times are Unix epoch milliseconds, like the PostgreSQL schema (Postgres/cityops-schema.sql).
+-- CityOps's own tables, one script for both databases: the node's SQLite file (CityOps:DataDir/cityops.db) and the
+-- cluster's PostgreSQL database. Every statement is CREATE ... IF NOT EXISTS: each node runs it on start (on
+-- PostgreSQL under the schema advisory lock), and a database written by an earlier version opens as it is; columns
+-- added since are added by the dialect's upgrade steps (SqliteDialect, PostgresSchema) right after this script.
+-- Times are Unix epoch milliseconds on both.
+--
+-- The few spellings that differ are placeholders, filled by the dialect's SchemaSpelling (SQLite / PostgreSQL):
+--   {bigint}         a 64-bit integer                      INTEGER / BIGINT
+--   {bytes}          a byte string                         BLOB / BYTEA
+--   {bool}           a flag                                INTEGER / BOOLEAN
+--   {log_seq}        the key of an event log numbered by CityOps, never reused
+--                                                          INTEGER PRIMARY KEY AUTOINCREMENT / BIGINT PRIMARY KEY
+--   {serial_seq}     the key of a log numbered by the database
+--                                                          INTEGER PRIMARY KEY AUTOINCREMENT / BIGSERIAL PRIMARY KEY
+--   {without_rowid}  after a table with its own primary key and no rowid use
+--                                                          " WITHOUT ROWID" / ""
 
 CREATE TABLE IF NOT EXISTS cases (
   id         TEXT PRIMARY KEY,
@@ -10,30 +23,32 @@ CREATE TABLE IF NOT EXISTS cases (
   grid       TEXT,
   device_id  TEXT,
   rule_id    TEXT,
-  opened_at  INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
+  opened_at  {bigint} NOT NULL,
+  updated_at {bigint} NOT NULL,
   body       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cases_opened ON cases (opened_at DESC);
 CREATE INDEX IF NOT EXISTS cases_device ON cases (device_id, rule_id);
 CREATE INDEX IF NOT EXISTS cases_status ON cases (status, opened_at DESC);
 
--- The durable log of case changes (SSE ids, webhook events); numbers are handed out by the one writer.
+-- The durable log of case changes (SSE ids, webhook events). Numbers are handed out in commit order (PostgreSQL:
+-- under a transaction advisory lock; SQLite: by the one writer), so a reader that saw n never misses n-1.
 CREATE TABLE IF NOT EXISTS case_events (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        {log_seq},
   event_key  TEXT NOT NULL,
   case_id    TEXT NOT NULL,
   event      TEXT NOT NULL,
-  at         INTEGER NOT NULL,
+  at         {bigint} NOT NULL,
   body       TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS case_events_at ON case_events (at);
 
 CREATE TABLE IF NOT EXISTS webhook_outbox (
-  seq        INTEGER PRIMARY KEY,
+  seq        {bigint} PRIMARY KEY,
   case_id    TEXT NOT NULL,
   state      TEXT NOT NULL,
   attempts   INTEGER NOT NULL,
-  next_at    INTEGER NOT NULL,
+  next_at    {bigint} NOT NULL,
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS webhook_outbox_pending ON webhook_outbox (state, seq);
@@ -51,8 +66,8 @@ CREATE TABLE IF NOT EXISTS alarms (
   grid         TEXT,
   unit         TEXT,
   zones        TEXT,
-  raised_at    INTEGER NOT NULL,
-  updated_at   INTEGER NOT NULL,
+  raised_at    {bigint} NOT NULL,
+  updated_at   {bigint} NOT NULL,
   body         TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alarms_raised ON alarms (raised_at DESC);
@@ -62,21 +77,21 @@ CREATE INDEX IF NOT EXISTS alarms_disposition ON alarms (disposition, raised_at 
 
 -- The durable log of alarm changes (the alarm stream's SSE ids, alarm webhook events), numbered like case_events.
 CREATE TABLE IF NOT EXISTS alarm_events (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        {log_seq},
   event_key  TEXT NOT NULL,
   alarm_id   TEXT NOT NULL,
   event      TEXT NOT NULL,
-  at         INTEGER NOT NULL,
+  at         {bigint} NOT NULL,
   body       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alarm_events_at ON alarm_events (at);
 
 CREATE TABLE IF NOT EXISTS alarm_outbox (
-  seq        INTEGER PRIMARY KEY,
+  seq        {bigint} PRIMARY KEY,
   alarm_id   TEXT NOT NULL,
   state      TEXT NOT NULL,
   attempts   INTEGER NOT NULL,
-  next_at    INTEGER NOT NULL,
+  next_at    {bigint} NOT NULL,
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS alarm_outbox_pending ON alarm_outbox (state, seq);
@@ -89,8 +104,8 @@ CREATE TABLE IF NOT EXISTS incidents (
   status     TEXT NOT NULL,
   severity   TEXT NOT NULL,
   case_id    TEXT,
-  opened_at  INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
+  opened_at  {bigint} NOT NULL,
+  updated_at {bigint} NOT NULL,
   body       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS incidents_opened ON incidents (opened_at DESC);
@@ -100,54 +115,55 @@ CREATE TABLE IF NOT EXISTS devices (
   id     TEXT PRIMARY KEY,
   kind   TEXT NOT NULL,
   grid   TEXT,
-  online INTEGER NOT NULL,
+  online {bool} NOT NULL,
   parent TEXT,
   body   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS devices_kind ON devices (kind, id);
 CREATE INDEX IF NOT EXISTS devices_grid ON devices (grid, id);
--- devices_parent (parent, id) is made by SqliteDialect, after adding the column to databases from before it.
+-- devices_parent (parent, id) is made by each dialect after adding the column to databases from before it.
 
 CREATE TABLE IF NOT EXISTS rule_versions (
   version    INTEGER PRIMARY KEY,
-  created_at INTEGER NOT NULL,
+  created_at {bigint} NOT NULL,
   author     TEXT NOT NULL,
   sources    TEXT NOT NULL,
   note       TEXT
 );
 
--- Zones live in zones.geojson beside this file on a single node; the table serves a store opened on this file.
+-- One row: the zones in force and a version that every node polls (a single node keeps zones.geojson instead).
 CREATE TABLE IF NOT EXISTS zones (
   id      INTEGER PRIMARY KEY CHECK (id = 1),
-  version INTEGER NOT NULL,
+  version {bigint} NOT NULL,
   geojson TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS silences (
-  id         TEXT PRIMARY KEY,
-  ends_at    INTEGER NOT NULL,
-  body       TEXT NOT NULL
+  id      TEXT PRIMARY KEY,
+  ends_at {bigint} NOT NULL,
+  body    TEXT NOT NULL
 );
 
--- Change counters the silence book polls, as in a cluster.
+-- Change counters the silence book polls (silences; rules and zones carry their own versions).
 CREATE TABLE IF NOT EXISTS cityops_changes (
   topic   TEXT PRIMARY KEY,
-  version INTEGER NOT NULL
+  version {bigint} NOT NULL
 );
 
--- Orleans grain state (DbGrainStorage): the Orleans binary format and an etag for optimistic concurrency.
+-- Orleans grain state (DbGrainStorage): the Orleans binary format, an etag for optimistic concurrency,
+-- so a stale activation (a node declared dead that still runs) cannot overwrite a newer state.
 CREATE TABLE IF NOT EXISTS grain_state (
   grain_id   TEXT NOT NULL,
   state_name TEXT NOT NULL,
-  etag       INTEGER NOT NULL,
-  payload    BLOB NOT NULL,
+  etag       {bigint} NOT NULL,
+  payload    {bytes} NOT NULL,
   PRIMARY KEY (grain_id, state_name)
-) WITHOUT ROWID;
+){without_rowid};
 
--- The audit log of API writes (the Api's DbAuditLog); always the node's own.
+-- The audit log of API writes (the Api's DbAuditLog); each node keeps its own in SQLite, the table lets it move to PostgreSQL.
 CREATE TABLE IF NOT EXISTS audit_log (
-  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-  at       INTEGER NOT NULL,
+  seq      {serial_seq},
+  at       {bigint} NOT NULL,
   actor    TEXT NOT NULL,
   method   TEXT NOT NULL,
   path     TEXT NOT NULL,
