@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CityOps.Api.Endpoints;
 using CityOps.Grains.Zones;
 using CityOps.Ingest;
@@ -14,7 +13,7 @@ namespace CityOps.Api.Demo;
 /// The demo city: once CityOps is up, loads the sample zones and devices (exactly as
 /// <c>PUT /api/v1/zones</c> and <c>POST /api/v1/devices/import</c> would), then publishes the
 /// scenario's readings every second through MQTT like real devices, so every reading takes the
-/// same path as in production.
+/// same path as in production. Its seconds are CityOps' clock's (<see cref="DemoOptions.Speed"/> times real ones).
 /// </summary>
 public sealed partial class DemoCity(
     IHostApplicationLifetime lifetime,
@@ -24,6 +23,7 @@ public sealed partial class DemoCity(
     KindCatalog kinds,
     InternalCredentials internalCredentials,
     IOptions<DemoOptions> options,
+    [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DemoCity> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -88,9 +88,9 @@ public sealed partial class DemoCity(
         var o = mqtt.Value;
         var connect = BrokerConnection.For(o, internalCredentials).WithClientId($"cityops-demo-{Environment.ProcessId}");
 
-        var clock = Stopwatch.StartNew();
+        var startedAt = time.GetTimestamp();
         long next = 0;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         do
         {
             if (!client.IsConnected)
@@ -110,9 +110,9 @@ public sealed partial class DemoCity(
             try
             {
                 // Catch up on every whole second that passed, so a slow tick skips no device's report.
-                for (var now = (long)clock.Elapsed.TotalSeconds; next <= now && client.IsConnected; next++)
+                for (var now = (long)time.GetElapsedTime(startedAt).TotalSeconds; next <= now && client.IsConnected; next++)
                 {
-                    foreach (var reading in model.Tick(next, DateTimeOffset.UtcNow))
+                    foreach (var reading in model.Tick(next, time.GetUtcNow()))
                     {
                         var message = new MqttApplicationMessageBuilder()
                             .WithTopic(reading.Topic)

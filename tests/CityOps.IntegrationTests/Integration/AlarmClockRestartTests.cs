@@ -6,7 +6,9 @@ namespace CityOps.Tests.Integration;
 
 /// <summary>
 /// Escalation and reminders (escalate:, remind:) across a SIGKILL of the CityOps process: every due time derives from
-/// the persisted alarm, and the restarted node's sweep escalates and reminds without a new reading.
+/// the persisted alarm, and the restarted node's sweep escalates and reminds without a new reading. The reading is
+/// stamped <see cref="Age"/> in the past (time is the reading's): its alarm's minute to the reminder ends 30 s after it is sent,
+/// its 50 s to the escalation 20 s after.
 /// </summary>
 public sealed class AlarmClockRestartTests : IAsyncLifetime
 {
@@ -16,10 +18,12 @@ public sealed class AlarmClockRestartTests : IAsyncLifetime
             kind: manhole
             metric: gas_ch4_lel
             levels: [ { severity: yellow, above: 10 } ]
-            escalate: [ { after: 20s, to: red, unless: acknowledged } ]
+            escalate: [ { after: 50s, to: red, unless: acknowledged } ]
             remind: 1m
             case: { code: "0111", title: "井下燃气 {value}% LEL", fileFrom: red }
         """;
+
+    private static readonly TimeSpan Age = TimeSpan.FromSeconds(30);
 
     private readonly TempFolder _folder = new("alarm-clock-restart");
     private CityOpsProcess _app = null!;
@@ -39,7 +43,7 @@ public sealed class AlarmClockRestartTests : IAsyncLifetime
         var port = int.Parse(_app.Settings["CityOps:Mqtt:EmbeddedPort"], System.Globalization.CultureInfo.InvariantCulture);
         await using (var devices = await Devices.ConnectAsync(port))
         {
-            await devices.PublishAsync("city/manhole/MH-CLOCK/telemetry", Devices.Reading(DateTimeOffset.UtcNow, 1, "gas_ch4_lel", 15));
+            await devices.PublishAsync("city/manhole/MH-CLOCK/telemetry", Devices.Reading(DateTimeOffset.UtcNow - Age, 1, "gas_ch4_lel", 15));
         }
 
         var raised = await WaitForAlarmAsync(a => a is not null, TimeSpan.FromSeconds(30));
@@ -49,17 +53,17 @@ public sealed class AlarmClockRestartTests : IAsyncLifetime
         await _app.KillAsync();
         await _app.StartAsync();
 
-        // 20 s after raising: red, and filed (fileFrom: red), by the restarted node's sweep.
+        // 50 s after raising (20 s after the reading was sent): red, and filed (fileFrom: red), by the restarted node's sweep.
         var escalated = await WaitForAlarmAsync(a => (string?)a?["severity"] == "red" && (string?)a["disposition"] == "filed", TimeSpan.FromSeconds(60));
         Assert.Equal((string?)raised["id"], (string?)escalated["id"]);
         var step = escalated["history"]!.AsArray().Single(h => (string?)h!["type"] == "escalated")!;
         Assert.Equal(("yellow", "red"), ((string?)step["from"], (string?)step["to"]));
-        Assert.True(DateTimeOffset.Parse((string)step["at"]!, System.Globalization.CultureInfo.InvariantCulture) >= raisedAt.AddSeconds(20));
+        Assert.True(DateTimeOffset.Parse((string)step["at"]!, System.Globalization.CultureInfo.InvariantCulture) >= raisedAt.AddSeconds(50));
         var @case = Assert.Single(await Devices.WaitForCasesAsync(_app.Http, "deviceId=MH-CLOCK", 1, TimeSpan.FromSeconds(10)))!;
         Assert.Equal("red", (string?)@case["severity"]);
 
         // A minute after raising, not yet acknowledged: reminded once.
-        var reminded = await WaitForAlarmAsync(a => a?["history"]!.AsArray().Any(h => (string?)h!["type"] == "reminder") == true, TimeSpan.FromSeconds(90));
+        var reminded = await WaitForAlarmAsync(a => a?["history"]!.AsArray().Any(h => (string?)h!["type"] == "reminder") == true, TimeSpan.FromSeconds(60));
         var reminder = reminded["history"]!.AsArray().Single(h => (string?)h!["type"] == "reminder")!;
         Assert.True(DateTimeOffset.Parse((string)reminder["at"]!, System.Globalization.CultureInfo.InvariantCulture) >= raisedAt.AddMinutes(1));
     }

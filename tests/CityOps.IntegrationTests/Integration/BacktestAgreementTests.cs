@@ -45,7 +45,10 @@ public sealed class BacktestAgreementTests : IAsyncLifetime
             }
         }
 
+        // Stored is not judged: InfluxDB's writer and the device grains take each reading apart. Wait for both, the
+        // dispatcher counting a reading once its grain has judged it and filed (or changed) its case.
         await Devices.WaitForMetricAsync(App.Http, "cityops_influx_points_written_total", sent, TimeSpan.FromSeconds(30));
+        await Devices.WaitForMetricAsync(App.Http, "cityops_ingest_readings_total", sent, TimeSpan.FromSeconds(30));
         var live = new List<JsonNode>();
         foreach (var id in series.Keys)
         {
