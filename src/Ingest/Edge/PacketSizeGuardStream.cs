@@ -59,8 +59,9 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         return read;
     }
 
-    // Every packet is read through here: a read served from the read-ahead or completed by the socket at once costs no
-    // state machine, one that waits reuses a pooled one (MQTTnet awaits each read once, as pooling requires).
+    // Every packet is read through here: a read served from the read-ahead or completed by the socket at once allocates
+    // nothing (an async method that completes synchronously), one that waits reuses a pooled state machine (MQTTnet awaits
+    // each read once, as pooling requires).
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_readAhead is not null)
@@ -70,15 +71,7 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
 
         if (buffer.Length >= ReadAheadSize || buffer.IsEmpty)
         {
-            var reading = inner.ReadAsync(buffer, cancellationToken);
-            if (!reading.IsCompletedSuccessfully)
-            {
-                return InspectWhenReadAsync(reading, buffer);
-            }
-
-            var read = reading.Result;
-            Inspect(buffer.Span[..read]);
-            return new ValueTask<int>(read);
+            return InspectWhenReadAsync(inner.ReadAsync(buffer, cancellationToken), buffer);
         }
 
         // Nothing buffered: wait until the socket has data, holding no buffer meanwhile, then take all it has.
@@ -155,24 +148,7 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
             throw;
         }
 
-        if (!receiving.IsCompleted)
-        {
-            return TakeWhenFilledAsync(receiving, buffer);
-        }
-
-        int received;
-        try
-        {
-            received = receiving.Result;
-        }
-        catch
-        {
-            Filled(0);
-            throw;
-        }
-
-        Filled(received);
-        return new ValueTask<int>(TakeReadAhead(buffer.Span));
+        return TakeWhenFilledAsync(receiving, buffer);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
