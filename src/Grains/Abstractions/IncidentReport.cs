@@ -1,6 +1,9 @@
 namespace CityOps.Grains;
 
-/// <summary>What a device grain tells an incident grain of an alarm of one of its rules: raised, more severe, or cleared.</summary>
+/// <summary>
+/// What a device grain tells an incident grain of an alarm of one of its rules: raised, more severe, or cleared; with the
+/// alarm's value then and its peak.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cityops.incident-report")]
 public sealed record IncidentReport(
     [property: Id(0)] string AlarmId,
@@ -15,4 +18,6 @@ public sealed record IncidentReport(
     [property: Id(9)] string? Grid,
     [property: Id(10)] string? Unit,
     [property: Id(11)] string? OwnCaseId,
-    [property: Id(12)] string? GroupName);
+    [property: Id(12)] string? GroupName,
+    [property: Id(13)] double? Value = null,
+    [property: Id(14)] double? Peak = null);

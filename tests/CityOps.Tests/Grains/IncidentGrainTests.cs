@@ -91,6 +91,8 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
 
         var @case = Assert.Single(await CasesOf(gauges));
         Assert.Equal((incident.Id, incident.Title, true), (@case.IncidentId, @case.Title, @case.AlarmActive));
+        // Its value: the worst active member's (both orange: the later one, 44 cm); its peak: the highest of any (45 cm).
+        Assert.Equal(((double?)44, (double?)45), (@case.Value, @case.Peak));
         var second = await AlarmOf(gauges[1]);
         Assert.Equal((incident.Id, own.Id, AlarmDisposition.Filed), (second.IncidentId, second.CaseId, second.Disposition));
         await Settle(async () => (await AlarmOf(gauges[0])).IncidentId is not null);
@@ -105,6 +107,7 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         Assert.Equal((incident.Id, own.Id), ((await AlarmOf(gauges[2])).IncidentId, (await AlarmOf(gauges[2])).CaseId));
         var bigger = Assert.Single(await CasesOf(gauges));
         Assert.Equal((Severity.Red, $"{catchment} 多点积水 (3 处)", 3), (bigger.Severity, bigger.Title, bigger.AlarmIds!.Value.Length));
+        Assert.Equal(((double?)55, (double?)55), (bigger.Value, bigger.Peak));
     }
 
     [Fact]
@@ -177,7 +180,12 @@ public sealed class IncidentGrainTests(IncidentClusterFixture fixture) : IClassF
         var filed = Assert.Single(await IncidentsOf(catchment));
         var @case = Assert.Single(await CasesOf(gauges));
         Assert.Equal((filed.CaseId, Severity.Orange, filed.Id), (@case.Id, @case.Severity, @case.IncidentId));
-        await Settle(async () => (await AlarmOf(gauges[2])).CaseId is not null);
+        // Each member hears of the case by a one-way call of its own, in any order.
+        foreach (var gauge in gauges)
+        {
+            await Settle(async () => (await AlarmOf(gauge)).CaseId is not null);
+        }
+
         foreach (var gauge in gauges)
         {
             var alarm = await AlarmOf(gauge);

@@ -22,6 +22,7 @@ public sealed partial class CaseGrain
                 Title = update.Title,
                 AlarmIds = (c.AlarmIds ?? []).Union(update.AlarmIds, StringComparer.Ordinal).ToImmutableArray(),
                 AlarmActive = update.Active,
+                Peak = Max(c.Peak, update.Peak),
             });
         }
 
@@ -33,6 +34,8 @@ public sealed partial class CaseGrain
             Title = update.Title,
             AlarmIds = alarmIds,
             AlarmActive = update.Active,
+            Value = update.Value ?? current.Value,
+            Peak = Max(current.Peak, update.Peak),
             UpdatedAt = update.At,
         };
         if (update.Severity > current.Severity)
@@ -64,7 +67,8 @@ public sealed partial class CaseGrain
         }
 
         if (next.IncidentId == current.IncidentId && next.Title == current.Title && next.Severity == current.Severity
-            && next.AlarmActive == current.AlarmActive && next.AlarmIds!.Value.SequenceEqual(current.AlarmIds ?? []))
+            && next.AlarmActive == current.AlarmActive && next.AlarmIds!.Value.SequenceEqual(current.AlarmIds ?? [])
+            && next.Value == current.Value && next.Peak == current.Peak)
         {
             return current;
         }

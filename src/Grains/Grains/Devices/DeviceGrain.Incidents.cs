@@ -117,7 +117,7 @@ public sealed partial class DeviceGrain
     {
         IncidentKeyOf(Rules.FirstOrDefault(r => r.Id == ruleId), record, out var groupName);
         return new IncidentReport(record.AlarmId!, Id, ruleId, record.Severity, active, record.RaisedAt ?? at, at,
-            S.Lat, S.Lon, S.Grid, S.Unit, record.CaseId, groupName);
+            S.Lat, S.Lon, S.Grid, S.Unit, record.CaseId, groupName, record.LastValue, record.Peak);
     }
 
     // The incident grain of the rule's incident and the device's group (its zone when the alarm was raised, grid, or attribute).

@@ -100,6 +100,7 @@ public sealed class IncidentGrain(
 
         (member.Lat, member.Lon, member.Grid, member.Unit) = (report.Lat ?? member.Lat, report.Lon ?? member.Lon, report.Grid ?? member.Grid, report.Unit ?? member.Unit);
         member.OwnCaseId ??= report.OwnCaseId;
+        (member.Value, member.Peak) = (report.Value ?? member.Value, report.Peak is { } peak && !(member.Peak >= peak) ? peak : member.Peak);
         S.GroupName ??= report.GroupName;
 
         string? eventName = null;
@@ -213,10 +214,14 @@ public sealed class IncidentGrain(
         var kind = rules.Current.Find(first.RuleId)?.Kind ?? "";
         code = string.IsNullOrWhiteSpace(code) ? rules.Current.Kinds.DefaultCaseCode(kind) : code;
         var title = rule.Case.RenderTitle(resolve);
+        // The case's value: the worst active member's at its last report (the latest raised among equals); its peak: the
+        // highest of any member's.
+        var worst = S.Members.Values.Where(m => m.Active && m.Value is not null).OrderByDescending(m => m.Severity).ThenByDescending(m => m.RaisedAt).FirstOrDefault();
         var filing = new CaseFiling(code, title, S.Severity, first.DeviceId, first.RuleId, first.Lat, first.Lon, first.Grid, first.Unit,
-            null, at, "incident:" + S.IncidentId, $"incident {S.IncidentId} ({rule.Id}, {GroupKey})", AlarmId: first.AlarmId);
+            worst?.Value, at, "incident:" + S.IncidentId, $"incident {S.IncidentId} ({rule.Id}, {GroupKey})", AlarmId: first.AlarmId);
         var update = new IncidentCaseUpdate(S.IncidentId!, at, title, S.Severity,
-            [.. S.Members.Values.OrderBy(m => m.RaisedAt).Select(m => m.AlarmId)], S.Members.Values.Any(m => m.Active), note);
+            [.. S.Members.Values.OrderBy(m => m.RaisedAt).Select(m => m.AlarmId)], S.Members.Values.Any(m => m.Active), note,
+            worst?.Value, S.Members.Values.Max(m => m.Peak));
         await GrainFactory.GetGrain<ICaseGrain>(S.CaseId!).FileIncident(filing, update);
         S.CaseFiled = true;
     }

@@ -51,6 +51,10 @@ public sealed class IncidentMemberState
     [Id(11)] public string? ToldIncident { get; set; }
     [Id(12)] public string? ToldCase { get; set; }
 
+    /// <summary>The alarm's value at its last report, and its peak.</summary>
+    [Id(13)] public double? Value { get; set; }
+    [Id(14)] public double? Peak { get; set; }
+
     public bool Active => ClearedAt is null;
 
     public IncidentMember ToMember() => new(AlarmId, DeviceId, RuleId, Severity, Active, Lat, Lon, RaisedAt, ClearedAt);
