@@ -26,6 +26,7 @@ public sealed partial class ReadingDispatcher(
     ITelemetryWriter telemetry,
     DeadLetterQueue deadLetters,
     RegisteredKinds registeredKinds,
+    ILocalDevices localDevices,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<ReadingDispatcher> logger) : BackgroundService
@@ -184,7 +185,10 @@ public sealed partial class ReadingDispatcher(
     {
         try
         {
-            return Judged(deviceId, readings, await grains.Device(deviceId).Ingest(readings).ConfigureAwait(false));
+            var result = localDevices.TryIngest(deviceId, readings, out var judged)
+                ? await judged.ConfigureAwait(false)
+                : await grains.Device(deviceId).Ingest(readings).ConfigureAwait(false);
+            return Judged(deviceId, readings, result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
