@@ -9,6 +9,8 @@
 # then the CPU and the allocation one /metrics scrape costs with the city's devices active.
 # STRACE=1 also counts CityOps' system calls per reading over 6 s after the window, the load still running (strace -c
 # slows the process, so the readings come in bursts meanwhile: fewer wake-ups per reading than without it).
+# PERF=1 also samples CityOps with `perf record` for 8 s after the window (JIT frames named through the runtime's perf map;
+# PERF_OUT=FILE keeps the flat profile by symbol in FILE and by library in FILE.dso).
 # NO_BUILD=1 uses the binaries already built; CITYOPS_BIN=DIR runs the CityOps.Api.dll in DIR instead (another build,
 # for before/after alternation).
 set -euo pipefail
