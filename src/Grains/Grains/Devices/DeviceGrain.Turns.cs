@@ -13,7 +13,7 @@ public sealed partial class DeviceGrain : IIncomingGrainCallFilter
 {
     private TurnGate _turn;
     private bool _offContext; // judging on the dispatcher's thread, not yet moved onto the activation's scheduler
-    private bool _gone; // deactivated: no turn starts here any more
+    private bool _gone; // deactivated, or being deactivated after a failed write: no turn starts here any more
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
@@ -21,6 +21,11 @@ public sealed partial class DeviceGrain : IIncomingGrainCallFilter
         try
         {
             await context.Invoke();
+        }
+        catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+        {
+            _gone = true; // being deactivated (StorageFailure): what it holds was never stored, so no turn starts here again
+            throw;
         }
         finally
         {

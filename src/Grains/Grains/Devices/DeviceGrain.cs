@@ -106,7 +106,8 @@ public sealed partial class DeviceGrain(
         }
         catch (Exception ex) when (StorageUnavailableException.Caused(ex))
         {
-            // In place of StorageFailure.Guard: this is the hot path, and a ValueTask.
+            // In place of StorageFailure.Guard: this is the hot path, and a ValueTask. No turn starts here again.
+            _gone = true;
             this.Deactivate();
             throw;
         }
