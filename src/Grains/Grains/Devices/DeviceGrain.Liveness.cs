@@ -20,7 +20,7 @@ public sealed partial class DeviceGrain
         if (S.LastSeen is { } seen)
         {
             // A phantom is not judged offline (CheckOffline): its offline window is nothing to wake it for.
-            due = S.IsPhantom(options.Value.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
+            due = S.IsPhantom(services.Options.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
             if (S.Online && seen + OnlineWindow() < due)
             {
                 due = seen + OnlineWindow();
@@ -40,17 +40,17 @@ public sealed partial class DeviceGrain
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        if (_unsettled && time.GetUtcNow() + SettleRetry < due)
+        if (_unsettled && services.Time.GetUtcNow() + SettleRetry < due)
         {
-            due = time.GetUtcNow() + SettleRetry;
+            due = services.Time.GetUtcNow() + SettleRetry;
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
+        services.WatchList.Set(Id, SilenceDue(AlarmClockDue(due)), services.Time.GetUtcNow());
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
 
-    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(options.Value.DefaultOfflineAfter) ?? options.Value.DefaultOfflineAfter;
+    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(services.Options.DefaultOfflineAfter) ?? services.Options.DefaultOfflineAfter;
 
     // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
     private TimeSpan SoftPersistEvery()

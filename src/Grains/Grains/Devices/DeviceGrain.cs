@@ -1,12 +1,6 @@
 using System.Collections.Immutable;
-using CityOps.Grains.Alarms;
-using CityOps.Grains.RuleSets;
 using CityOps.Grains.Storage;
-using CityOps.Grains.Zones;
 using CityOps.Rules;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CityOps.Grains.Devices;
 
@@ -23,16 +17,7 @@ namespace CityOps.Grains.Devices;
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed partial class DeviceGrain(
     [PersistentState("device", "cityops")] IPersistentState<DeviceState> state,
-    RuleCatalog rules,
-    ZoneMap zones,
-    IDeviceDirectory directory,
-    DeviceWatchList watch,
-    DeviceCaseFiler filer,
-    AlarmDesk desk,
-    AutoProvisionGate provisioning,
-    IOptions<DevicesOptions> options,
-    [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
-    ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
+    DeviceServices services) : Grain, IDeviceGrain
 {
     private DeviceJudge? _judge; // made when the device's kind is known
     private bool _dirty;
@@ -68,7 +53,7 @@ public sealed partial class DeviceGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        watch.Remove(Id);
+        services.WatchList.Remove(Id);
         if ((_dirty || _softDirty) && S.Registration is not null)
         {
             await Persist();
@@ -119,12 +104,12 @@ public sealed partial class DeviceGrain(
             await SyncRules();
             var judge = Judge;
             var ruleList = judge.Rules;
-            var now = time.GetUtcNow();
+            var now = services.Time.GetUtcNow();
             S.LastSeen = now;
             _softDirty = true;
             directoryChanged |= !S.Online;
             S.Online = true;
-            var order = DeviceJudge.Order(reading.TimestampMs, reading.Seq, S.LastEvaluatedMs, S.LastSeq, now.ToUnixTimeMilliseconds(), options.Value.FutureTolerance);
+            var order = DeviceJudge.Order(reading.TimestampMs, reading.Seq, S.LastEvaluatedMs, S.LastSeq, now.ToUnixTimeMilliseconds(), services.Options.FutureTolerance);
             for (var i = 0; i < ruleList.Length; i++)
             {
                 if (judge.Arrived(i, order == ReadingOrder.Ahead ? now : reading.Timestamp, out var change, out var alarm))
@@ -141,7 +126,7 @@ public sealed partial class DeviceGrain(
             }
 
             // Every accepted reading is stored, those not judged included (a redelivery overwrites its own point).
-            placements.Add(placement = S.Place(reading, judged, zones.Current, placement));
+            placements.Add(placement = S.Place(reading, judged, services.Zones.Current, placement));
             if (!judged)
             {
                 duplicates += order is ReadingOrder.Redelivered or ReadingOrder.Late ? 1 : 0;
@@ -156,7 +141,7 @@ public sealed partial class DeviceGrain(
             judge.Begin(reading.Timestamp);
             foreach (var metric in reading.Metrics)
             {
-                if (!S.RememberLast(metric.Name, metric.Value, options.Value.MaxMetricsPerDevice))
+                if (!S.RememberLast(metric.Name, metric.Value, services.Options.MaxMetricsPerDevice))
                 {
                     CityOpsMetrics.MetricNamesDropped.Inc();
                 }
@@ -189,7 +174,7 @@ public sealed partial class DeviceGrain(
 
         if (directoryChanged)
         {
-            await directory.UpsertAsync(Snapshot());
+            await services.Directory.UpsertAsync(Snapshot());
         }
 
         var refusedReason = _refusedReason;
@@ -210,8 +195,8 @@ public sealed partial class DeviceGrain(
         await SyncRules();
         var judge = Judge;
         var ruleList = judge.Rules;
-        var now = time.GetUtcNow();
-        var phantom = S.IsPhantom(options.Value.OfflineCaseAfterReadings);
+        var now = services.Time.GetUtcNow();
+        var phantom = S.IsPhantom(services.Options.OfflineCaseAfterReadings);
         for (var i = 0; i < ruleList.Length && !phantom; i++)
         {
             if (judge.CheckOffline(i, S.LastSeen, now, out var change, out var alarm))
@@ -228,7 +213,7 @@ public sealed partial class DeviceGrain(
         {
             S.Online = online;
             _dirty = true;
-            await directory.UpsertAsync(Snapshot());
+            await services.Directory.UpsertAsync(Snapshot());
         }
 
         // Liveness and last metrics alone are written every few minutes, not on every tick: a city of a million
@@ -252,7 +237,7 @@ public sealed partial class DeviceGrain(
         if (order == ReadingOrder.Ahead && !_warnedAhead)
         {
             _warnedAhead = true;
-            LogAhead(logger, Id, reading.Timestamp);
+            LogAhead(services.Logger, Id, reading.Timestamp);
         }
     }
 
@@ -260,7 +245,7 @@ public sealed partial class DeviceGrain(
     // changed so that the last reading no longer breaches it, ends with a note on its case; a pending one starts over.
     private async Task SyncRules()
     {
-        var current = rules.Current;
+        var current = services.Rules.Current;
         if (S.Registration is null || ReferenceEquals(current, Judge.RuleSet))
         {
             return;
@@ -271,18 +256,18 @@ public sealed partial class DeviceGrain(
         judge.UseRules(current);
         Tune();
         judge.MoveTo(S.Lat, S.Lon);
-        var now = time.GetUtcNow();
-        _dirty |= await filer.Revise(S, judge, previous, now, (ruleId, record, note) =>
+        var now = services.Time.GetUtcNow();
+        _dirty |= await services.Filer.Revise(S, judge, previous, now, (ruleId, record, note) =>
             record.AlarmId is null ? Task.CompletedTask : AnnounceCleared(ruleId, record, now, note));
     }
 
     // One judge per device and kind.
-    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(rules.Current.Kinds.Get(S.Registration!.Kind), zones, _judge);
+    private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(services.Rules.Current.Kinds.Get(S.Registration!.Kind), services.Zones, _judge);
 
     // Grid and unit from the position (again when it or the zone map changed); true when they changed.
     private bool Locate(bool force)
     {
-        var changed = S.Locate(zones.Current, force);
+        var changed = S.Locate(services.Zones.Current, force);
         _dirty |= changed;
         return changed;
     }
@@ -296,8 +281,8 @@ public sealed partial class DeviceGrain(
 
         await state.WriteStateAsync();
         _dirty = _softDirty = false;
-        _softPersistedAt = time.GetUtcNow();
+        _softPersistedAt = services.Time.GetUtcNow();
     }
 
-    private DeviceSnapshot Snapshot() => S.Snapshot(Id, IsOnline(time.GetUtcNow()));
+    private DeviceSnapshot Snapshot() => S.Snapshot(Id, IsOnline(services.Time.GetUtcNow()));
 }

@@ -1,0 +1,44 @@
+using CityOps.Grains.Alarms;
+using CityOps.Grains.RuleSets;
+using CityOps.Grains.Storage;
+using CityOps.Grains.Zones;
+
+namespace CityOps.Grains.Devices;
+
+/// <summary>
+/// The silo-wide services every <see cref="DeviceGrain"/> uses, held once per silo: an activation keeps one reference
+/// to this instead of a field per service (at a million active devices, ≈ 70 MB less), and resolves one service, not
+/// eleven, when it activates.
+/// </summary>
+public sealed class DeviceServices(
+    RuleCatalog rules,
+    ZoneMap zones,
+    IDeviceDirectory directory,
+    DeviceWatchList watchList,
+    DeviceCaseFiler filer,
+    AlarmDesk desk,
+    AutoProvisionGate provisioning,
+    IOptions<DevicesOptions> options,
+    [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
+    ILogger<DeviceGrain> logger)
+{
+    public RuleCatalog Rules { get; } = rules;
+
+    public ZoneMap Zones { get; } = zones;
+
+    public IDeviceDirectory Directory { get; } = directory;
+
+    public DeviceWatchList WatchList { get; } = watchList;
+
+    public DeviceCaseFiler Filer { get; } = filer;
+
+    public AlarmDesk Desk { get; } = desk;
+
+    public AutoProvisionGate Provisioning { get; } = provisioning;
+
+    public DevicesOptions Options { get; } = options.Value;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+}
