@@ -1,7 +1,9 @@
 using CityOps.Grains.Alarms;
+using CityOps.Grains.Hosting;
 using CityOps.Grains.RuleSets;
 using CityOps.Grains.Storage;
 using CityOps.Grains.Zones;
+using Orleans.Storage;
 
 namespace CityOps.Grains.Devices;
 
@@ -11,6 +13,7 @@ namespace CityOps.Grains.Devices;
 /// eleven, when it activates.
 /// </summary>
 public sealed class DeviceServices(
+    [FromKeyedServices(GrainsHostingExtensions.StorageName)] IGrainStorage storage,
     RuleCatalog rules,
     ZoneMap zones,
     IDeviceDirectory directory,
@@ -22,6 +25,12 @@ public sealed class DeviceServices(
     [FromKeyedServices(CityOpsTime.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger)
 {
+    /// <summary>The name a device's state is stored under in <see cref="Storage"/> (what <c>[PersistentState("device")]</c> used).</summary>
+    public const string StateName = "device";
+
+    /// <summary>The grain storage device state is read from and written to.</summary>
+    public IGrainStorage Storage { get; } = storage;
+
     public RuleCatalog Rules { get; } = rules;
 
     public ZoneMap Zones { get; } = zones;
