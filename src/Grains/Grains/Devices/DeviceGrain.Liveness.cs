@@ -7,6 +7,8 @@ public sealed partial class DeviceGrain
     // How soon the sweeper asks a device whose call failed midway to settle (DeviceGrain.Changes.cs, Settle).
     private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
 
+    private long _watched; // what the watch list holds for this device (DeviceWatchList.Set's answer), 0 before the first call
+
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending, the online flag
     // turning, a flapping alarm going quiet, liveness waiting to be persisted, an alarm clock or silence due.
     private void Watch()
@@ -45,7 +47,14 @@ public sealed partial class DeviceGrain
             due = services.Time.GetUtcNow() + SettleRetry;
         }
 
-        services.WatchList.Set(Id, SilenceDue(AlarmClockDue(due)), services.Time.GetUtcNow());
+        // Asked only when the list would change: a reading moves the offline window later, which the list keeps until the
+        // time it holds has passed, so most readings skip the silo-wide dictionary (same rule: DeviceWatchList.Keeps).
+        var next = SilenceDue(AlarmClockDue(due));
+        var now = services.Time.GetUtcNow();
+        if (!DeviceWatchList.Keeps(_watched, next, now))
+        {
+            _watched = services.WatchList.Set(Id, next, now);
+        }
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
