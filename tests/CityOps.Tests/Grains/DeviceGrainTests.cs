@@ -249,6 +249,31 @@ public sealed class DeviceGrainTests(GrainClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_device_that_keeps_publishing_is_never_listed_late_nor_again_and_again_and_the_sweep_finds_it_once_silent()
+    {
+        // The grain asks the watch list only when the answer would change (DeviceWatchList.Keeps): what it skips must change nothing.
+        var device = NewDevice("WL");
+        var grain = fixture.Grains.GetGrain<IDeviceGrain>(device);
+        var sweeper = fixture.SiloServices.GetRequiredService<DeviceSweeper>();
+        var watch = fixture.SiloServices.GetRequiredService<DeviceWatchList>();
+        await grain.Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
+        for (var i = 0; i < 12; i++)
+        {
+            await grain.Ingest([Depth(device, Now, 1)]);
+            Assert.Contains(device, watch.Due(Now.AddMinutes(30))); // listed no later than the end of its offline window
+            await sweeper.SweepAsync(); // as the silo does: a device whose time has passed is checked, and sets its next time
+            Assert.DoesNotContain(device, watch.Due(Now)); // so it is not due again at once
+            fixture.Time.Advance(TimeSpan.FromMinutes(4));
+        }
+
+        Assert.Empty(await CasesOf(device));
+        fixture.Time.Advance(TimeSpan.FromMinutes(27)); // 31 minutes after its last reading
+        Assert.Contains(device, watch.Due(Now));
+        await sweeper.SweepAsync();
+        Assert.Equal("waterlog-offline", Assert.Single(await CasesOf(device)).RuleId);
+    }
+
+    [Fact]
     public async Task Devices_judged_one_after_another_keep_their_own_pending_alarms()
     {
         var pending = NewDevice("WL");

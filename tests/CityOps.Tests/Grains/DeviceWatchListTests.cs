@@ -37,4 +37,25 @@ public sealed class DeviceWatchListTests
         Assert.Equal(1, watch.Count);
         Assert.Equal(["d1"], watch.Due(Now, all: true));
     }
+
+    [Fact]
+    public void Set_answers_the_time_it_holds_and_Keeps_tells_beforehand_whether_a_call_would_change_it()
+    {
+        var watch = new DeviceWatchList();
+        Assert.False(DeviceWatchList.Keeps(0, Now.AddMinutes(10), Now)); // nothing held yet: the device always asks
+        var held = watch.Set("d1", Now.AddMinutes(10), Now);
+        Assert.Equal(Now.AddMinutes(10).ToUnixTimeMilliseconds(), held);
+
+        // A later time before the held one has passed: kept, and Keeps says so without asking.
+        Assert.True(DeviceWatchList.Keeps(held, Now.AddMinutes(12), Now.AddMinutes(1)));
+        Assert.Equal(held, watch.Set("d1", Now.AddMinutes(12), Now.AddMinutes(1)));
+
+        // An earlier time, or any time once the held one has passed: replaced, and Keeps says the device must ask.
+        Assert.False(DeviceWatchList.Keeps(held, Now.AddMinutes(5), Now.AddMinutes(2)));
+        held = watch.Set("d1", Now.AddMinutes(5), Now.AddMinutes(2));
+        Assert.Equal(Now.AddMinutes(5).ToUnixTimeMilliseconds(), held);
+        Assert.False(DeviceWatchList.Keeps(held, Now.AddMinutes(20), Now.AddMinutes(5)));
+        Assert.Equal(DeviceWatchList.At(DateTimeOffset.MaxValue), watch.Set("d1", DateTimeOffset.MaxValue, Now.AddMinutes(6)));
+        Assert.Empty(watch.Due(Now.AddYears(100)));
+    }
 }

@@ -30,17 +30,17 @@ public sealed partial class DeviceGrain
                     S.Alarms[rule.Id] = held;
                     if (held.CaseId is { } heldCase)
                     {
-                        await filer.Changed(heldCase, change, alarm);
+                        await services.Filer.Changed(heldCase, change, alarm);
                     }
 
-                    await desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, held, change.At));
+                    await services.Desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, held, change.At));
                     _dirty = true;
                     return;
                 }
 
-                var intake = await filer.Decide(Id, S, rule, change.At);
+                var intake = await services.Filer.Decide(Id, S, rule, change.At);
                 var suppressedBy = intake.SilencedBy ?? SuppressingFault(rule) ?? await InhibitedBy(rule);
-                var raised = desk.Raise(Id, rule, alarm, S, change.At, suppressedBy);
+                var raised = services.Desk.Raise(Id, rule, alarm, S, change.At, suppressedBy);
                 // A rule that starts flapping with this raise: the alarm is marked flapping and files nothing until quiet.
                 raised.Flapping = flap is not null;
                 var fileNow = suppressedBy is null && !raised.Flapping && rule.FilesAt(alarm.Severity);
@@ -80,7 +80,7 @@ public sealed partial class DeviceGrain
 
                 if (record.CaseId is { } openCase && !record.CaseOfIncident && record.SuppressedBy is null)
                 {
-                    await filer.Changed(openCase, change, alarm);
+                    await services.Filer.Changed(openCase, change, alarm);
                 }
 
                 if (change.Kind == AlarmChangeKind.Escalated && record.AlarmId is not null && !record.Flapping)
@@ -107,11 +107,11 @@ public sealed partial class DeviceGrain
                         await FileAlarm(rule, alarm, record, change.At, "rule:" + rule.Id);
                     }
                 }
-                else if (record.AlarmId is not null && (record.Flapping || (time.GetUtcNow() is var now && now - (_alarmSavedAt?.GetValueOrDefault(record.AlarmId) ?? default) >= AlarmDesk.ValueSaveInterval)))
+                else if (record.AlarmId is not null && (record.Flapping || (services.Time.GetUtcNow() is var now && now - (_alarmSavedAt?.GetValueOrDefault(record.AlarmId) ?? default) >= AlarmDesk.ValueSaveInterval)))
                 {
                     // A storm updates every alarm on every reading: value-only changes reach the store every few seconds.
-                    (_alarmSavedAt ??= new(StringComparer.Ordinal))[record.AlarmId] = time.GetUtcNow();
-                    await desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, record, change.At));
+                    (_alarmSavedAt ??= new(StringComparer.Ordinal))[record.AlarmId] = services.Time.GetUtcNow();
+                    await services.Desk.SaveValue(AlarmDesk.Snapshot(Id, S, rule.Id, record, change.At));
                 }
 
                 _dirty |= change.Kind == AlarmChangeKind.Escalated;
@@ -119,7 +119,7 @@ public sealed partial class DeviceGrain
             case AlarmChangeKind.Cleared:
                 if (record is not null && !await LeaveIncident(rule.Id, record, change.At) && record.CaseId is { } clearedCase)
                 {
-                    await filer.Cleared(clearedCase, rule, change, alarm);
+                    await services.Filer.Cleared(clearedCase, rule, change, alarm);
                 }
 
                 if (record?.AlarmId is not null && NoteFlap(rule, change.At) is { } flapping)
@@ -163,7 +163,7 @@ public sealed partial class DeviceGrain
     // Also stores the alarms whose raising was not yet stored, first, so the stream tells raised before filed.
     private async Task RefileUnconfirmedCases()
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms)
         {
             if (record.AlarmId is not null && !record.Announced)
@@ -173,7 +173,7 @@ public sealed partial class DeviceGrain
         }
 
         var unfiled = S.Alarms.Where(a => a.Value.CaseId is not null && !a.Value.CaseFiled).Select(a => a.Key).ToList();
-        if (await filer.Refile(Id, S, Judge, now) || _dirty)
+        if (await services.Filer.Refile(Id, S, Judge, now) || _dirty)
         {
             foreach (var ruleId in unfiled)
             {
@@ -181,7 +181,7 @@ public sealed partial class DeviceGrain
                 {
                     filed.Disposition = AlarmDisposition.Filed;
                     AlarmDesk.Note(filed, new HistoryEntry(now, "filed", "pending", "filed", "rule:" + ruleId, "case " + filed.CaseId));
-                    await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, filed, now), AlarmEvents.Filed, now);
+                    await services.Desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, filed, now), AlarmEvents.Filed, now);
                 }
             }
 

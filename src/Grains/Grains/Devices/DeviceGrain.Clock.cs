@@ -17,7 +17,7 @@ public sealed partial class DeviceGrain
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
             if (Timed(ruleId, record) is not { } timed)
@@ -75,7 +75,7 @@ public sealed partial class DeviceGrain
         }
         else if (record.CaseId is { } caseId && record.CaseFiled && !record.CaseOfIncident && record.SuppressedBy is null)
         {
-            await filer.Escalated(caseId, alarm, now, note);
+            await services.Filer.Escalated(caseId, alarm, now, note);
         }
     }
 

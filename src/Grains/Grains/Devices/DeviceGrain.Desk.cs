@@ -37,7 +37,7 @@ public sealed partial class DeviceGrain
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, flap) in flaps.ToList())
         {
             var rule = Rules.FirstOrDefault(r => r.Id == ruleId);
@@ -74,12 +74,12 @@ public sealed partial class DeviceGrain
     private async Task<AlarmActionResult> ActOnAlarmUnguarded(string alarmId, AlarmAction action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var (ruleId, record) = S.Alarms.FirstOrDefault(a => a.Value.AlarmId == alarmId);
         if (record is null)
         {
             // Cleared: the store keeps the alarm, and this grain is still its only writer.
-            if (await desk.Find(alarmId) is not { } stored || stored.DeviceId != Id)
+            if (await services.Desk.Find(alarmId) is not { } stored || stored.DeviceId != Id)
             {
                 return new AlarmActionResult(null, $"No alarm '{alarmId}'.", NotFound: true);
             }
@@ -90,7 +90,7 @@ public sealed partial class DeviceGrain
             }
 
             var after = AlarmActions.Apply(stored, action, now);
-            await desk.Announce(after, AlarmActions.EventOf(action.Action), now);
+            await services.Desk.Announce(after, AlarmActions.EventOf(action.Action), now);
             CountAction(stored.RuleId, action);
             return new AlarmActionResult(after, null);
         }
@@ -138,7 +138,7 @@ public sealed partial class DeviceGrain
         AlarmDesk.Note(record, entry);
         await Persist();
         var snapshot = AlarmDesk.Snapshot(Id, S, ruleId, record, now);
-        await desk.Announce(snapshot, AlarmActions.EventOf(action.Action), now);
+        await services.Desk.Announce(snapshot, AlarmActions.EventOf(action.Action), now);
         CountAction(ruleId, action);
         return new AlarmActionResult(snapshot, null);
     }
@@ -154,17 +154,17 @@ public sealed partial class DeviceGrain
     // Files the alarm's case (its id already persisted on the record), then marks the alarm filed and announces it.
     private async Task FileAlarm(Rule rule, AlarmState alarm, AlarmRecord record, DateTimeOffset at, string by, HistoryEntry? entry = null)
     {
-        await filer.File(Id, S, rule, alarm, record.CaseId!, at);
+        await services.Filer.File(Id, S, rule, alarm, record.CaseId!, at);
         var before = record.Disposition;
         record.Disposition = AlarmDisposition.Filed;
         AlarmDesk.Note(record, entry ?? new HistoryEntry(at, "filed", WireNames.Of(before), "filed", by, "case " + record.CaseId));
         AlarmMetrics.Filed.WithLabels(rule.Id, by.StartsWith("rule:", StringComparison.Ordinal) ? "auto" : "person").Inc();
-        await desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
+        await services.Desk.Announce(AlarmDesk.Snapshot(Id, S, rule.Id, record, at), AlarmEvents.Filed, at);
     }
 
     private async Task Announce(string ruleId, AlarmRecord record, string eventName, DateTimeOffset at)
     {
-        await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at), eventName, at);
+        await services.Desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at), eventName, at);
         if (eventName == AlarmEvents.Raised && !record.Announced)
         {
             record.Announced = true;
@@ -177,6 +177,6 @@ public sealed partial class DeviceGrain
         await LeaveIncident(ruleId, record, at);
         ReleaseChildren(record);
         AlarmDesk.Note(record, new HistoryEntry(at, "cleared", null, null, "rule:" + ruleId, note));
-        await desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
+        await services.Desk.Announce(AlarmDesk.Snapshot(Id, S, ruleId, record, at, clearedAt: at), AlarmEvents.Cleared, at);
     }
 }

@@ -61,13 +61,13 @@ public sealed partial class DeviceGrain
             return; // cleared meanwhile: the incident heard that too
         }
 
-        await TakeIncident(ruleId, record, incidentId, caseId, time.GetUtcNow());
+        await TakeIncident(ruleId, record, incidentId, caseId, services.Time.GetUtcNow());
     }
 
     // Re-reports, after a restart, the active alarms whose report may have been lost (reporting is idempotent per alarm).
     private async Task RejoinIncidents()
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
             if (record is { IncidentKey: not null, AlarmId: not null } && (record.IncidentId is null || !record.CaseFiled) && Rules.FirstOrDefault(r => r.Id == ruleId) is { } rule)
@@ -130,7 +130,7 @@ public sealed partial class DeviceGrain
             return null;
         }
 
-        groupName = incident.Group.By == CityOps.Rules.Incidents.IncidentGroupBy.Zone ? zones.Current.NameOf(group) ?? group : group;
+        groupName = incident.Group.By == CityOps.Rules.Incidents.IncidentGroupBy.Zone ? services.Zones.Current.NameOf(group) ?? group : group;
         return IncidentGrain.Key(incident.Id, group);
     }
 }

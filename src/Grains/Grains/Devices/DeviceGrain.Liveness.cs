@@ -7,6 +7,8 @@ public sealed partial class DeviceGrain
     // How soon the sweeper asks a device whose call failed midway to settle (DeviceGrain.Changes.cs, Settle).
     private static readonly TimeSpan SettleRetry = TimeSpan.FromSeconds(5);
 
+    private long _watched; // what the watch list holds for this device (DeviceWatchList.Set's answer), 0 before the first call
+
     // Tells the silo's sweeper when time alone may next change something here: an offline window ending, the online flag
     // turning, a flapping alarm going quiet, liveness waiting to be persisted, an alarm clock or silence due.
     private void Watch()
@@ -20,7 +22,7 @@ public sealed partial class DeviceGrain
         if (S.LastSeen is { } seen)
         {
             // A phantom is not judged offline (CheckOffline): its offline window is nothing to wake it for.
-            due = S.IsPhantom(options.Value.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
+            due = S.IsPhantom(services.Options.OfflineCaseAfterReadings) ? due : Judge.OfflineDue(seen) ?? due;
             if (S.Online && seen + OnlineWindow() < due)
             {
                 due = seen + OnlineWindow();
@@ -40,17 +42,24 @@ public sealed partial class DeviceGrain
             due = _softPersistedAt + SoftPersistEvery();
         }
 
-        if (_unsettled && time.GetUtcNow() + SettleRetry < due)
+        if (_unsettled && services.Time.GetUtcNow() + SettleRetry < due)
         {
-            due = time.GetUtcNow() + SettleRetry;
+            due = services.Time.GetUtcNow() + SettleRetry;
         }
 
-        watch.Set(Id, SilenceDue(AlarmClockDue(due)), time.GetUtcNow());
+        // Asked only when the list would change: a reading moves the offline window later, which the list keeps until the
+        // time it holds has passed, so most readings skip the silo-wide dictionary (same rule: DeviceWatchList.Keeps).
+        var next = SilenceDue(AlarmClockDue(due));
+        var now = services.Time.GetUtcNow();
+        if (!DeviceWatchList.Keeps(_watched, next, now))
+        {
+            _watched = services.WatchList.Set(Id, next, now);
+        }
     }
 
     private bool IsOnline(DateTimeOffset now) => S.LastSeen is { } seen && now - seen < OnlineWindow();
 
-    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(options.Value.DefaultOfflineAfter) ?? options.Value.DefaultOfflineAfter;
+    private TimeSpan OnlineWindow() => _judge?.OnlineWindow(services.Options.DefaultOfflineAfter) ?? services.Options.DefaultOfflineAfter;
 
     // At most 10 minutes, and at most half the shortest offline window, so a restart cannot make a live device look silent.
     private TimeSpan SoftPersistEvery()

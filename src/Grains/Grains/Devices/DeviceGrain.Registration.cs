@@ -24,7 +24,7 @@ public sealed partial class DeviceGrain
         Locate(force: true);
         await Persist();
         var snapshot = Snapshot();
-        await directory.UpsertAsync(snapshot);
+        await services.Directory.UpsertAsync(snapshot);
         Watch();
         return snapshot;
     }
@@ -57,13 +57,13 @@ public sealed partial class DeviceGrain
     {
         if (S.Registration is null)
         {
-            if (!options.Value.AutoProvision)
+            if (!services.Options.AutoProvision)
             {
                 Refused("unregistered");
                 return false;
             }
 
-            if (provisioning.TryAdmit() is { } limit)
+            if (services.Provisioning.TryAdmit() is { } limit)
             {
                 Refused(limit);
                 DeactivateOnIdle(); // refused: no grain is kept for it
@@ -73,12 +73,12 @@ public sealed partial class DeviceGrain
             S.Registration = new DeviceRegistration(reading.Kind, null, null, null, null, ImmutableDictionary<string, string>.Empty, null);
             S.AutoProvisioned = true;
             _dirty = directoryChanged = true;
-            LogAutoProvisioned(logger, Id, reading.Kind);
+            LogAutoProvisioned(services.Logger, Id, reading.Kind);
         }
         else if (S.Registration.Kind != reading.Kind)
         {
             Refused("wrong_kind");
-            LogWrongKind(logger, Id, reading.Kind, S.Registration.Kind);
+            LogWrongKind(services.Logger, Id, reading.Kind, S.Registration.Kind);
             return false;
         }
 
@@ -104,7 +104,7 @@ public sealed partial class DeviceGrain
         Judge.Tune(registration.Attributes, problems);
         foreach (var problem in problems ?? [])
         {
-            LogBadTuning(logger, Id, problem);
+            LogBadTuning(services.Logger, Id, problem);
         }
     }
 }

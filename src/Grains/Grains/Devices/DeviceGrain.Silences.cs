@@ -16,10 +16,10 @@ public sealed partial class DeviceGrain
 
     private async Task EndSilences()
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
-            if (record.AlarmId is null || record.SuppressedBy is not { } silenceId || filer.SilenceEnd(silenceId) is not { } end || end > now
+            if (record.AlarmId is null || record.SuppressedBy is not { } silenceId || services.Filer.SilenceEnd(silenceId) is not { } end || end > now
                 || Rules.FirstOrDefault(r => r.Id == ruleId) is not { } rule || Judge.AlarmOf(ruleId) is not { IsActive: true })
             {
                 continue;
@@ -28,7 +28,7 @@ public sealed partial class DeviceGrain
             // Another silence may hold it now: handed over, it files nothing yet. Else released as on a parent's clear
             // (Release): judged again under its policy, joining its incident, or, back to normal, waiting for a breach. A case
             // reported handled meanwhile is reworked, as on a raise.
-            var intake = await filer.Decide(Id, S, rule, now);
+            var intake = await services.Filer.Decide(Id, S, rule, now);
             if (intake.SilencedBy is { } next)
             {
                 record.SuppressedBy = next;
@@ -48,9 +48,9 @@ public sealed partial class DeviceGrain
     {
         foreach (var (_, record) in S.Alarms) // not .Values: the dictionary would keep that view, 24 bytes on every device
         {
-            if (record.AlarmId is not null && record.SuppressedBy is { } silenceId && filer.SilenceEnd(silenceId) is { } end)
+            if (record.AlarmId is not null && record.SuppressedBy is { } silenceId && services.Filer.SilenceEnd(silenceId) is { } end)
             {
-                var recheck = time.GetUtcNow() + SilenceRecheck;
+                var recheck = services.Time.GetUtcNow() + SilenceRecheck;
                 due = new[] { due, end, recheck }.Min();
             }
         }

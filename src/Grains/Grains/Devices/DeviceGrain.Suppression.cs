@@ -112,7 +112,7 @@ public sealed partial class DeviceGrain
             return;
         }
 
-        foreach (var child in await directory.ChildrenOfAsync(Id, MaxChildrenPerAlarm))
+        foreach (var child in await services.Directory.ChildrenOfAsync(Id, MaxChildrenPerAlarm))
         {
             if (child != Id)
             {
@@ -125,7 +125,7 @@ public sealed partial class DeviceGrain
 
     private async Task ParentAlarmRaisedUnguarded(string parentAlarmId)
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var parent = S.Registration?.Attributes.GetValueOrDefault(ParentAttribute);
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
@@ -145,7 +145,7 @@ public sealed partial class DeviceGrain
             await Announce(ruleId, record, AlarmEvents.Updated, now);
             if (record.CaseId is { } caseId && !record.CaseOfIncident)
             {
-                await filer.RootCause(caseId, now, by, $"{note}; the case stays open");
+                await services.Filer.RootCause(caseId, now, by, $"{note}; the case stays open");
             }
         }
     }
@@ -154,7 +154,7 @@ public sealed partial class DeviceGrain
 
     private async Task ParentClearedUnguarded(string parentAlarmId)
     {
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var (ruleId, record) in S.Alarms.ToList())
         {
             if (record.SuppressedBy != parentAlarmId || record.AlarmId is null)
@@ -164,7 +164,7 @@ public sealed partial class DeviceGrain
 
             if (record.CaseId is { } caseId && !record.CaseOfIncident)
             {
-                await filer.RootCause(caseId, now, null, $"root cause {parentAlarmId} cleared");
+                await services.Filer.RootCause(caseId, now, null, $"root cause {parentAlarmId} cleared");
             }
 
             await Release(ruleId, record, now, new HistoryEntry(now, "unsuppressed", parentAlarmId, null, "rule:" + ruleId, "suppressing alarm cleared"));

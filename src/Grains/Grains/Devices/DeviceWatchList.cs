@@ -18,17 +18,27 @@ public sealed class DeviceWatchList
     /// earlier than the one held replaces it; a later one only once the one held has passed at <paramref name="now"/>: the
     /// sweeper may then ask a device a little early (its check sets the right time), but no check is ever missed, and a
     /// device that publishes (each reading moves its offline window) does not write here on every reading.
+    /// Returns the time held afterwards (<see cref="At"/>), which the device can keep to skip the next call when
+    /// <see cref="Keeps"/> says it would change nothing.
     /// </summary>
-    public void Set(string deviceId, DateTimeOffset due, DateTimeOffset now)
+    public long Set(string deviceId, DateTimeOffset due, DateTimeOffset now)
     {
-        var at = due == DateTimeOffset.MaxValue ? long.MaxValue : due.ToUnixTimeMilliseconds();
-        if (_due.TryGetValue(deviceId, out var held) && held <= at && held > now.ToUnixTimeMilliseconds())
+        if (_due.TryGetValue(deviceId, out var held) && Keeps(held, due, now))
         {
-            return;
+            return held;
         }
 
-        _due[deviceId] = at;
+        return _due[deviceId] = At(due);
     }
+
+    /// <summary>How <paramref name="due"/> is held: Unix milliseconds, <see cref="long.MaxValue"/> for never.</summary>
+    public static long At(DateTimeOffset due) => due == DateTimeOffset.MaxValue ? long.MaxValue : due.ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Whether <see cref="Set"/> keeps <paramref name="held"/> (what it returned last time for this device; 0 when nothing is held)
+    /// rather than replace it with <paramref name="due"/>: it is no later, and has not passed at <paramref name="now"/>.
+    /// </summary>
+    public static bool Keeps(long held, DateTimeOffset due, DateTimeOffset now) => held <= At(due) && held > now.ToUnixTimeMilliseconds();
 
     public void Remove(string deviceId) => _due.TryRemove(deviceId, out _);
 

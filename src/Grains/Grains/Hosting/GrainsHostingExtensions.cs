@@ -153,6 +153,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton<CaseIntake>();
         services.AddSingleton<DeviceCaseFiler>();
         services.AddSingleton<AlarmDesk>();
+        services.AddSingleton<DeviceServices>();
 
         return silo;
     }
