@@ -32,6 +32,8 @@ public sealed class SiloHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<RulesOptions>(o => o.Path = Path.Combine(Repo.Root, "rules"));
+        // The kinds the shipped rules name (rules/kinds.yaml), as CityOps loads them; without them every lifeline rule file is refused.
+        builder.Services.AddSingleton(NodeKinds.Load(Path.Combine(Repo.Root, "rules"), new Dictionary<string, KindSettings>()));
         // scale-devices auto-provisions up to millions of devices: no per-node auto-provisioning limit here.
         builder.Services.Configure<DevicesOptions>(o => (o.AutoProvisionBurst, o.MaxAutoProvisioned) = (int.MaxValue, int.MaxValue));
         builder.UseOrleans(silo =>
