@@ -44,6 +44,9 @@ public sealed partial class ReadingDispatcher(
     private readonly DeviceCallOrder _order = new();
     private readonly Dictionary<string, ImmutableArray<Reading>.Builder> _byDevice = new(StringComparer.Ordinal);
 
+    // Touched by the acknowledging loop only: the connections held while it acknowledges a round.
+    private readonly List<CoalescingWriteStream> _held = [];
+
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
 
@@ -149,23 +152,7 @@ public sealed partial class ReadingDispatcher(
             {
                 var durable = await judged.WaitAsync(stoppingToken).ConfigureAwait(false);
                 await durable.WaitAsync(stoppingToken).ConfigureAwait(false);
-                foreach (var message in messages)
-                {
-                    if (message.Acknowledge is not { } acknowledge)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        await acknowledge(stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
-                        LogAckFailed(logger, ex.Message);
-                    }
-                }
+                await AcknowledgeRoundAsync(messages, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -176,6 +163,58 @@ public sealed partial class ReadingDispatcher(
             // Storage failed for good: stop taking rounds rather than hold unacknowledged ones forever.
             _rounds.Writer.TryComplete(ex);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges one round's messages in order. Their connections are held meanwhile, so the round's acknowledgements
+    /// leave in one socket send per connection (MQTTnet writes each PUBACK on its own), sent when the pass ends.
+    /// </summary>
+    public async Task AcknowledgeRoundAsync(IReadOnlyList<IngestMessage> messages, CancellationToken cancellationToken)
+    {
+        var held = _held;
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (message.Acknowledge is not { } acknowledge)
+                {
+                    continue;
+                }
+
+                if (message.Connection is { } connection && !held.Contains(connection))
+                {
+                    connection.Hold();
+                    held.Add(connection);
+                }
+
+                try
+                {
+                    await acknowledge(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
+                    LogAckFailed(logger, ex.Message);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var connection in held)
+            {
+                try
+                {
+                    await connection.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The round's acknowledgements were not sent; the connection is closed and the broker redelivers them.
+                    LogAckFailed(logger, ex.Message);
+                }
+            }
+
+            held.Clear();
         }
     }
 

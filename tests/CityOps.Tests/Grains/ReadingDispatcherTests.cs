@@ -6,6 +6,7 @@ using CityOps.Grains.Zones;
 using CityOps.Ingest;
 using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
+using CityOps.Tests.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,38 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
 
         Assert.True(letters.Reader.TryRead(out var letter));
         Assert.Equal(("city/manhole/WL-d3/telemetry", "refused_by_device", "wrong_kind"), (letter.Topic, letter.Reason, letter.Error));
+    }
+
+    [Fact]
+    public async Task A_rounds_acknowledgements_go_in_round_order_in_one_send_per_connection()
+    {
+        var dispatcher = new ReadingDispatcher(
+            new IngestChannel(4), fixture.Grains, new RecordingWriter(), new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+        var socket = new RecordingSocket();
+        await using var connection = new CoalescingWriteStream(socket);
+        var order = new List<string>();
+        IngestMessage Acked(string name, byte id, CoalescingWriteStream? via, bool fails = false) => new([], async ct =>
+        {
+            order.Add(name);
+            Assert.Empty(socket.Sends); // held until the round's pass ends
+            if (fails)
+            {
+                throw new IOException("gone");
+            }
+
+            if (via is not null)
+            {
+                await via.WriteAsync(new byte[] { 0x40, 0x02, 0x00, id }, ct); // a PUBACK, as MQTTnet writes it
+            }
+        }, via);
+
+        await dispatcher.AcknowledgeRoundAsync(
+            [Acked("a", 1, connection), new IngestMessage([], null), Acked("b", 2, null), Acked("c", 3, connection, fails: true), Acked("d", 4, connection)], default);
+
+        Assert.Equal(["a", "b", "c", "d"], order);
+        Assert.Equal([[0x40, 0x02, 0x00, 1, 0x40, 0x02, 0x00, 4]], socket.Sends);
+        await connection.WriteAsync(new byte[] { 0xC0, 0x00 }); // released: a PINGREQ goes straight out
+        Assert.Equal(2, socket.Sends.Count);
     }
 
     private sealed class RecordingWriter : ITelemetryWriter
