@@ -44,8 +44,8 @@ public sealed partial class ReadingDispatcher(
     private readonly DeviceCallOrder _order = new();
     private readonly Dictionary<string, ImmutableArray<Reading>.Builder> _byDevice = new(StringComparer.Ordinal);
 
-    // Touched by the acknowledging loop only: the connections held while it acknowledges a round.
-    private readonly List<CoalescingWriteStream> _held = [];
+    // Rounds handed to the acknowledging loop and not yet acknowledged by it: while any is, newer rounds go there too.
+    private int _roundsWithAcknowledger;
 
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
@@ -67,8 +67,19 @@ public sealed partial class ReadingDispatcher(
                 IngestMetrics.ChannelDepth.Set(reader.Count);
                 IngestMetrics.Rounds.Inc();
                 var judged = DeliverAsync(round, stoppingToken);
-                await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
                 await ((Task)judged).WaitAsync(RoundPatience, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var durable = judged.IsCompletedSuccessfully ? await judged : null;
+                if (durable is { IsCompletedSuccessfully: true } && Volatile.Read(ref _roundsWithAcknowledger) == 0)
+                {
+                    // Judged and durable, and every older round acknowledged: acknowledged here, in order, without
+                    // waking the acknowledging loop (a wake-up per round saved: the usual case).
+                    await AcknowledgeRoundAsync(round, stoppingToken);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _roundsWithAcknowledger);
+                    await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -153,6 +164,7 @@ public sealed partial class ReadingDispatcher(
                 var durable = await judged.WaitAsync(stoppingToken).ConfigureAwait(false);
                 await durable.WaitAsync(stoppingToken).ConfigureAwait(false);
                 await AcknowledgeRoundAsync(messages, stoppingToken).ConfigureAwait(false);
+                Interlocked.Decrement(ref _roundsWithAcknowledger);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -172,7 +184,8 @@ public sealed partial class ReadingDispatcher(
     /// </summary>
     public async Task AcknowledgeRoundAsync(IReadOnlyList<IngestMessage> messages, CancellationToken cancellationToken)
     {
-        var held = _held;
+        CoalescingWriteStream? held = null; // mostly the one connection of the round
+        List<CoalescingWriteStream>? alsoHeld = null;
         try
         {
             foreach (var message in messages)
@@ -182,10 +195,17 @@ public sealed partial class ReadingDispatcher(
                     continue;
                 }
 
-                if (message.Connection is { } connection && !held.Contains(connection))
+                if (message.Connection is { } connection && connection != held && alsoHeld?.Contains(connection) != true)
                 {
                     connection.Hold();
-                    held.Add(connection);
+                    if (held is null)
+                    {
+                        held = connection;
+                    }
+                    else
+                    {
+                        (alsoHeld ??= []).Add(connection);
+                    }
                 }
 
                 try
@@ -201,20 +221,28 @@ public sealed partial class ReadingDispatcher(
         }
         finally
         {
-            foreach (var connection in held)
+            if (held is not null)
             {
-                try
-                {
-                    await connection.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The round's acknowledgements were not sent; the connection is closed and the broker redelivers them.
-                    LogAckFailed(logger, ex.Message);
-                }
+                await ReleaseAsync(held, cancellationToken).ConfigureAwait(false);
             }
 
-            held.Clear();
+            foreach (var connection in alsoHeld ?? [])
+            {
+                await ReleaseAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(CoalescingWriteStream connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The round's acknowledgements were not sent; the connection is closed and the broker redelivers them.
+            LogAckFailed(logger, ex.Message);
         }
     }
 

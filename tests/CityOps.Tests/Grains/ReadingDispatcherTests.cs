@@ -102,6 +102,76 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         Assert.Equal(2, socket.Sends.Count);
     }
 
+    [Fact]
+    public async Task A_round_judged_and_durable_is_acknowledged_only_after_an_older_round_still_being_stored()
+    {
+        var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var storing = new TaskCompletionSource();
+        var writer = new GatedWriter(storing.Task, Task.CompletedTask, Task.CompletedTask);
+        var channel = new IngestChannel(4);
+        var dispatcher = new ReadingDispatcher(
+            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+        var acknowledged = new List<int>();
+        var allAcknowledged = new TaskCompletionSource();
+        IngestMessage Message(int n) => new([new Reading($"WL-o{n}", "waterlog", ts, 1, [new Metric("depth_cm", n)])], _ =>
+        {
+            lock (acknowledged)
+            {
+                acknowledged.Add(n);
+                if (acknowledged.Count == 3)
+                {
+                    allAcknowledged.SetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
+        await dispatcher.StartAsync(default);
+        try
+        {
+            // One round each: the next message is written once the dispatcher has stored the round before.
+            for (var n = 1; n <= 3; n++)
+            {
+                await channel.Writer.WriteAsync(Message(n));
+                Assert.True(await writer.Stored.WaitAsync(TimeSpan.FromSeconds(30)), $"round {n} was not stored");
+            }
+
+            // Rounds 2 and 3 are judged and durable (round 3 stored: round 2 went its way), round 1 is not yet durable.
+            lock (acknowledged)
+            {
+                Assert.Empty(acknowledged);
+            }
+
+            storing.SetResult();
+            await allAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal([1, 2, 3], acknowledged);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(default);
+        }
+    }
+
+    // Each round's durability is the next of the given tasks; Stored is released as each round asks for it.
+    private sealed class GatedWriter(params Task[] durable) : ITelemetryWriter
+    {
+        private readonly Queue<Task> _durable = new(durable);
+
+        public SemaphoreSlim Stored { get; } = new(0);
+
+        public bool Enabled => true;
+
+        public ValueTask WriteAsync(LineChunk lines, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public Task WhenDurable()
+        {
+            var next = _durable.Dequeue();
+            Stored.Release();
+            return next;
+        }
+    }
+
     private sealed class RecordingWriter : ITelemetryWriter
     {
         public StringBuilder Text { get; } = new();
