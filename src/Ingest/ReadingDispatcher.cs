@@ -73,7 +73,14 @@ public sealed partial class ReadingDispatcher(
                 {
                     // Judged and durable, and every older round acknowledged: acknowledged here, in order, without
                     // waking the acknowledging loop (a wake-up per round saved: the usual case).
-                    await AcknowledgeRoundAsync(round, stoppingToken);
+                    var pass = AcknowledgeRoundAsync(round, stoppingToken);
+                    if (!pass.IsCompleted)
+                    {
+                        // A write that waits (a full socket buffer, MQTTnet's send lock): the next round need not. The
+                        // acknowledging loop waits for this pass, and newer rounds queue behind it there.
+                        Interlocked.Increment(ref _roundsWithAcknowledger);
+                        await _rounds.Writer.WriteAsync((Task.FromResult(pass), []), stoppingToken);
+                    }
                 }
                 else
                 {

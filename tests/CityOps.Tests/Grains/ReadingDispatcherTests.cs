@@ -153,6 +153,56 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         }
     }
 
+    [Fact]
+    public async Task An_acknowledgement_that_waits_holds_back_newer_acknowledgements_but_not_newer_rounds()
+    {
+        var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var writer = new GatedWriter(Task.CompletedTask, Task.CompletedTask, Task.CompletedTask);
+        var channel = new IngestChannel(4);
+        var dispatcher = new ReadingDispatcher(
+            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+        var sending = new TaskCompletionSource(); // the first acknowledgement's write waits for the socket
+        var acknowledged = new List<int>();
+        var allAcknowledged = new TaskCompletionSource();
+        IngestMessage Message(int n) => new([new Reading($"WL-w{n}", "waterlog", ts, 1, [new Metric("depth_cm", n)])], _ =>
+        {
+            lock (acknowledged)
+            {
+                acknowledged.Add(n);
+                if (acknowledged.Count == 3)
+                {
+                    allAcknowledged.SetResult();
+                }
+            }
+
+            return n == 1 ? sending.Task : Task.CompletedTask;
+        });
+
+        await dispatcher.StartAsync(default);
+        try
+        {
+            for (var n = 1; n <= 3; n++)
+            {
+                await channel.Writer.WriteAsync(Message(n));
+                Assert.True(await writer.Stored.WaitAsync(TimeSpan.FromSeconds(30)), $"round {n} was not stored: the dispatching loop waited for an acknowledgement");
+            }
+
+            lock (acknowledged)
+            {
+                Assert.Equal([1], acknowledged);
+            }
+
+            sending.SetResult();
+            await allAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal([1, 2, 3], acknowledged);
+        }
+        finally
+        {
+            sending.TrySetResult();
+            await dispatcher.StopAsync(default);
+        }
+    }
+
     // Each round's durability is the next of the given tasks; Stored is released as each round asks for it.
     private sealed class GatedWriter(params Task[] durable) : ITelemetryWriter
     {
