@@ -9,6 +9,8 @@
 # then the CPU and the allocation one /metrics scrape costs with the city's devices active.
 # STRACE=1 also counts CityOps' system calls per reading over 6 s after the window, the load still running (strace -c
 # slows the process, so the readings come in bursts meanwhile: fewer wake-ups per reading than without it).
+# PERF=1 also samples CityOps with `perf record` for 8 s after the window (JIT frames named through the runtime's perf map;
+# PERF_OUT=FILE keeps the flat profile by symbol in FILE and by library in FILE.dso).
 # NO_BUILD=1 uses the binaries already built; CITYOPS_BIN=DIR runs the CityOps.Api.dll in DIR instead (another build,
 # for before/after alternation).
 set -euo pipefail
@@ -29,7 +31,7 @@ if [ "$edge" = external ]; then
   cityops_edge=(--CityOps:Mqtt:Host=127.0.0.1 --CityOps:Mqtt:Port="$broker" --CityOps:Mqtt:ClientId="cityops-per-reading-$RANDOM")
 fi
 mkdir -p "$work/data"
-(cd "$work/data" && exec dotnet "${CITYOPS_BIN:-$root/src/Api/bin/Release/net10.0}/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${cityops_edge[@]}" \
+(cd "$work/data" && exec env ${PERF:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "${CITYOPS_BIN:-$root/src/Api/bin/Release/net10.0}/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${cityops_edge[@]}" \
   --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000 \
   --CityOps:DataDir="$work/data" --CityOps:Cluster:SiloPort="$(free_port)" --CityOps:Cluster:GatewayPort="$(free_port)" \
   --Logging:LogLevel:Default=Warning > "$work/cityops.log" 2>&1) & cityops=$!; pids+=($cityops)
@@ -60,6 +62,12 @@ if [ -n "${STRACE:-}" ]; then
   s1=$(snapshot | awk '$1 == "readings" {print $2}')
   echo "system calls per reading (strace -c over 6 s, $((${s1%.*} - ${s0%.*})) readings):"
   awk -v n="$((${s1%.*} - ${s0%.*}))" '$NF ~ /^(recvfrom|sendto|epoll_wait|futex|sendmsg|recvmsg|read|write)$/ {printf "  %-12s %6.2f\n", $NF, $4 / n}' "$work/strace.txt"
+fi
+if [ -n "${PERF:-}" ]; then
+  perf record -F 999 -p "$cityops" -o "$work/perf.data" -- sleep 8 > /dev/null 2>&1 || true
+  perf report -i "$work/perf.data" --no-children --sort dso,sym --percent-limit 0.3 --stdio 2>/dev/null | grep -E '^ +[0-9]' > "${PERF_OUT:-$work/perf.txt}"
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' > "${PERF_OUT:-$work/perf.txt}.dso"
+  echo "profile: ${PERF_OUT:-$work/perf.txt}"
 fi
 wait $load || true
 grep -A1 ' rate ' "$work/load.log" | tail -1

@@ -31,6 +31,7 @@ public class ReadingDispatcherBenchmarks
 #pragma warning disable CA2000 // see _deliver
         var dispatcher = new ReadingDispatcher(
             new IngestChannel(4), _silo.Grains, NoTelemetryWriter.Instance, new DeadLetterQueue(), new RegisteredKinds(_silo.Grains, TimeProvider.System),
+            _silo.LocalDevices,
             Options.Create(new MqttOptions()), TimeProvider.System, NullLogger<ReadingDispatcher>.Instance);
 #pragma warning restore CA2000
         _deliver = round => dispatcher.DeliverAsync(round, default);

@@ -23,6 +23,9 @@ public sealed class SiloHost : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The device grains active on this silo, for the ingest path that judges without a grain call.</summary>
+    public CityOps.Grains.ILocalDevices LocalDevices => _host.Services.GetRequiredService<CityOps.Grains.ILocalDevices>();
+
     public static async Task<SiloHost> StartAsync()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "cityops-bench-" + Guid.NewGuid().ToString("N"));

@@ -23,9 +23,21 @@ public sealed class DeviceCallOrder
         var started = _latest.TryGetValue(deviceId, out var previous) && !previous.IsCompleted
             ? After(previous, state, call)
             : call(state);
-        _latest[deviceId] = started;
-        Prune();
+        Started(deviceId, started);
         return started;
+    }
+
+    /// <summary>Whether no call of <paramref name="deviceId"/> is running: one started now needs to wait for nothing.</summary>
+    public bool IsFree(string deviceId) => !_latest.TryGetValue(deviceId, out var previous) || previous.IsCompleted;
+
+    /// <summary>
+    /// Records <paramref name="call"/>, started by the caller while the device was free (<see cref="IsFree"/>), as the
+    /// device's latest: the next <see cref="Start{TState, TResult}"/> waits for it. A call that ended at once needs no record.
+    /// </summary>
+    public void Started(string deviceId, Task call)
+    {
+        _latest[deviceId] = call;
+        Prune();
     }
 
     private static async Task<TResult> After<TState, TResult>(Task previous, TState state, Func<TState, Task<TResult>> call)

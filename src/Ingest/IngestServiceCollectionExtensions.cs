@@ -1,3 +1,4 @@
+using CityOps.Grains;
 using CityOps.Grains.Configuration;
 using CityOps.Ingest.Edge;
 using CityOps.Ingest.Influx;
@@ -16,6 +17,7 @@ public static class IngestServiceCollectionExtensions
         builder.Services.AddSingleton(sp => new IngestChannel(sp.GetRequiredService<IOptions<MqttOptions>>().Value.ChannelCapacity));
         builder.Services.AddSingleton<DeadLetterQueue>();
         builder.Services.TryAddSingleton(IngestKinds.Default); // the host maps its kind catalog first
+        builder.Services.TryAddSingleton<ILocalDevices>(NoLocalDevices.Instance); // the silo adds its own first, when it runs here
 
         builder.Services.AddSingleton<InternalCredentials>();
         builder.Services.AddSingleton<BrokerAuthorizer>();

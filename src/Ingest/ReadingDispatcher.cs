@@ -26,6 +26,7 @@ public sealed partial class ReadingDispatcher(
     ITelemetryWriter telemetry,
     DeadLetterQueue deadLetters,
     RegisteredKinds registeredKinds,
+    ILocalDevices localDevices,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<ReadingDispatcher> logger) : BackgroundService
@@ -126,17 +127,38 @@ public sealed partial class ReadingDispatcher(
         }
 
         var batches = new ImmutableArray<Reading>[byDevice.Count];
-        var calls = new Task<ImmutableArray<ReadingPlacement?>>[byDevice.Count];
+        var placements = new ImmutableArray<ReadingPlacement?>[byDevice.Count];
+        List<(int Device, Task<ImmutableArray<ReadingPlacement?>> Call)>? running = null;
         var device = 0;
         foreach (var (deviceId, builder) in byDevice)
         {
             var readings = batches[device] = builder.DrainToImmutable();
-            calls[device++] = _order.Start(deviceId, (Dispatcher: this, deviceId, readings, cancellationToken),
-                static s => s.Dispatcher.DeliverToDeviceAsync(s.deviceId, s.readings, s.cancellationToken));
+            Task<ImmutableArray<ReadingPlacement?>> call;
+            if (_order.IsFree(deviceId) && localDevices.TryIngest(deviceId, readings, out var judged))
+            {
+                if (judged.IsCompletedSuccessfully)
+                {
+                    // Judged on this thread and done: most readings change nothing.
+                    placements[device++] = Judged(deviceId, readings, judged.Result);
+                    continue;
+                }
+
+                _order.Started(deviceId, call = FinishAsync(deviceId, readings, judged, cancellationToken));
+            }
+            else
+            {
+                call = _order.Start(deviceId, (Dispatcher: this, deviceId, readings, cancellationToken),
+                    static s => s.Dispatcher.DeliverToDeviceAsync(s.deviceId, s.readings, s.cancellationToken));
+            }
+
+            (running ??= []).Add((device++, call));
         }
 
         byDevice.Clear();
-        var placements = calls.Length == 1 ? [await calls[0].ConfigureAwait(false)] : await Task.WhenAll(calls).ConfigureAwait(false);
+        foreach (var (index, call) in running ?? [])
+        {
+            placements[index] = await call.ConfigureAwait(false);
+        }
         if (!telemetry.Enabled)
         {
             return Task.CompletedTask;
@@ -253,12 +275,29 @@ public sealed partial class ReadingDispatcher(
         }
     }
 
-    // The call of every device of every round: kept small (its state machine is boxed once per call), the rest elsewhere.
-    private async Task<ImmutableArray<ReadingPlacement?>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
+    // A device's readings once its call before them ended: in its turn here when its grain is active on this node, else by
+    // a grain call.
+    private Task<ImmutableArray<ReadingPlacement?>> DeliverToDeviceAsync(string deviceId, ImmutableArray<Reading> readings, CancellationToken cancellationToken)
+    {
+        ValueTask<IngestResult> judged;
+        try
+        {
+            judged = localDevices.TryIngest(deviceId, readings, out var here) ? here : grains.Device(deviceId).Ingest(readings);
+        }
+        catch (Exception ex)
+        {
+            judged = ValueTask.FromException<IngestResult>(ex);
+        }
+
+        return FinishAsync(deviceId, readings, judged, cancellationToken);
+    }
+
+    // Waits for a device's judging that did not end at once (a change handled, a call); retries it if it failed.
+    private async Task<ImmutableArray<ReadingPlacement?>> FinishAsync(string deviceId, ImmutableArray<Reading> readings, ValueTask<IngestResult> judged, CancellationToken cancellationToken)
     {
         try
         {
-            return Judged(deviceId, readings, await grains.Device(deviceId).Ingest(readings).ConfigureAwait(false));
+            return Judged(deviceId, readings, await judged.ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

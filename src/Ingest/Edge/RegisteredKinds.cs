@@ -17,14 +17,17 @@ public sealed class RegisteredKinds(IGrainFactory grains, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _kinds = new(StringComparer.Ordinal);
 
-    public async ValueTask<string?> KindOfAsync(string deviceId)
+    public ValueTask<string?> KindOfAsync(string deviceId)
     {
+        // Every publish asks: the answer held is returned without an async method's state machine.
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_kinds.TryGetValue(deviceId, out var cached) && Volatile.Read(ref cached.UntilMs) > nowMs)
-        {
-            return cached.Kind;
-        }
+        return _kinds.TryGetValue(deviceId, out var cached) && Volatile.Read(ref cached.UntilMs) > nowMs
+            ? ValueTask.FromResult(cached.Kind)
+            : AskAsync(deviceId, nowMs);
+    }
 
+    private async ValueTask<string?> AskAsync(string deviceId, long nowMs)
+    {
         var kind = (await grains.Device(deviceId).Get().ConfigureAwait(false))?.Kind;
         if (_kinds.Count >= MaxEntries)
         {

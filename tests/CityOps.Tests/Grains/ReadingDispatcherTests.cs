@@ -21,25 +21,29 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         "geometry":{"type":"Polygon","coordinates":[[[113.8,35.2],[114.0,35.2],[114.0,35.4],[113.8,35.4],[113.8,35.2]]]}}]}
         """;
 
-    [Fact]
-    public async Task Accepted_readings_are_written_with_the_grid_unit_and_position_their_grains_know()
+    // local: the devices' grains are handed readings in their own turn on this silo (LocalDevices); else by grain calls.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Accepted_readings_are_written_with_the_grid_unit_and_position_their_grains_know(bool local)
     {
+        var p = local ? "L" : "C"; // each case its own devices
         Assert.Empty(await fixture.SiloServices.GetRequiredService<ZoneMap>().ReplaceAsync(Grid));
         var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await fixture.Grains.GetGrain<IDeviceGrain>("WL-d1").Register(new DeviceRegistration("waterlog", null, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
-        var truck = new Reading("VH-d1", "vehicle", ts, null, [new Metric("speed_kmh", 30)], 35.31, 113.93);
+        await fixture.Grains.GetGrain<IDeviceGrain>($"WL-{p}d1").Register(new DeviceRegistration("waterlog", null, 35.3, 113.9, null, ImmutableDictionary<string, string>.Empty, null));
+        var truck = new Reading($"VH-{p}d1", "vehicle", ts, null, [new Metric("speed_kmh", 30)], 35.31, 113.93);
         Reading[] readings =
         [
-            new("WL-d1", "waterlog", ts, 1, [new Metric("depth_cm", 12)]),
-            new("WL-d1", "manhole", ts + 1, 2, [new Metric("tilt_deg", 3)]), // wrong kind: refused, not stored
-            new("WL-d1", "waterlog", ts + 2, 3, [new Metric("depth_cm", 13)]),
+            new($"WL-{p}d1", "waterlog", ts, 1, [new Metric("depth_cm", 12)]),
+            new($"WL-{p}d1", "manhole", ts + 1, 2, [new Metric("tilt_deg", 3)]), // wrong kind: refused, not stored
+            new($"WL-{p}d1", "waterlog", ts + 2, 3, [new Metric("depth_cm", 13)]),
             truck,
             truck, // redelivered: stored again, the same point
-            new("WL-d2", "waterlog", ts, null, [new Metric("depth_cm", 1)]), // auto-provisioned, nowhere yet
+            new($"WL-{p}d2", "waterlog", ts, null, [new Metric("depth_cm", 1)]), // auto-provisioned, nowhere yet
         ];
         var writer = new RecordingWriter();
         var dispatcher = new ReadingDispatcher(
-            new IngestChannel(4), fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            new IngestChannel(4), fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Local(local), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
 
         var durable = await dispatcher.DeliverAsync([new IngestMessage(readings, null)], default);
         await durable;
@@ -47,34 +51,37 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         // Times in ns: each reading keeps its millisecond and takes its own place within it (TelemetryLines.NanosOf).
         string At(Reading r) => (r.TimestampMs * 1_000_000L + TelemetryLines.NanosOf(r)).ToString(CultureInfo.InvariantCulture);
         Assert.Equal(
-            $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=12,lat=35.3,lon=113.9 {At(readings[0])}\n"
-            + $"waterlog,device=WL-d1,grid=410702001001001,unit=water-east depth_cm=13,lat=35.3,lon=113.9 {At(readings[2])}\n"
-            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
-            + $"vehicle,device=VH-d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
-            + $"waterlog,device=WL-d2 depth_cm=1 {At(readings[5])}\n",
+            $"waterlog,device=WL-{p}d1,grid=410702001001001,unit=water-east depth_cm=12,lat=35.3,lon=113.9 {At(readings[0])}\n"
+            + $"waterlog,device=WL-{p}d1,grid=410702001001001,unit=water-east depth_cm=13,lat=35.3,lon=113.9 {At(readings[2])}\n"
+            + $"vehicle,device=VH-{p}d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
+            + $"vehicle,device=VH-{p}d1,grid=410702001001001,unit=water-east speed_kmh=30,lat=35.31,lon=113.93 {At(truck)}\n"
+            + $"waterlog,device=WL-{p}d2 depth_cm=1 {At(readings[5])}\n",
             writer.Text.ToString());
     }
 
-    [Fact]
-    public async Task A_reading_its_device_refuses_is_dead_lettered_with_the_reason()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reading_its_device_refuses_is_dead_lettered_with_the_reason(bool local)
     {
+        var p = local ? "L" : "C";
         var ts = fixture.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await fixture.Grains.GetGrain<IDeviceGrain>("WL-d3").Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
+        await fixture.Grains.GetGrain<IDeviceGrain>($"WL-{p}d3").Register(new DeviceRegistration("waterlog", null, null, null, null, ImmutableDictionary<string, string>.Empty, null));
         var letters = new DeadLetterQueue();
         var dispatcher = new ReadingDispatcher(
-            new IngestChannel(4), fixture.Grains, new RecordingWriter(), letters, new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            new IngestChannel(4), fixture.Grains, new RecordingWriter(), letters, new RegisteredKinds(fixture.Grains, fixture.Time), Local(local), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
 
-        await await dispatcher.DeliverAsync([new IngestMessage([new Reading("WL-d3", "manhole", ts, 1, [new Metric("tilt_deg", 3)])], null)], default);
+        await await dispatcher.DeliverAsync([new IngestMessage([new Reading($"WL-{p}d3", "manhole", ts, 1, [new Metric("tilt_deg", 3)])], null)], default);
 
         Assert.True(letters.Reader.TryRead(out var letter));
-        Assert.Equal(("city/manhole/WL-d3/telemetry", "refused_by_device", "wrong_kind"), (letter.Topic, letter.Reason, letter.Error));
+        Assert.Equal(($"city/manhole/WL-{p}d3/telemetry", "refused_by_device", "wrong_kind"), (letter.Topic, letter.Reason, letter.Error));
     }
 
     [Fact]
     public async Task A_rounds_acknowledgements_go_in_round_order_in_one_send_per_connection()
     {
         var dispatcher = new ReadingDispatcher(
-            new IngestChannel(4), fixture.Grains, new RecordingWriter(), new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            new IngestChannel(4), fixture.Grains, new RecordingWriter(), new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), NoLocalDevices.Instance, Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
         var socket = new RecordingSocket();
         await using var connection = new CoalescingWriteStream(socket);
         var order = new List<string>();
@@ -110,7 +117,7 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         var writer = new GatedWriter(storing.Task, Task.CompletedTask, Task.CompletedTask);
         var channel = new IngestChannel(4);
         var dispatcher = new ReadingDispatcher(
-            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), NoLocalDevices.Instance, Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
         var acknowledged = new List<int>();
         var allAcknowledged = new TaskCompletionSource();
         IngestMessage Message(int n) => new([new Reading($"WL-o{n}", "waterlog", ts, 1, [new Metric("depth_cm", n)])], _ =>
@@ -160,7 +167,7 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
         var writer = new GatedWriter(Task.CompletedTask, Task.CompletedTask, Task.CompletedTask);
         var channel = new IngestChannel(4);
         var dispatcher = new ReadingDispatcher(
-            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
+            channel, fixture.Grains, writer, new DeadLetterQueue(), new RegisteredKinds(fixture.Grains, fixture.Time), NoLocalDevices.Instance, Options.Create(new MqttOptions()), fixture.Time, NullLogger<ReadingDispatcher>.Instance);
         var sending = new TaskCompletionSource(); // the first acknowledgement's write waits for the socket
         var acknowledged = new List<int>();
         var allAcknowledged = new TaskCompletionSource();
@@ -221,6 +228,8 @@ public sealed class ReadingDispatcherTests(GrainClusterFixture fixture) : IClass
             return next;
         }
     }
+
+    private ILocalDevices Local(bool local) => local ? fixture.SiloServices.GetRequiredService<ILocalDevices>() : NoLocalDevices.Instance;
 
     private sealed class RecordingWriter : ITelemetryWriter
     {

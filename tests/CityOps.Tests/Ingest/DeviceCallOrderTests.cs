@@ -41,6 +41,27 @@ public sealed class DeviceCallOrderTests
     }
 
     [Fact]
+    public async Task A_call_started_by_the_caller_on_a_free_device_is_waited_for_by_the_next()
+    {
+        // The dispatcher judges a local device itself when it is free; a judging that did not end at once is recorded.
+        var order = new DeviceCallOrder();
+        Assert.True(order.IsFree("A"));
+        var hybrid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        order.Started("A", hybrid.Task);
+        Assert.False(order.IsFree("A"));
+        Assert.True(order.IsFree("B"));
+
+        var started = false;
+        var next = order.Start("A", 0, _ => { started = true; return Task.FromResult(2); });
+        Assert.False(started);
+
+        hybrid.SetResult(1);
+        Assert.Equal(2, await next);
+        Assert.True(started);
+        Assert.True(order.IsFree("A"));
+    }
+
+    [Fact]
     public void Devices_whose_calls_ended_are_forgotten_as_the_map_grows()
     {
         var order = new DeviceCallOrder();

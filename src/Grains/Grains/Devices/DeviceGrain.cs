@@ -27,6 +27,7 @@ public sealed partial class DeviceGrain(
     ZoneMap zones,
     IDeviceDirectory directory,
     DeviceWatchList watch,
+    LocalDevices local,
     DeviceCaseFiler filer,
     AlarmDesk desk,
     AutoProvisionGate provisioning,
@@ -43,8 +44,9 @@ public sealed partial class DeviceGrain(
     private string? _refusedReason; // of the last reading refused in the batch being ingested
     private bool _unsettled; // a call failed midway: an alarm's case or incident may not have heard of it yet
     private string? _id;
+    private DeviceState? _s; // Orleans' state wrapper may be read only in the grain's context; the state itself by its turn
 
-    private DeviceState S => state.State;
+    private DeviceState S => _s ??= state.State;
 
     private string Id => _id ??= this.GetPrimaryKeyString(); // Orleans makes a new string on every call
 
@@ -64,12 +66,17 @@ public sealed partial class DeviceGrain(
             await RefileUnconfirmedCases();
             Watch();
         }
+
+        local.Add(Id, this);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await _turn.Take(); // after a turn the dispatcher started, and none after this one
+        _gone = true;
+        local.Remove(Id, this);
         watch.Remove(Id);
-        if ((_dirty || _softDirty) && S.Registration is not null)
+        if ((_dirty || _softDirty) && S.Registration is not null && !StorageFailure.Caused(reason))
         {
             await Persist();
         }
@@ -79,7 +86,12 @@ public sealed partial class DeviceGrain(
     {
         try
         {
-            await Settle();
+            if (_unsettled)
+            {
+                await ToGrainContext();
+                await Settle();
+            }
+
             _unsettled = true;
             try
             {
@@ -116,7 +128,12 @@ public sealed partial class DeviceGrain(
 
             accepted++;
             S.ReadingsAccepted = S.ReadingsAccepted == int.MaxValue ? int.MaxValue : S.ReadingsAccepted + 1;
-            await SyncRules();
+            if (RulesOutdated)
+            {
+                await ToGrainContext();
+                await SyncRules();
+            }
+
             var judge = Judge;
             var ruleList = judge.Rules;
             var now = time.GetUtcNow();
@@ -129,6 +146,7 @@ public sealed partial class DeviceGrain(
             {
                 if (judge.Arrived(i, order == ReadingOrder.Ahead ? now : reading.Timestamp, out var change, out var alarm))
                 {
+                    await ToGrainContext();
                     await Handle(ruleList[i], change, alarm);
                 }
             }
@@ -170,20 +188,23 @@ public sealed partial class DeviceGrain(
                 if (judge.Evaluate(i, out var change, out var alarm, out var phaseChanged))
                 {
                     _dirty |= phaseChanged;
+                    await ToGrainContext();
                     await Handle(ruleList[i], change, alarm);
                 }
             }
         }
 
         CityOpsMetrics.ReadingsEvaluated.Inc(evaluated);
-        if (S.Registration is not null)
+        if (S.Registration is not null && S.Flaps is { Count: > 0 })
         {
+            await ToGrainContext();
             await EndQuietFlapping();
         }
 
         directoryChanged |= Locate(force: false);
         if (_dirty || directoryChanged)
         {
+            await ToGrainContext();
             await Persist();
         }
 
@@ -260,12 +281,12 @@ public sealed partial class DeviceGrain(
     // changed so that the last reading no longer breaches it, ends with a note on its case; a pending one starts over.
     private async Task SyncRules()
     {
-        var current = rules.Current;
-        if (S.Registration is null || ReferenceEquals(current, Judge.RuleSet))
+        if (!RulesOutdated)
         {
             return;
         }
 
+        var current = rules.Current;
         var judge = Judge;
         var previous = judge.RuleSet;
         judge.UseRules(current);
@@ -275,6 +296,8 @@ public sealed partial class DeviceGrain(
         _dirty |= await filer.Revise(S, judge, previous, now, (ruleId, record, note) =>
             record.AlarmId is null ? Task.CompletedTask : AnnounceCleared(ruleId, record, now, note));
     }
+
+    private bool RulesOutdated => S.Registration is not null && !ReferenceEquals(rules.Current, Judge.RuleSet);
 
     // One judge per device and kind.
     private DeviceJudge Judge => _judge is { } judge && judge.Kind == S.Registration!.Kind ? judge : _judge = DeviceJudge.ForKind(rules.Current.Kinds.Get(S.Registration!.Kind), zones, _judge);

@@ -145,6 +145,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton(sp => CaseCodeBook.From(sp.GetRequiredService<IOptions<CodesOptions>>().Value));
         services.AddSingleton<CaseSweeper>();
         services.AddSingleton<DeviceWatchList>();
+        services.AddSingleton<LocalDevices>();
+        services.AddSingleton<ILocalDevices>(sp => sp.GetRequiredService<LocalDevices>());
         services.AddSingleton<AutoProvisionGate>();
         services.AddSingleton<DeviceSweeper>();
         services.AddSingleton<SilenceBook>();

@@ -40,6 +40,13 @@ public static class StorageFailure
         }
     }
 
+    /// <summary>
+    /// Whether the grain is being deactivated by <see cref="Deactivate"/>: what it holds in memory then was never stored and
+    /// must not be written on the way out (storage may be back by then), or the retry would take it for what is durable.
+    /// </summary>
+    public static bool Caused(DeactivationReason reason) =>
+        reason.ReasonCode == Reason.ReasonCode && reason.Description == Reason.Description;
+
     /// <summary>Deactivates the grain after a call failed for want of storage.</summary>
     public static void Deactivate(this IGrainBase grain) => grain.GrainContext.Deactivate(Reason);
 }
