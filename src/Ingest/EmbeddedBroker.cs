@@ -142,7 +142,7 @@ public sealed partial class EmbeddedBroker(
                     e.Response.ReasonString = $"device {reading.DeviceId} is registered as {kind}: publish to city/{kind}/{reading.DeviceId}/telemetry";
                 }
 
-                await intake.EnqueueAsync(readings, acknowledge: null, _stopping.Token).ConfigureAwait(false);
+                await intake.EnqueueAsync(readings, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using CityOps.Grains;
+using CityOps.Ingest.Edge;
 using CityOps.Ingest.Parsing;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -55,9 +56,11 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
     /// <summary>
     /// One message from a broker client: parsed, and its readings handed to the dispatcher. A QoS 1/2 message is
     /// acknowledged only once its device grain accepted it (the dispatcher calls back); a rejected one at once, as the
-    /// dead-letter topic holds it. <paramref name="settled"/> runs when the broker no longer waits for this message.
+    /// dead-letter topic holds it. <paramref name="settled"/> runs when the broker no longer waits for this message;
+    /// <paramref name="connection"/> is where its acknowledgement is written, when those writes can be held.
     /// </summary>
-    public async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken, Action? settled = null)
+    public async Task ReceiveAsync(
+        MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken, Action? settled = null, CoalescingWriteStream? connection = null)
     {
         var message = e.ApplicationMessage;
         if (Parse(message.Topic, message.Payload).Readings is not { } readings)
@@ -83,16 +86,19 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
             };
         }
 
-        await EnqueueAsync(readings, acknowledge, cancellationToken).ConfigureAwait(false);
+        await channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge, connection), cancellationToken).ConfigureAwait(false);
         if (acknowledge is null)
         {
             settled?.Invoke();
         }
     }
 
-    /// <summary>Hands readings to the dispatcher; waits while the channel is full, so back-pressure reaches the publisher through TCP.</summary>
-    public ValueTask EnqueueAsync(List<Reading> readings, Func<CancellationToken, Task>? acknowledge, CancellationToken cancellationToken) =>
-        channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge), cancellationToken);
+    /// <summary>
+    /// Hands readings that need no acknowledgement from the dispatcher to it (the embedded broker's: its PUBACK follows
+    /// this); waits while the channel is full, so back-pressure reaches the publisher through TCP.
+    /// </summary>
+    public ValueTask EnqueueAsync(List<Reading> readings, CancellationToken cancellationToken) =>
+        channel.Writer.WriteAsync(new IngestMessage(readings, null), cancellationToken);
 }
 
 /// <summary>What one MQTT message yielded: its readings, or why it yielded none.</summary>

@@ -18,6 +18,7 @@ public sealed partial class MqttIngestService(
 {
     private readonly MqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly ReadAheadBrokerSocket _socket = new();
     private CancellationToken _stopping;
 
     /// <summary>True while connected and subscribed.</summary>
@@ -88,7 +89,7 @@ public sealed partial class MqttIngestService(
             .WithReceiveMaximum(_options.ReceiveMaximum)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithStreamProvider(new ReadAheadBrokerSocket());
+            .WithStreamProvider(_socket);
 
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -115,7 +116,7 @@ public sealed partial class MqttIngestService(
         LogConnected(logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => intake.ReceiveAsync(e, _stopping);
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => intake.ReceiveAsync(e, _stopping, connection: _socket.Connection);
 
     private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)
     {

@@ -11,17 +11,25 @@ namespace CityOps.Ingest;
 /// remaining length, body), each a socket receive of its own; here one receive takes all the socket holds (a burst of
 /// publishes from the broker) and the small reads are served from it. No packet-size limit: the broker is ours, and a
 /// limit would drop the connection on a large message the broker then redelivers forever; the intake rejects it instead.
-/// TLS, when configured, is layered on top by MQTTnet.
+/// Its writes can be held (<see cref="CoalescingWriteStream"/>): the dispatcher holds <see cref="Connection"/> while it
+/// acknowledges a round, so the round's PUBACKs leave in one socket send. TLS, when configured, is layered on top by MQTTnet.
 /// </summary>
 public sealed class ReadAheadBrokerSocket : IMqttClientStreamProvider
 {
+    private volatile CoalescingWriteStream? _connection;
+
+    /// <summary>The writes of the latest connection (null before the first): what the acknowledgements of its messages go through.</summary>
+    public CoalescingWriteStream? Connection => _connection;
+
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
-            return new PacketSizeGuardStream(new NetworkStream(socket, ownsSocket: true), int.MaxValue, static _ => { });
+            var connection = new CoalescingWriteStream(new NetworkStream(socket, ownsSocket: true));
+            _connection = connection;
+            return new PacketSizeGuardStream(connection, int.MaxValue, static _ => { });
         }
         catch
         {

@@ -45,6 +45,9 @@ public sealed partial class ReadingDispatcher(
     private readonly DeviceCallOrder _order = new();
     private readonly Dictionary<string, ImmutableArray<Reading>.Builder> _byDevice = new(StringComparer.Ordinal);
 
+    // Rounds handed to the acknowledging loop and not yet acknowledged by it: while any is, newer rounds go there too.
+    private int _roundsWithAcknowledger;
+
     private static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
 
@@ -65,8 +68,26 @@ public sealed partial class ReadingDispatcher(
                 IngestMetrics.ChannelDepth.Set(reader.Count);
                 IngestMetrics.Rounds.Inc();
                 var judged = DeliverAsync(round, stoppingToken);
-                await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
                 await ((Task)judged).WaitAsync(RoundPatience, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var durable = judged.IsCompletedSuccessfully ? await judged : null;
+                if (durable is { IsCompletedSuccessfully: true } && Volatile.Read(ref _roundsWithAcknowledger) == 0)
+                {
+                    // Judged and durable, and every older round acknowledged: acknowledged here, in order, without
+                    // waking the acknowledging loop (a wake-up per round saved: the usual case).
+                    var pass = AcknowledgeRoundAsync(round, stoppingToken);
+                    if (!pass.IsCompleted)
+                    {
+                        // A write that waits (a full socket buffer, MQTTnet's send lock): the next round need not. The
+                        // acknowledging loop waits for this pass, and newer rounds queue behind it there.
+                        Interlocked.Increment(ref _roundsWithAcknowledger);
+                        await _rounds.Writer.WriteAsync((Task.FromResult(pass), []), stoppingToken);
+                    }
+                }
+                else
+                {
+                    Interlocked.Increment(ref _roundsWithAcknowledger);
+                    await _rounds.Writer.WriteAsync((judged, round), stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -171,23 +192,8 @@ public sealed partial class ReadingDispatcher(
             {
                 var durable = await judged.WaitAsync(stoppingToken).ConfigureAwait(false);
                 await durable.WaitAsync(stoppingToken).ConfigureAwait(false);
-                foreach (var message in messages)
-                {
-                    if (message.Acknowledge is not { } acknowledge)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        await acknowledge(stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
-                        LogAckFailed(logger, ex.Message);
-                    }
-                }
+                await AcknowledgeRoundAsync(messages, stoppingToken).ConfigureAwait(false);
+                Interlocked.Decrement(ref _roundsWithAcknowledger);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -198,6 +204,74 @@ public sealed partial class ReadingDispatcher(
             // Storage failed for good: stop taking rounds rather than hold unacknowledged ones forever.
             _rounds.Writer.TryComplete(ex);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges one round's messages in order. Their connections are held meanwhile, so the round's acknowledgements
+    /// leave in one socket send per connection (MQTTnet writes each PUBACK on its own), sent when the pass ends.
+    /// </summary>
+    public async Task AcknowledgeRoundAsync(IReadOnlyList<IngestMessage> messages, CancellationToken cancellationToken)
+    {
+        CoalescingWriteStream? held = null; // mostly the one connection of the round
+        List<CoalescingWriteStream>? alsoHeld = null;
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (message.Acknowledge is not { } acknowledge)
+                {
+                    continue;
+                }
+
+                if (message.Connection is { } connection && connection != held && alsoHeld?.Contains(connection) != true)
+                {
+                    connection.Hold();
+                    if (held is null)
+                    {
+                        held = connection;
+                    }
+                    else
+                    {
+                        (alsoHeld ??= []).Add(connection);
+                    }
+                }
+
+                try
+                {
+                    await acknowledge(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The connection dropped: the broker redelivers, and the grain recognises the redelivery.
+                    LogAckFailed(logger, ex.Message);
+                }
+            }
+        }
+        finally
+        {
+            if (held is not null)
+            {
+                await ReleaseAsync(held, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var connection in alsoHeld ?? [])
+            {
+                await ReleaseAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(CoalescingWriteStream connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The round's acknowledgements were not sent; the connection is closed and the broker redelivers them.
+            LogAckFailed(logger, ex.Message);
         }
     }
 
