@@ -139,7 +139,7 @@ public sealed partial class ReadingDispatcher(
                 if (judged.IsCompletedSuccessfully)
                 {
                     // Judged on this thread and done: most readings change nothing.
-                    placements[device++] = Judged(deviceId, readings, judged.Result);
+                    placements[device++] = Judged(deviceId, readings, await judged.ConfigureAwait(false)); // done: no wait
                     continue;
                 }
 

@@ -79,33 +79,9 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        _sending.Wait();
-        try
-        {
-            ThrowIfFailed();
-            if (Volatile.Read(ref _holds) > 0)
-            {
-                Append(buffer);
-                return;
-            }
-
-            try
-            {
-                inner.Write(buffer);
-            }
-            catch (Exception ex)
-            {
-                Fail(ex);
-                throw;
-            }
-        }
-        finally
-        {
-            _sending.Release();
-        }
-    }
+    // Only asynchronous writes: MQTTnet (and SslStream over this stream) write asynchronously, and a synchronous write
+    // would block its thread on the send lock.
+    public override void Write(ReadOnlySpan<byte> buffer) => throw new NotSupportedException("write asynchronously");
 
     /// <summary>Sends what is gathered, held or not, and flushes the inner stream.</summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
@@ -122,36 +98,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
         }
     }
 
-    public override void Flush()
-    {
-        _sending.Wait();
-        try
-        {
-            ThrowIfFailed();
-            if (TakePending() is { } pending)
-            {
-                try
-                {
-                    inner.Write(pending.Bytes, 0, pending.Length);
-                }
-                catch (Exception ex)
-                {
-                    Fail(ex);
-                    throw;
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(pending.Bytes);
-                }
-            }
-
-            inner.Flush();
-        }
-        finally
-        {
-            _sending.Release();
-        }
-    }
+    public override void Flush() => throw new NotSupportedException("flush asynchronously");
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -254,13 +201,9 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
             }
             else
             {
-                var writing = inner.WriteAsync(buffer, cancellationToken);
-                if (!writing.IsCompletedSuccessfully)
-                {
-                    return ReleaseWhenWrittenAsync(writing);
-                }
-
-                writing.GetAwaiter().GetResult();
+                // Awaited in an async method even when done at once: it allocates nothing then, and the socket's pooled
+                // completion is handed back.
+                return ReleaseWhenWrittenAsync(inner.WriteAsync(buffer, cancellationToken));
             }
         }
         catch (Exception ex)

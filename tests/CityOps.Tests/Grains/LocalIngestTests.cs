@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using CityOps.Grains;
+using CityOps.Grains.Devices;
+using CityOps.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace CityOps.Tests.Grains;
 
@@ -80,6 +83,30 @@ public sealed class LocalIngestTests(StorageOutageClusterFixture fixture) : ICla
 
         Assert.Equal((1, 1, 0), (retried.Accepted, retried.Evaluated, retried.Duplicates));
         Assert.Equal("manhole-tilt", Assert.Single(await GrainCases.Of(fixture, device)).RuleId);
+    }
+
+    [Fact]
+    public async Task A_turn_whose_state_another_activation_wrote_meanwhile_deactivates_and_files_nothing_from_memory()
+    {
+        // Two activations of one device (a node rejoining the cluster): the one whose write finds the state newer than it
+        // read must go, as Orleans deactivates it after a call; kept, it would settle and refile what it never stored.
+        const string device = "MH-LOCAL-STALE";
+        var grain = await Registered(device);
+        var storage = fixture.SiloServices.GetRequiredKeyedService<IGrainStorage>(GrainsHostingExtensions.StorageName);
+        var other = new GrainState<DeviceState>();
+        var id = grain.GetGrainId();
+        await storage.ReadStateAsync(DeviceServices.StateName, id, other);
+        await storage.WriteStateAsync(DeviceServices.StateName, id, other); // the other activation's write
+
+        Assert.True(Local.TryIngest(device, [Tilted(device, 15)], out var judged));
+        await Assert.ThrowsAsync<InconsistentStateException>(async () => await judged);
+        Assert.False(Local.TryIngest(device, [Tilted(device, 16)], out _));
+
+        var later = new Reading(device, "manhole", fixture.Time.GetUtcNow().ToUnixTimeMilliseconds() + 1000, 2, [new Metric("tilt_deg", 16)]);
+        var retried = await grain.Ingest([later]);
+
+        Assert.Equal((1, 1), (retried.Accepted, retried.Evaluated));
+        Assert.Single(await GrainCases.Of(fixture, device));
     }
 
     private async Task<IDeviceGrain> Registered(string device)

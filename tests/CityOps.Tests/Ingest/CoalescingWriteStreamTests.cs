@@ -142,7 +142,7 @@ public class CoalescingWriteStreamTests
         var syncSocket = new RecordingSocket();
         var syncStream = new CoalescingWriteStream(syncSocket);
         syncStream.Hold();
-        syncStream.Write(B);
+        await syncStream.WriteAsync(B);
         syncStream.Dispose();
         Assert.Equal([B], syncSocket.Sends);
         Assert.True(syncSocket.Disposed);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using Orleans.Storage;
 
 namespace CityOps.Grains.Devices;
 
@@ -22,9 +23,9 @@ public sealed partial class DeviceGrain : IIncomingGrainCallFilter
         {
             await context.Invoke();
         }
-        catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+        catch (Exception ex) when (StorageUnavailableException.Caused(ex) || ex is InconsistentStateException)
         {
-            _gone = true; // being deactivated (StorageFailure): what it holds was never stored, so no turn starts here again
+            _gone = true; // being deactivated (StorageFailure, or by Orleans): what it holds is not what is stored
             throw;
         }
         finally

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using CityOps.Grains.Storage;
 using CityOps.Rules;
+using Orleans.Storage;
 
 namespace CityOps.Grains.Devices;
 
@@ -90,9 +91,12 @@ public sealed partial class DeviceGrain(DeviceServices services) : Grain, IDevic
                 Watch();
             }
         }
-        catch (Exception ex) when (StorageUnavailableException.Caused(ex))
+        catch (Exception ex) when (StorageUnavailableException.Caused(ex) || ex is InconsistentStateException)
         {
-            // In place of StorageFailure.Guard: this is the hot path, and a ValueTask. No turn starts here again.
+            // In place of StorageFailure.Guard (this is the hot path, and a ValueTask), and of Orleans' own deactivation after
+            // a write another activation made stale, which a turn the dispatcher started does not pass through: what this
+            // activation holds is not what is stored, and nothing (a case refiled when it settles) may come of it. No turn
+            // starts here again.
             _gone = true;
             this.Deactivate();
             throw;
