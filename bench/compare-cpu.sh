@@ -3,18 +3,19 @@
 #   bench/compare-cpu.sh [rate] [seconds] [devices] [max-rate]
 #   (defaults: 10000 readings/s for 30 s, 10000 devices; the as-fast-as-possible runs ask for 60000/s for 15 s)
 # Fixed rate, each consumer alone on the box (with its broker): a minimal Node-RED threshold flow behind mosquitto,
-# CityOps behind mosquitto, CityOps with its embedded broker. Each gets the same load: one reading from every device
+# CityOps behind mosquitto, CityOps with its embedded broker; and, as the floor under the embedded edge, MQTTnet's server
+# alone (bench/CityOps.Benchmarks bare-broker: every publish taken and counted, nothing else). Each gets the same load: one reading from every device
 # (the warm-up), then the fixed rate for SETTLE s (default 15: code compiled and tiered up, caches filled) and for the
 # counted window of [seconds] more. CPU is the process's own (utime + stime from /proc), from the start of the counted
 # window to the moment it took its last reading, divided by the readings it took in that window; loss counts the whole run.
 # As fast as possible, each alone behind mosquitto: a plain mosquitto_sub, Node-RED, CityOps (no settle).
 # Needs: mosquitto + mosquitto-clients (apt), node + npm (Node-RED 4 is installed into bench/.node-red on first use;
 # if that fails the Node-RED rows say so). Prints one table of ratios at the end. Takes about 6 minutes at the defaults.
-# ONLY=nodered,cityops-mosquitto,cityops-embedded,fast limits the runs (default: all).
+# ONLY=nodered,cityops-mosquitto,cityops-embedded,mqttnet,fast limits the runs (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate=${1:-10000}; seconds=${2:-30}; devices=${3:-10000}; max_rate=${4:-60000}; max_seconds=15; settle=${SETTLE:-15}
-only=${ONLY:-nodered,cityops-mosquitto,cityops-embedded,fast}
+only=${ONLY:-nodered,cityops-mosquitto,cityops-embedded,mqttnet,fast}
 wanted() { [[ ",$only," == *",$1,"* ]]; }
 root=$PWD; work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -110,6 +111,14 @@ if wanted cityops-embedded; then
   measure cityops-embedded "$settle" --broker "127.0.0.1:$cityops_broker" --api "http://127.0.0.1:$api" "${fixed[@]}"
   stop "$consumer"
 fi
+if wanted mqttnet; then
+  bare=$(free_port)
+  dotnet bench/CityOps.Benchmarks/bin/Release/net10.0/CityOps.Benchmarks.dll bare-broker "$bare" "$work/bare.count" > "$work/bare.log" 2>&1 & consumer=$!; pids+=($consumer)
+  wait_port "$bare"
+  count() { cat "$work/bare.count" 2>/dev/null || echo 0; }
+  measure mqttnet "$settle" --broker "127.0.0.1:$bare" --publish-only "${fixed[@]}"
+  stop "$consumer"
+fi
 
 if wanted fast; then
   echo "as fast as possible: $max_rate readings/s asked for $max_seconds s; each consumer alone behind mosquitto"
@@ -144,7 +153,8 @@ def us(name, with_broker=False):
 print()
 print(f"CPU per reading at {rate} readings/s, each consumer alone, after the settle (µs of CPU per reading counted; lost: whole run)")
 print(f"{'consumer':<34}{'counted':>10}{'lost':>8}{'consumer µs':>13}{'mosquitto µs':>14}{'both µs':>10}")
-for name, label in [("nodered", "Node-RED behind mosquitto"), ("cityops-mosquitto", "CityOps behind mosquitto"), ("cityops-embedded", "CityOps, embedded broker")]:
+for name, label in [("nodered", "Node-RED behind mosquitto"), ("cityops-mosquitto", "CityOps behind mosquitto"), ("cityops-embedded", "CityOps, embedded broker"),
+                    ("mqttnet", "MQTTnet server alone (the floor)")]:
     r = rows.get(name)
     if not r: print(f"{label:<34}{'(not run)':>10}"); continue
     mq = r["mosq"] * 1e6 / r["taken"] if r["taken"] else 0
@@ -163,6 +173,7 @@ nr, cm, ce = us("nodered"), us("cityops-mosquitto"), us("cityops-embedded")
 nr_both = us("nodered", True)
 ratio("CPU/reading, CityOps behind mosquitto ÷ Node-RED", cm, nr, "≤ 0.5")
 ratio("CPU/reading, CityOps embedded ÷ (Node-RED + mosquitto)", ce, nr_both, "≤ 0.5")
+ratio("  of which MQTTnet's server alone ÷ (Node-RED + mosquitto)", us("mqttnet"), nr_both, "the floor")
 fs, fn, fc = (rows.get(k) for k in ("fast-sub", "fast-nodered", "fast-cityops"))
 rate_of = lambda r: r["taken"] / r["secs"] if r else None
 ratio("throughput alone, CityOps ÷ mosquitto_sub", rate_of(fc), rate_of(fs), "≥ 0.95")

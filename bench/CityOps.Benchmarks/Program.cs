@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "scale-devices")
     return await ScaleTest.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "bare-broker")
+{
+    return await BareBroker.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "backtest-speed")
 {
     return BacktestSpeed.Run(args);
