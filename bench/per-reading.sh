@@ -12,7 +12,8 @@
 # PERF=1 also samples CityOps with `perf record` for 8 s after the window (JIT frames named through the runtime's perf map;
 # PERF_OUT=FILE keeps the flat profile by symbol in FILE and by library in FILE.dso).
 # NO_BUILD=1 uses the binaries already built; CITYOPS_BIN=DIR runs the CityOps.Api.dll in DIR instead (another build,
-# for before/after alternation).
+# for before/after alternation); CITYOPS_ENV="NAME=VALUE ..." sets variables for CityOps alone (e.g. DOTNET_gcServer=1);
+# SETTLE=S waits S more seconds at the rate before the window (code compiled and tiered up: as compare-cpu.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 edge=${1:-embedded}; rate=${2:-5000}; seconds=${3:-30}; devices=${4:-10000}
@@ -31,7 +32,7 @@ if [ "$edge" = external ]; then
   cityops_edge=(--CityOps:Mqtt:Host=127.0.0.1 --CityOps:Mqtt:Port="$broker" --CityOps:Mqtt:ClientId="cityops-per-reading-$RANDOM")
 fi
 mkdir -p "$work/data"
-(cd "$work/data" && exec env ${PERF:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "${CITYOPS_BIN:-$root/src/Api/bin/Release/net10.0}/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${cityops_edge[@]}" \
+(cd "$work/data" && exec env ${PERF:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} ${CITYOPS_ENV:-} dotnet "${CITYOPS_BIN:-$root/src/Api/bin/Release/net10.0}/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${cityops_edge[@]}" \
   --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000 \
   --CityOps:DataDir="$work/data" --CityOps:Cluster:SiloPort="$(free_port)" --CityOps:Cluster:GatewayPort="$(free_port)" \
   --Logging:LogLevel:Default=Warning > "$work/cityops.log" 2>&1) & cityops=$!; pids+=($cityops)
@@ -46,13 +47,15 @@ snapshot() {
     /^system_runtime_dotnet_gc_heap_total_allocated / {print "allocated", $2}
     /^system_runtime_dotnet_thread_pool_work_item_count / {print "workitems", $2}
     /^system_runtime_dotnet_monitor_lock_contentions / {print "contentions", $2}
-    END {print "switches", s; print "ticks", t}'
+    /^system_runtime_dotnet_gc_collections/ {gcs += $2}
+    /^system_runtime_dotnet_gc_pause_time / {print "pause", $2}
+    END {print "gcs", gcs + 0; print "switches", s; print "ticks", t}'
 }
 
 dotnet bench/CityOps.LoadTest/bin/Release/net10.0/CityOps.LoadTest.dll --broker "127.0.0.1:$broker" --api "http://127.0.0.1:$api" \
-  --devices "$devices" --rate "$rate" --duration $((seconds + 15)) --qos 1 --crossings 0 > "$work/load.log" 2>&1 & load=$!; pids+=($load)
+  --devices "$devices" --rate "$rate" --duration $((seconds + ${SETTLE:-0} + 15)) --qos 1 --crossings 0 > "$work/load.log" 2>&1 & load=$!; pids+=($load)
 until grep -q "devices active" "$work/load.log" 2>/dev/null; do kill -0 $load 2>/dev/null || { cat "$work/load.log" >&2; exit 1; }; sleep 0.2; done
-sleep 3   # past the warm-up's tail
+sleep $((3 + ${SETTLE:-0}))   # past the warm-up's tail (and the settle)
 snapshot > "$work/before"; t0=$(date +%s.%N)
 sleep "$(echo "$seconds - ($(date +%s.%N) - $t0)" | bc)"
 snapshot > "$work/after"; t1=$(date +%s.%N)
@@ -95,6 +98,7 @@ for label, key, scale in [("allocated bytes", "allocated", 1), ("thread-pool wor
                           ("lock contentions", "contentions", 1), ("context switches", "switches", 1),
                           ("CPU µs (load-dependent)", "ticks", 1e6 / int(hz))]:
     print(f"  {label + ' per reading':<44}" + (f"{d[key] * scale / n:10.2f}" if key in d else "       n/a"))
+if "gcs" in d: print(f"  {'GC collections, GC pause (whole window)':<44}{d['gcs']:10.0f}{d.get('pause', 0):9.2f} s")
 if d.get("rounds"): print(f"  {'readings per dispatcher round':<44}{n / d['rounds']:10.2f}")
 print(f"  {'CPU ms per /metrics scrape (after the load)':<44}{float(scrape_ms):10.1f}")
 print(f"  {'KB allocated per /metrics scrape':<44}{float(scrape_kb):10.0f}")
