@@ -14,7 +14,7 @@ namespace CityOps.Ingest.Edge;
 /// writes throw) and closes the inner stream, so the read waiting on it fails too and MQTTnet drops the connection; the
 /// broker then redelivers what was not acknowledged. Reads pass through.
 /// </summary>
-public sealed class CoalescingWriteStream(Stream inner) : Stream
+public sealed class CoalescingWriteStream(Stream inner) : WrappedStream(inner)
 {
     // Held while a write of the inner stream is being made, and while the pending bytes are appended to or taken.
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -22,20 +22,6 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
     private byte[]? _pending; // rented while it holds bytes; only while held
     private int _pendingLength;
     private Exception? _failure;
-
-    public override bool CanRead => inner.CanRead;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => inner.CanWrite;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>From now until the matching <see cref="ReleaseAsync"/>, writes are gathered, not sent.</summary>
     public void Hold() => Interlocked.Increment(ref _holds);
@@ -90,7 +76,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
         try
         {
             await SendPendingAsync(cancellationToken).ConfigureAwait(false);
-            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -100,18 +86,14 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
 
     public override void Flush() => throw new NotSupportedException("flush asynchronously");
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
 
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+    public override int Read(Span<byte> buffer) => Inner.Read(buffer);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Inner.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+        Inner.ReadAsync(buffer, offset, count, cancellationToken);
 
     // What is still gathered goes out before the inner stream closes (a write in flight elsewhere is left to finish or fail).
     protected override void Dispose(bool disposing)
@@ -126,7 +108,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
                     {
                         try
                         {
-                            inner.Write(pending.Bytes, 0, pending.Length);
+                            Inner.Write(pending.Bytes, 0, pending.Length);
                         }
                         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
                         {
@@ -146,7 +128,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
                 }
             }
 
-            inner.Dispose();
+            Inner.Dispose();
         }
 
         base.Dispose(disposing);
@@ -174,7 +156,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
             }
         }
 
-        await inner.DisposeAsync().ConfigureAwait(false);
+        await Inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -203,7 +185,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
             {
                 // Awaited in an async method even when done at once: it allocates nothing then, and the socket's pooled
                 // completion is handed back.
-                return ReleaseWhenWrittenAsync(inner.WriteAsync(buffer, cancellationToken));
+                return ReleaseWhenWrittenAsync(Inner.WriteAsync(buffer, cancellationToken));
             }
         }
         catch (Exception ex)
@@ -245,7 +227,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
 
         try
         {
-            await inner.WriteAsync(pending.Bytes.AsMemory(0, pending.Length), cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(pending.Bytes.AsMemory(0, pending.Length), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -304,7 +286,7 @@ public sealed class CoalescingWriteStream(Stream inner) : Stream
             ArrayPool<byte>.Shared.Return(pending.Bytes);
         }
 
-        inner.Dispose();
+        Inner.Dispose();
     }
 
     private void ThrowIfFailed()

@@ -12,7 +12,7 @@ namespace CityOps.Ingest.Edge;
 /// read-ahead buffer is pooled and held only while it has bytes to hand on: with nothing buffered the stream waits for
 /// data with a zero-byte read, so an idle connection holds no buffer.
 /// </summary>
-public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Action<long> tooLarge) : Stream
+public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Action<long> tooLarge) : WrappedStream(inner)
 {
     /// <summary>Bytes taken from the socket at once; a read asking for at least this much reads straight into its buffer.</summary>
     public const int ReadAheadSize = 4096;
@@ -33,20 +33,6 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         Body,
     }
 
-    public override bool CanRead => inner.CanRead;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => inner.CanWrite;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         if (_readAhead is not null)
@@ -54,7 +40,7 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
             return TakeReadAhead(buffer.AsSpan(offset, count));
         }
 
-        var read = inner.Read(buffer, offset, count);
+        var read = Inner.Read(buffer, offset, count);
         Inspect(buffer.AsSpan(offset, read));
         return read;
     }
@@ -71,36 +57,32 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
 
         if (buffer.Length >= ReadAheadSize || buffer.IsEmpty)
         {
-            return InspectWhenReadAsync(inner.ReadAsync(buffer, cancellationToken), buffer);
+            return InspectWhenReadAsync(Inner.ReadAsync(buffer, cancellationToken), buffer);
         }
 
         // Nothing buffered: wait until the socket has data, holding no buffer meanwhile, then take all it has.
-        var readable = inner.ReadAsync(Memory<byte>.Empty, cancellationToken);
+        var readable = Inner.ReadAsync(Memory<byte>.Empty, cancellationToken);
         return readable.IsCompletedSuccessfully ? ReadAheadAsync(buffer, cancellationToken) : ReadAheadWhenReadableAsync(readable, buffer, cancellationToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => Inner.WriteAsync(buffer, cancellationToken);
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Inner.WriteAsync(buffer, offset, count, cancellationToken);
 
-    public override void Flush() => inner.Flush();
+    public override void Flush() => Inner.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+    public override Task FlushAsync(CancellationToken cancellationToken) => Inner.FlushAsync(cancellationToken);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            inner.Dispose();
+            Inner.Dispose();
             if (!_filling)
             {
                 // A buffer a receive may still write into is left to the GC, never returned to the pool.
@@ -113,7 +95,7 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
 
     public override async ValueTask DisposeAsync()
     {
-        await inner.DisposeAsync().ConfigureAwait(false);
+        await Inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -140,7 +122,7 @@ public sealed class PacketSizeGuardStream(Stream inner, int maxPacketSize, Actio
         ValueTask<int> receiving;
         try
         {
-            receiving = inner.ReadAsync(_readAhead, cancellationToken);
+            receiving = Inner.ReadAsync(_readAhead, cancellationToken);
         }
         catch
         {
