@@ -13,8 +13,14 @@ namespace CityOps.Ingest.Edge;
 /// One write of the inner stream at a time, in the order the writes were made. A failed write fails the stream (later
 /// writes throw) and closes the inner stream, so the read waiting on it fails too and MQTTnet drops the connection; the
 /// broker then redelivers what was not acknowledged. Reads pass through.
+/// With <c>holdWhileReading</c> (the embedded broker's connections) the reader holds the stream too: a read that returns
+/// bytes starts a hold (the reader has a burst of packets to work through), and the reader's next zero-byte read, which
+/// <see cref="PacketSizeGuardStream"/> makes once it has handed on all it read and waits for more, ends it first. MQTTnet's
+/// server answers every QoS 1 publish from a send loop of its own, one PUBACK per socket send; so held, the answers to a
+/// burst leave in one send, made by the reader on its way back to the socket. A reader stopped inside a burst (the ingest
+/// channel full) holds its answers until it goes on; the client waits for them as it would for the broker to read.
 /// </summary>
-public sealed class CoalescingWriteStream(Stream inner) : WrappedStream(inner)
+public sealed class CoalescingWriteStream(Stream inner, bool holdWhileReading = false) : WrappedStream(inner)
 {
     // Held while a write of the inner stream is being made, and while the pending bytes are appended to or taken.
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -22,6 +28,7 @@ public sealed class CoalescingWriteStream(Stream inner) : WrappedStream(inner)
     private byte[]? _pending; // rented while it holds bytes; only while held
     private int _pendingLength;
     private Exception? _failure;
+    private bool _readerHolds; // only the reader touches it: one read at a time
 
     /// <summary>From now until the matching <see cref="ReleaseAsync"/>, writes are gathered, not sent.</summary>
     public void Hold() => Interlocked.Increment(ref _holds);
@@ -90,7 +97,27 @@ public sealed class CoalescingWriteStream(Stream inner) : WrappedStream(inner)
 
     public override int Read(Span<byte> buffer) => Inner.Read(buffer);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Inner.ReadAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!holdWhileReading)
+        {
+            return Inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        if (buffer.IsEmpty)
+        {
+            // The reader has worked through its burst and waits for more: what it answered leaves now.
+            return _readerHolds ? ReleaseThenWaitAsync(buffer, cancellationToken) : Inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        var reading = Inner.ReadAsync(buffer, cancellationToken);
+        if (reading.IsCompletedSuccessfully)
+        {
+            return new ValueTask<int>(HoldIfRead(reading.Result));
+        }
+
+        return HoldWhenReadAsync(reading);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Inner.ReadAsync(buffer, offset, count, cancellationToken);
@@ -158,6 +185,26 @@ public sealed class CoalescingWriteStream(Stream inner) : WrappedStream(inner)
 
         await Inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private int HoldIfRead(int read)
+    {
+        if (read > 0 && !_readerHolds)
+        {
+            _readerHolds = true;
+            Hold();
+        }
+
+        return read;
+    }
+
+    private async ValueTask<int> HoldWhenReadAsync(ValueTask<int> reading) => HoldIfRead(await reading.ConfigureAwait(false));
+
+    private async ValueTask<int> ReleaseThenWaitAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        _readerHolds = false;
+        await ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask WriteWhenEnteredAsync(Task entering, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)

@@ -180,6 +180,8 @@ public sealed partial class GuardedTcpServerAdapter(
                     }, ticket.ConnectDeadline).ConfigureAwait(false);
                 }
 
+                // The answers to a burst of publishes leave in one send (under TLS, in one record).
+                stream = new CoalescingWriteStream(stream, holdWhileReading: true);
                 stream = new PacketSizeGuardStream(stream, options.MaxPacketSize, size =>
                 {
                     IngestMetrics.MqttRefused.WithLabels("packet_too_large").Inc();

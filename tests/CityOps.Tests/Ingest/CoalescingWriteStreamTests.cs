@@ -158,4 +158,54 @@ public class CoalescingWriteStreamTests
         Assert.Equal(3, await stream.ReadAsync(buffer));
         Assert.Equal(new byte[] { 1, 2, 3, 0 }, buffer);
     }
+
+    [Fact]
+    public async Task A_reader_holding_answers_its_burst_in_one_send_when_it_waits_for_more()
+    {
+        var socket = new RecordingSocket();
+        await using var stream = new CoalescingWriteStream(socket, holdWhileReading: true);
+
+        await stream.WriteAsync(A);
+        Assert.Equal([A], socket.Sends); // no burst being read: straight through
+
+        var buffer = new byte[4];
+        Assert.Equal(3, await stream.ReadAsync(buffer)); // a burst arrives
+        await stream.WriteAsync(B);
+        Assert.Equal(3, await stream.ReadAsync(buffer)); // still working through it
+        await stream.WriteAsync(C);
+        Assert.Equal([A], socket.Sends);
+
+        Assert.Equal(0, await stream.ReadAsync(Memory<byte>.Empty)); // done with it, waiting for more
+        Assert.Equal([A, [.. B, .. C]], socket.Sends);
+        await stream.WriteAsync(D);
+        Assert.Equal([A, [.. B, .. C], D], socket.Sends);
+    }
+
+    [Fact]
+    public async Task A_reader_hold_and_a_dispatcher_hold_send_at_the_later_release()
+    {
+        var socket = new RecordingSocket();
+        await using var stream = new CoalescingWriteStream(socket, holdWhileReading: true);
+
+        Assert.Equal(3, await stream.ReadAsync(new byte[4]));
+        stream.Hold();
+        await stream.WriteAsync(A);
+        Assert.Equal(0, await stream.ReadAsync(Memory<byte>.Empty));
+        Assert.Empty(socket.Sends);
+
+        await stream.ReleaseAsync(default);
+        Assert.Equal([A], socket.Sends);
+    }
+
+    [Fact]
+    public async Task Without_hold_while_reading_reads_hold_nothing()
+    {
+        var socket = new RecordingSocket();
+        await using var stream = new CoalescingWriteStream(socket);
+
+        Assert.Equal(3, await stream.ReadAsync(new byte[4]));
+        await stream.WriteAsync(A);
+
+        Assert.Equal([A], socket.Sends);
+    }
 }
