@@ -122,5 +122,35 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
+    [Fact]
+    public async Task A_burst_of_qos1_publishes_in_one_write_is_answered_in_full_and_in_order()
+    {
+        const int burst = 200;
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _port);
+        await socket.SendAsync(RawMqtt.Connect311("burst-1"));
+        Assert.Equal([0x20, 0x02, 0x00, 0x00], await RawMqtt.ReceiveAsync(socket, 4));
+
+        // One write: 200 QoS 1 publishes of one device, then a PINGREQ.
+        var packets = new List<byte>();
+        for (var id = 1; id <= burst; id++)
+        {
+            packets.AddRange(RawMqtt.Publish("city/manhole/BURST-1/telemetry", $$$"""{"metrics":{"tilt_deg":{{{id / 10}}}.{{{id % 10}}}}}""", (ushort)id));
+        }
+
+        packets.AddRange(new byte[] { 0xC0, 0x00 });
+        await socket.SendAsync(packets.ToArray());
+
+        // Every PUBACK, in the order of the publishes, then the PINGRESP.
+        var answers = await RawMqtt.ReceiveAsync(socket, burst * 4 + 2);
+        for (var id = 1; id <= burst; id++)
+        {
+            Assert.Equal(new byte[] { 0x40, 0x02, (byte)(id >> 8), (byte)id }, answers.AsSpan((id - 1) * 4, 4).ToArray());
+        }
+
+        Assert.Equal(new byte[] { 0xD0, 0x00 }, answers[^2..]);
+        await WaitForMetricValueAsync("BURST-1", "tilt_deg", burst / 10.0);
+    }
+
     private Task WaitForMetricValueAsync(string deviceId, string metric, double value) => Devices.WaitForLastAsync(_app.Http, deviceId, metric, value);
 }
