@@ -20,29 +20,29 @@ var nodes = options.Api.Split(',', StringSplitOptions.RemoveEmptyEntries | Strin
 var http = nodes[0];
 var probe = new CityOpsProbe(nodes);
 var city = new SyntheticCity(options.Devices);
-var publisher = new Publisher(options, city);
+await using var publisher = IReadingPublisher.Create(options, city);
 Console.WriteLine($"CityOps at {options.Api}, broker {options.BrokerHost}:{options.BrokerPort}; {options.Devices:N0} devices, QoS {options.Qos}, " +
-    $"{options.Connections} connections, run {options.RunId}");
-var clients = await publisher.ConnectAsync(options.Connections, "loadtest");
+    $"{options.Connections} {(options.Raw ? "raw-socket" : "MQTTnet")} connections, run {options.RunId}");
+await publisher.ConnectAsync();
 if (options.PublishOnly)
 {
     // Another consumer than CityOps: the same warm-up and load, counted as the broker acknowledged it.
-    await publisher.PublishEveryDeviceOnceAsync(clients, CancellationToken.None);
+    await publisher.PublishEveryDeviceOnceAsync(CancellationToken.None);
     Console.WriteLine($"warm-up: {options.Devices:N0} devices published once");
     await Task.Delay(TimeSpan.FromSeconds(2)); // the consumer takes the warm-up before the timed load starts
     var sentBefore = publisher.Sent;
-    var published = await publisher.RunAsync(clients, options.Rate, TimeSpan.FromSeconds(options.DurationSeconds), CancellationToken.None);
+    var published = await publisher.RunAsync(options.Rate, TimeSpan.FromSeconds(options.DurationSeconds), CancellationToken.None);
     Console.WriteLine($"published {publisher.Sent - sentBefore} ({published:0}/s), {publisher.Failed} failed");
     return publisher.Failed > 0 ? 1 : 0;
 }
 
-var crossingClient = (await publisher.ConnectAsync(1, "loadtest-crossings"))[0];
+var crossingClient = (await Publisher.ConnectAsync(options, 1, "loadtest-crossings"))[0];
 
 // Warm-up: one reading from every device, so activation (and auto-provisioning) is not measured as latency.
 var warmup = Stopwatch.StartNew();
 var acceptedBefore = (await probe.ScrapeAsync())["cityops_ingest_readings_total"];
 var sentBeforeWarmup = publisher.Sent;
-await publisher.PublishEveryDeviceOnceAsync(clients, CancellationToken.None);
+await publisher.PublishEveryDeviceOnceAsync(CancellationToken.None);
 var warmupSent = publisher.Sent - sentBeforeWarmup;
 while ((await probe.ScrapeAsync())["cityops_ingest_readings_total"] - acceptedBefore < warmupSent && warmup.Elapsed < TimeSpan.FromMinutes(30))
 {
@@ -111,11 +111,8 @@ if (options.Json is { } path)
     Console.WriteLine("JSON: " + path);
 }
 
-foreach (var client in clients.Append(crossingClient))
-{
-    await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptionsBuilder().Build());
-    client.Dispose();
-}
+await crossingClient.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptionsBuilder().Build());
+crossingClient.Dispose();
 
 return reports.Any(r => r.Lost > 0) ? 1 : 0;
 
@@ -162,7 +159,7 @@ async Task<LoadReport> RunOnceAsync(int target)
     });
 
     var clock = Stopwatch.StartNew();
-    var published = await publisher.RunAsync(clients, target, duration, CancellationToken.None);
+    var published = await publisher.RunAsync(target, duration, CancellationToken.None);
     var crossed = await crossings;
     var sent = publisher.Sent - sentBefore + crossed;
 

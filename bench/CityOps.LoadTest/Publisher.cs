@@ -4,13 +4,11 @@ using MQTTnet.Protocol;
 
 namespace CityOps.LoadTest;
 
-/// <summary>
-/// Publishes the synthetic city's readings over several MQTT connections at a steady total rate.
-/// A QoS 1 reading counts as sent once the broker acknowledged it (from then on it must not be lost).
-/// </summary>
-public sealed class Publisher(LoadOptions options, SyntheticCity city)
+/// <summary>The publisher of record: MQTTnet clients, one message object and one awaited publish per reading.</summary>
+public sealed class Publisher(LoadOptions options, SyntheticCity city) : IReadingPublisher
 {
-    private const int InFlightPerConnection = 256;
+    public const int InFlightPerConnection = 256;
+    private List<IMqttClient> _clients = [];
     private long _sent;
     private long _failed;
     private long _seq;
@@ -19,7 +17,9 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    public async Task<List<IMqttClient>> ConnectAsync(int count, string prefix)
+    public async Task ConnectAsync() => _clients = await ConnectAsync(options, options.Connections, "loadtest");
+
+    public static async Task<List<IMqttClient>> ConnectAsync(LoadOptions options, int count, string prefix)
     {
         var factory = new MqttClientFactory();
         var clients = new List<IMqttClient>();
@@ -43,9 +43,9 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
         return clients;
     }
 
-    /// <summary>One reading from every device (the warm-up), spread over the connections.</summary>
-    public async Task PublishEveryDeviceOnceAsync(IReadOnlyList<IMqttClient> clients, CancellationToken cancellationToken)
+    public async Task PublishEveryDeviceOnceAsync(CancellationToken cancellationToken)
     {
+        var clients = _clients;
         var qos = options.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce;
         await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
         {
@@ -66,9 +66,9 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
         }, cancellationToken)));
     }
 
-    /// <summary>Publishes at <paramref name="rate"/> readings/s for the duration; returns the rate achieved.</summary>
-    public async Task<double> RunAsync(IReadOnlyList<IMqttClient> clients, int rate, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<double> RunAsync(int rate, TimeSpan duration, CancellationToken cancellationToken)
     {
+        var clients = _clients;
         var clock = Stopwatch.StartNew();
         var sentBefore = Sent;
         var perConnection = (double)rate / clients.Count;
@@ -117,6 +117,15 @@ public sealed class Publisher(LoadOptions options, SyntheticCity city)
         }
 
         await Task.WhenAll(pending);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            client.Dispose();
+        }
     }
 
     private async Task PublishAsync(IMqttClient client, MqttApplicationMessage message, SemaphoreSlim inFlight, CancellationToken cancellationToken)
