@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
 using CityOps.Ingest.Edge;
 using CityOps.Ingest.Security;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -26,7 +28,7 @@ public sealed partial class EmbeddedBroker(
     DeadLetterQueue deadLetters,
     RegisteredKinds registeredKinds,
     TimeProvider time,
-    ILogger<EmbeddedBroker> logger) : IHostedService, IMqttEdge, IDisposable
+    ILogger<EmbeddedBroker> logger) : IHostedService, IMqttEdge, ITelemetryTaker, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly RetainedQuota _retained = new(options.Value.MaxRetainedMessages, options.Value.MaxRetainedBytes);
@@ -59,7 +61,7 @@ public sealed partial class EmbeddedBroker(
             throw new InvalidOperationException($"CityOps:Mqtt:EmbeddedBind: {error}");
         }
 
-        var listeners = new GuardedTcpServerAdapter(o, addresses, _certificate, time, logger);
+        var listeners = new GuardedTcpServerAdapter(o, addresses, _certificate, this, time, logger);
         _server = new MqttServerFactory().CreateMqttServer(builder.Build(), [listeners]);
         _server.ValidatingConnectionAsync += authorizer.ValidateConnectionAsync;
         _server.ClientConnectedAsync += authorizer.OnClientConnectedAsync;
@@ -120,35 +122,53 @@ public sealed partial class EmbeddedBroker(
         // Telemetry is consumed here, not forwarded: the publisher is told Success, and no per-message
         // match against every connected session's subscriptions is paid (that grows with the city).
         e.ProcessPublish = false;
-        var parsed = intake.Parse(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+        var answer = await TakeTelemetryAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload).ConfigureAwait(false);
+        if (answer.CloseConnection)
+        {
+            e.CloseConnection = true;
+        }
+        else if (answer.ReasonCode != MqttPubAckReasonCode.Success)
+        {
+            e.Response.ReasonCode = answer.ReasonCode;
+            e.Response.ReasonString = answer.ReasonString;
+        }
+    }
+
+    // Most telemetry is taken off its connection before MQTTnet's server sees it (GuardedChannelAdapter); the rest
+    // (QoS 2, a topic alias, before the connection is identified) comes through OnPublishAsync. Both end here.
+    ValueTask<TelemetryAnswer> ITelemetryTaker.TakeAsync(ClientIdentity identity, MqttPublishPacket publish) =>
+        authorizer.MayPublish(identity, identity.Name, publish.Topic)
+            ? TakeTelemetryAsync(publish.Topic, publish.Payload)
+            : ValueTask.FromResult(new TelemetryAnswer(MqttPubAckReasonCode.NotAuthorized));
+
+    private async ValueTask<TelemetryAnswer> TakeTelemetryAsync(string topic, ReadOnlySequence<byte> payload)
+    {
+        var parsed = intake.Parse(topic, payload);
         if (parsed.Readings is not { } readings)
         {
             // An MQTT 5 publisher learns at once what was wrong (3.1.1 has no reason codes); either way it is
             // counted and dead-lettered, and a QoS 1 publisher does not send it again.
-            e.Response.ReasonCode = parsed.BadTopic ? MqttPubAckReasonCode.TopicNameInvalid : MqttPubAckReasonCode.PayloadFormatInvalid;
-            e.Response.ReasonString = parsed.Error;
+            return new TelemetryAnswer(parsed.BadTopic ? MqttPubAckReasonCode.TopicNameInvalid : MqttPubAckReasonCode.PayloadFormatInvalid, parsed.Error);
         }
-        else
-        {
-            try
-            {
-                // The device grain refuses a reading under another kind than the device's registered one; an MQTT 5
-                // publisher hears it here (3.1.1 has no reason codes). The reading still goes on, to be counted and
-                // dead-lettered where every refusal is.
-                var reading = readings[0];
-                if (await registeredKinds.KindOfAsync(reading.DeviceId).ConfigureAwait(false) is { } kind && kind != reading.Kind)
-                {
-                    e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-                    e.Response.ReasonString = $"device {reading.DeviceId} is registered as {kind}: publish to city/{kind}/{reading.DeviceId}/telemetry";
-                }
 
-                await intake.EnqueueAsync(readings, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        try
+        {
+            // The device grain refuses a reading under another kind than the device's registered one; an MQTT 5
+            // publisher hears it here (3.1.1 has no reason codes). The reading still goes on, to be counted and
+            // dead-lettered where every refusal is.
+            var answer = TelemetryAnswer.Taken;
+            var reading = readings[0];
+            if (await registeredKinds.KindOfAsync(reading.DeviceId).ConfigureAwait(false) is { } kind && kind != reading.Kind)
             {
-                // Shutting down: no PUBACK, so a QoS 1 publisher sends the reading again to the next run.
-                e.CloseConnection = true;
+                answer = new TelemetryAnswer(MqttPubAckReasonCode.NotAuthorized, $"device {reading.DeviceId} is registered as {kind}: publish to city/{kind}/{reading.DeviceId}/telemetry");
             }
+
+            await intake.EnqueueAsync(readings, _stopping.Token).ConfigureAwait(false);
+            return answer;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return TelemetryAnswer.Close;
         }
     }
 

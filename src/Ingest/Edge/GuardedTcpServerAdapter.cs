@@ -24,6 +24,7 @@ public sealed partial class GuardedTcpServerAdapter(
     MqttOptions options,
     IReadOnlyList<IPAddress> addresses,
     X509Certificate2? certificate,
+    ITelemetryTaker? telemetry,
     TimeProvider time,
     ILogger logger) : IMqttServerAdapter
 {
@@ -191,7 +192,7 @@ public sealed partial class GuardedTcpServerAdapter(
                 {
                     var channel = new MqttTcpChannel(stream, local, remote, null);
                     var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(4096, 65535));
-                    using var adapter = new GuardedChannelAdapter(new MqttChannelAdapter(channel, formatter, _mqttLogger), ticket);
+                    using var adapter = new GuardedChannelAdapter(new MqttChannelAdapter(channel, formatter, _mqttLogger), ticket, telemetry, time);
                     await handler(adapter).ConfigureAwait(false);
                 }
             }

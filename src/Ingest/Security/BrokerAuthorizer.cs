@@ -97,6 +97,7 @@ public sealed partial class BrokerAuthorizer(
         }
 
         e.SessionItems[ClientIdentity.SessionKey] = identity;
+        (e.ChannelAdapter as GuardedChannelAdapter)?.Identify(identity);
     }
 
     /// <summary>
@@ -121,25 +122,36 @@ public sealed partial class BrokerAuthorizer(
 
     public Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (!Enabled || e.ClientId is null || Allowed(e.SessionItems, e.ApplicationMessage.Topic))
+        if (e.ClientId is null || MayPublish(e.SessionItems[ClientIdentity.SessionKey] as ClientIdentity, e.UserName ?? e.ClientId, e.ApplicationMessage.Topic))
         {
             return Task.CompletedTask;
         }
 
         e.ProcessPublish = false;
         e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether this identity may publish on the topic; a refusal is counted and logged (<paramref name="who"/>: its user name or client id).</summary>
+    public bool MayPublish(ClientIdentity? identity, string who, string topic)
+    {
+        if (!Enabled || Allowed(identity, topic))
+        {
+            return true;
+        }
+
         IngestMetrics.MqttRefused.WithLabels("publish_not_allowed").Inc();
         if (_refusalLog.TryTake(out var unlogged))
         {
-            LogRefusedPublish(logger, e.UserName ?? e.ClientId, e.ApplicationMessage.Topic, unlogged);
+            LogRefusedPublish(logger, who, topic, unlogged);
         }
 
-        return Task.CompletedTask;
+        return false;
     }
 
     public Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        if (!Enabled || Allowed(e.SessionItems, e.TopicFilter.Topic))
+        if (!Enabled || Allowed(e.SessionItems[ClientIdentity.SessionKey] as ClientIdentity, e.TopicFilter.Topic))
         {
             return Task.CompletedTask;
         }
@@ -155,8 +167,8 @@ public sealed partial class BrokerAuthorizer(
         return Task.CompletedTask;
     }
 
-    private static bool Allowed(System.Collections.IDictionary sessionItems, string topic) =>
-        sessionItems[ClientIdentity.SessionKey] is ClientIdentity identity
+    private static bool Allowed(ClientIdentity? identity, string topic) =>
+        identity is not null
         && (identity.IsService || (topic.StartsWith(identity.OwnPrefix!, StringComparison.Ordinal) && !topic.Contains('+') && !HasMultiLevelWildcardOutside(topic, identity.OwnPrefix!)));
 
     // A device may subscribe to "city/{kind}/{id}/#" but not to a wildcard that reaches beyond it.

@@ -8,5 +8,5 @@ public sealed record ClientIdentity(string Name, string? DeviceKind)
     public bool IsService => DeviceKind is null;
 
     /// <summary>The topic prefix a device owns: <c>city/{kind}/{deviceId}/</c>.</summary>
-    public string? OwnPrefix => DeviceKind is null ? null : $"city/{DeviceKind}/{Name}/";
+    public string? OwnPrefix { get; } = DeviceKind is null ? null : $"city/{DeviceKind}/{Name}/";
 }

@@ -138,7 +138,7 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
             packets.AddRange(RawMqtt.Publish("city/manhole/BURST-1/telemetry", $$$"""{"metrics":{"tilt_deg":{{{id / 10}}}.{{{id % 10}}}}}""", (ushort)id));
         }
 
-        packets.AddRange(new byte[] { 0xC0, 0x00 });
+        packets.AddRange(RawMqtt.PingReq);
         await socket.SendAsync(packets.ToArray());
 
         // Every PUBACK, in the order of the publishes, then the PINGRESP.
@@ -150,6 +150,66 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
 
         Assert.Equal(new byte[] { 0xD0, 0x00 }, answers[^2..]);
         await WaitForMetricValueAsync("BURST-1", "tilt_deg", burst / 10.0);
+    }
+
+    [Fact]
+    public async Task Answers_keep_the_order_of_the_publishes_when_telemetry_and_other_topics_mix()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _port);
+        await socket.SendAsync(RawMqtt.Connect311("mixed-1"));
+        Assert.Equal([0x20, 0x02, 0x00, 0x00], await RawMqtt.ReceiveAsync(socket, 4));
+
+        // Fifty rounds of telemetry, a status (brokered by MQTTnet), telemetry, a PINGREQ, telemetry at QoS 0, QoS 2 and
+        // QoS 1, in one write: the answers must come in the order of what they answer (MQTT-4.6.0-2).
+        const string telemetry = "city/manhole/MIX-1/telemetry";
+        var burst = new List<byte>();
+        var expected = new List<byte>();
+        ushort id = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":1}}""", ++id));
+            expected.AddRange([0x40, 0x02, (byte)(id >> 8), (byte)id]);
+            burst.AddRange(RawMqtt.Publish("city/streetlight/MIX-1/status", "online", ++id));
+            expected.AddRange([0x40, 0x02, (byte)(id >> 8), (byte)id]);
+            burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":2}}""", ++id));
+            expected.AddRange([0x40, 0x02, (byte)(id >> 8), (byte)id]);
+            burst.AddRange(RawMqtt.PingReq);
+            expected.AddRange([0xD0, 0x00]);
+            burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":3}}""", 0, qos: 0));
+            burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":4}}""", ++id, qos: 2));
+            expected.AddRange([0x50, 0x02, (byte)(id >> 8), (byte)id]);
+            burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":5}}""", ++id));
+            expected.AddRange([0x40, 0x02, (byte)(id >> 8), (byte)id]);
+        }
+
+        await socket.SendAsync(burst.ToArray());
+        Assert.Equal(expected, await RawMqtt.ReceiveAsync(socket, expected.Count));
+        await WaitForMetricValueAsync("MIX-1", "tilt_deg", 5);
+    }
+
+    [Fact]
+    public async Task A_publisher_is_kept_while_it_publishes_and_closed_after_its_keep_alive_runs_out()
+    {
+        var before = await Devices.MetricAsync(_app.Http, "cityops_mqtt_refused_total", "keep_alive_expired");
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _port);
+        await socket.SendAsync(RawMqtt.Connect311("keepalive-1", keepAliveSeconds: 2));
+        Assert.Equal([0x20, 0x02, 0x00, 0x00], await RawMqtt.ReceiveAsync(socket, 4));
+
+        // Telemetry only, no PINGREQ, for twice the keep-alive's limit: still connected (every publish is answered).
+        for (var id = 1; id <= 12; id++)
+        {
+            await socket.SendAsync(RawMqtt.Publish("city/manhole/KA-1/telemetry", $$$"""{"metrics":{"tilt_deg":{{{id}}}}}""", (ushort)id));
+            Assert.Equal(new byte[] { 0x40, 0x02, 0x00, (byte)id }, await RawMqtt.ReceiveAsync(socket, 4));
+            await Task.Delay(500);
+        }
+
+        // Then silence: closed once 1.5 times the keep-alive (3 s) has passed, and counted.
+        var silent = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await RawMqtt.ClosedWithinAsync(socket, TimeSpan.FromSeconds(15)), "the silent connection was not closed");
+        Assert.InRange(silent.Elapsed.TotalSeconds, 2.5, 10);
+        Assert.Equal(before + 1, await Devices.MetricAsync(_app.Http, "cityops_mqtt_refused_total", "keep_alive_expired"));
     }
 
     private Task WaitForMetricValueAsync(string deviceId, string metric, double value) => Devices.WaitForLastAsync(_app.Http, deviceId, metric, value);

@@ -6,17 +6,43 @@ namespace CityOps.Tests.Integration;
 /// <summary>MQTT 3.1.1 packets written by hand, for tests that need the bytes on the wire under their control.</summary>
 internal static class RawMqtt
 {
-    public static byte[] Connect311(string clientId)
+    public static byte[] Connect311(string clientId, ushort keepAliveSeconds = 60)
     {
         var id = Encoding.UTF8.GetBytes(clientId);
-        byte[] variable = [0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0x02, 0x00, 0x3C];
+        byte[] variable = [0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x04, 0x02, .. Length16(keepAliveSeconds)];
         return Packet(0x10, [.. variable, .. Length16(id.Length), .. id]);
     }
 
-    public static byte[] Publish(string topic, string payload, ushort packetId)
+    public static byte[] Publish(string topic, string payload, ushort packetId, int qos = 1)
     {
         var name = Encoding.UTF8.GetBytes(topic);
-        return Packet(0x32, [.. Length16(name.Length), .. name, (byte)(packetId >> 8), (byte)packetId, .. Encoding.UTF8.GetBytes(payload)]);
+        byte[] id = qos == 0 ? [] : [(byte)(packetId >> 8), (byte)packetId];
+        return Packet((byte)(0x30 | (qos << 1)), [.. Length16(name.Length), .. name, .. id, .. Encoding.UTF8.GetBytes(payload)]);
+    }
+
+    public static readonly byte[] PingReq = [0xC0, 0x00];
+
+    /// <summary>Whether the broker closed the connection: a read returns end of stream (or a reset) within the wait.</summary>
+    public static async Task<bool> ClosedWithinAsync(Socket socket, TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        var buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Exactly <paramref name="count"/> bytes, however the broker splits them; fails after 30 s or at end of stream.</summary>
