@@ -12,6 +12,10 @@
 # Needs: mosquitto + mosquitto-clients (apt), node + npm (Node-RED 4 is installed into bench/.node-red on first use;
 # if that fails the Node-RED rows say so). Prints one table of ratios at the end. Takes about 6 minutes at the defaults.
 # ONLY=nodered,cityops-mosquitto,cityops-embedded,mqttnet,fast limits the runs (default: all).
+# FAST_SPLIT=1 runs the as-fast-as-possible comparison with the cores split: mosquitto and the load generator (its lean
+# --raw publisher) on core 0, the consumer alone on core 1. Sharing two cores flat out, every µs a consumer spends is
+# taken from the broker and the publisher, so the load itself shrinks with the consumer's cost; split, each consumer
+# faces the same broker on its own core, and the question is whether it keeps up with what the broker delivers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate=${1:-10000}; seconds=${2:-30}; devices=${3:-10000}; max_rate=${4:-60000}; max_seconds=15; settle=${SETTLE:-15}
@@ -26,6 +30,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock
 hz=$(getconf CLK_TCK)
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 loadtest=(dotnet "$root/bench/CityOps.LoadTest/bin/Release/net10.0/CityOps.LoadTest.dll")
+broker_core=(); consumer_core=()   # taskset prefixes (FAST_SPLIT)
 
 [ -n "${NO_BUILD:-}" ] || dotnet build CityOps.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null   # NO_BUILD=1: use the last build
 nodered_bin=bench/.node-red/node_modules/.bin/node-red
@@ -38,14 +43,14 @@ have_nodered=$([ -x "$nodered_bin" ] && echo 1 || echo 0)
 start_mosquitto() {
   broker=$(free_port)
   printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\nmax_queued_messages 10000000\n' "$broker" > "$work/mosquitto.conf"
-  /usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & mosq=$!; pids+=($mosq)
+  "${broker_core[@]}" /usr/sbin/mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & mosq=$!; pids+=($mosq)
   wait_port "$broker"
 }
 
 start_nodered() {
   nodered_port=$(free_port); rm -rf "$work/nodered"; mkdir -p "$work/nodered"
   sed -e "s/@BROKER_PORT@/$broker/" -e "s/@NODERED_PORT@/$nodered_port/" bench/compare/flows.json.template > "$work/nodered/flows.json"
-  "$nodered_bin" -u "$work/nodered" -p "$nodered_port" "$work/nodered/flows.json" > "$work/nodered.log" 2>&1 & consumer=$!; pids+=($consumer)
+  "${consumer_core[@]}" "$nodered_bin" -u "$work/nodered" -p "$nodered_port" "$work/nodered/flows.json" > "$work/nodered.log" 2>&1 & consumer=$!; pids+=($consumer)
   wait_port "$nodered_port"; sleep 3   # the flow connects and subscribes
   count() { curl -s "http://127.0.0.1:$nodered_port/count"; }
 }
@@ -55,7 +60,7 @@ start_cityops() {
   api=$(free_port); local data="$work/cityops-$RANDOM"; mkdir -p "$data"
   local edge=(--CityOps:Mqtt:EmbeddedPort="$(free_port)")
   if [ "$1" = external ]; then edge=(--CityOps:Mqtt:Host=127.0.0.1 --CityOps:Mqtt:Port="$broker" --CityOps:Mqtt:ClientId="cityops-cpu-$RANDOM"); fi
-  (cd "$data" && exec dotnet "$root/src/Api/bin/Release/net10.0/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${edge[@]}" \
+  (cd "$data" && exec "${consumer_core[@]}" dotnet "$root/src/Api/bin/Release/net10.0/CityOps.Api.dll" --urls "http://127.0.0.1:$api" "${edge[@]}" \
     --CityOps:Devices:AutoProvisionBurst=1000000 --CityOps:Devices:MaxAutoProvisioned=10000000 \
     --CityOps:DataDir="$data" --CityOps:Cluster:SiloPort="$(free_port)" --CityOps:Cluster:GatewayPort="$(free_port)" \
     --Logging:LogLevel:Default=Warning > "$work/cityops.log" 2>&1) & consumer=$!; pids+=($consumer)
@@ -74,7 +79,7 @@ drain() { local last=-1 now same=0; while [ $same -lt 50 ]; do now=$(count); if 
 # more seconds, records readings and CPU of the consumer (and of mosquitto, when there is one) to the end of the drain.
 measure() {
   local name=$1 wait_s=$2; shift 2
-  "${loadtest[@]}" "$@" > "$work/load-$name.log" 2>&1 & local load=$!
+  "${broker_core[@]}" "${loadtest[@]}" "$@" > "$work/load-$name.log" 2>&1 & local load=$!
   until grep -q "warm-up:" "$work/load-$name.log" 2>/dev/null; do kill -0 $load 2>/dev/null || { cat "$work/load-$name.log" >&2; exit 1; }; sleep 0.1; done
   local na; na=$(count)
   sleep "$wait_s"
@@ -122,8 +127,12 @@ fi
 
 if wanted fast; then
   echo "as fast as possible: $max_rate readings/s asked for $max_seconds s; each consumer alone behind mosquitto"
+  if [ -n "${FAST_SPLIT:-}" ]; then
+    echo "  cores split: mosquitto and the load generator (--raw) on core 0, the consumer on core 1"
+    broker_core=(taskset -c 0); consumer_core=(taskset -c 1); fast+=(--raw)
+  fi
   start_mosquitto
-  mosquitto_sub -h 127.0.0.1 -p "$broker" -t 'city/+/+/telemetry' -q 1 -i "cpu-sub-$RANDOM" > "$work/sub.out" & consumer=$!; pids+=($consumer)
+  "${consumer_core[@]}" mosquitto_sub -h 127.0.0.1 -p "$broker" -t 'city/+/+/telemetry' -q 1 -i "cpu-sub-$RANDOM" > "$work/sub.out" & consumer=$!; pids+=($consumer)
   sleep 1
   count() { wc -l < "$work/sub.out" | tr -d ' '; }
   measure fast-sub 2 --broker "127.0.0.1:$broker" --publish-only "${fast[@]}"
