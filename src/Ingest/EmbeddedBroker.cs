@@ -14,7 +14,9 @@ namespace CityOps.Ingest;
 /// <c>dotnet run --project src/Api</c> is a whole system. It is also the MQTT edge: every accepted
 /// publish on <c>city/+/+/telemetry</c> is parsed in-process and written to the ingest channel before
 /// the broker answers the publisher, with no loopback client in between (when the channel is full the
-/// publisher's connection waits). Telemetry is consumed, not forwarded to other subscribers; dead letters
+/// publisher's connection waits). Most telemetry never reaches MQTTnet's server: its connection takes it
+/// (<see cref="GuardedChannelAdapter"/>, through <see cref="ITelemetryTaker"/>); the rest comes through the publish
+/// interceptor to the same code. Telemetry is consumed, not forwarded to other subscribers; dead letters
 /// and every other topic are brokered as usual.
 /// With <c>RequireAuth</c> it admits only registered devices and service clients (<see cref="BrokerAuthorizer"/>);
 /// with <c>TlsPort</c> and a certificate it also listens for MQTT over TLS. Its sockets are CityOps' own
