@@ -18,9 +18,10 @@ namespace CityOps.Ingest.Edge;
 /// identified) is taken here (<see cref="ITelemetryTaker"/>) and answered with a PUBACK written on this connection;
 /// MQTTnet never sees it. Its server would wrap each publish in an application message and an event, queue the PUBACK on
 /// a packet bus for a send loop woken once per packet, and yield the thread before every packet it reads: that was
-/// most of the broker's CPU per reading. Every other packet goes to MQTTnet as before, in the order it came. Answers
-/// keep the order of what they answer (MQTT-4.6.0-2): while MQTTnet owes this connection an answer (a PUBACK, SUBACK,
-/// PINGRESP ... to a packet handed to it), telemetry goes to MQTTnet too, so its answer follows in MQTTnet's own order.</item>
+/// most of the broker's CPU per reading. Every other packet goes to MQTTnet as before, in the order it came.
+/// Acknowledgements keep the order of the publishes (MQTT-4.6.0-2): while MQTTnet owes this connection an answer (a
+/// PUBACK, SUBACK, PINGRESP ... to a packet handed to it), telemetry goes to MQTTnet too, so its PUBACK follows in
+/// MQTTnet's own order (which sends a PINGRESP ahead of waiting acknowledgements, as the protocol allows).</item>
 /// <item>the keep-alive (MQTT-3.1.2-24: no packet for 1.5 times the client's keep-alive closes the connection) is kept
 /// here, since MQTTnet no longer sees every packet: the CONNECT reaches MQTTnet with keep-alive 0.</item>
 /// </list>

@@ -161,7 +161,8 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
         Assert.Equal([0x20, 0x02, 0x00, 0x00], await RawMqtt.ReceiveAsync(socket, 4));
 
         // Fifty rounds of telemetry, a status (brokered by MQTTnet), telemetry, a PINGREQ, telemetry at QoS 0, QoS 2 and
-        // QoS 1, in one write: the answers must come in the order of what they answer (MQTT-4.6.0-2).
+        // QoS 1, in one write: the PUBACKs and PUBRECs must come in the order of the publishes (MQTT-4.6.0-2). A PINGRESP
+        // is not ordered with them (MQTTnet's own send queue puts it ahead of waiting acknowledgements): 50 of them, anywhere.
         const string telemetry = "city/manhole/MIX-1/telemetry";
         var burst = new List<byte>();
         var expected = new List<byte>();
@@ -175,7 +176,6 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
             burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":2}}""", ++id));
             expected.AddRange([0x40, 0x02, (byte)(id >> 8), (byte)id]);
             burst.AddRange(RawMqtt.PingReq);
-            expected.AddRange([0xD0, 0x00]);
             burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":3}}""", 0, qos: 0));
             burst.AddRange(RawMqtt.Publish(telemetry, """{"metrics":{"tilt_deg":4}}""", ++id, qos: 2));
             expected.AddRange([0x50, 0x02, (byte)(id >> 8), (byte)id]);
@@ -184,7 +184,26 @@ public sealed class MqttInteropTests(InteropCityFixture city) : IClassFixture<In
         }
 
         await socket.SendAsync(burst.ToArray());
-        Assert.Equal(expected, await RawMqtt.ReceiveAsync(socket, expected.Count));
+        var answers = await RawMqtt.ReceiveAsync(socket, expected.Count + 50 * 2);
+        var acknowledgements = new List<byte>();
+        var pingResponses = 0;
+        for (var at = 0; at < answers.Length;)
+        {
+            if (answers[at] == 0xD0)
+            {
+                Assert.Equal(0x00, answers[at + 1]);
+                pingResponses++;
+                at += 2;
+            }
+            else
+            {
+                acknowledgements.AddRange(answers.AsSpan(at, 4).ToArray());
+                at += 4;
+            }
+        }
+
+        Assert.Equal(expected, acknowledgements);
+        Assert.Equal(50, pingResponses);
         await WaitForMetricValueAsync("MIX-1", "tilt_deg", 5);
     }
 
