@@ -54,25 +54,17 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
     }
 
     /// <summary>
-    /// One message from a broker client: parsed, and its readings handed to the dispatcher. A QoS 1/2 message is
-    /// acknowledged only once its device grain accepted it (the dispatcher calls back); a rejected one at once, as the
-    /// dead-letter topic holds it. <paramref name="settled"/> runs when the broker no longer waits for this message;
-    /// <paramref name="connection"/> is where its acknowledgement is written, when those writes can be held.
+    /// One message from a broker client (the session adopter's): parsed, and its readings handed to the dispatcher.
+    /// A QoS 1/2 message is acknowledged only once its device grain accepted it (the dispatcher calls back); a rejected
+    /// one at once, as the dead-letter topic holds it. <paramref name="settled"/> runs when the broker no longer waits for
+    /// this message.
     /// </summary>
-    public async Task ReceiveAsync(
-        MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken, Action? settled = null, CoalescingWriteStream? connection = null)
+    public async Task ReceiveAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken, Action? settled = null)
     {
         var message = e.ApplicationMessage;
-        if (Parse(message.Topic, message.Payload).Readings is not { } readings)
-        {
-            settled?.Invoke();
-            return;
-        }
-
         Func<CancellationToken, Task>? acknowledge = null;
         if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
         {
-            e.AutoAcknowledge = false;
             acknowledge = settled is null ? e.AcknowledgeAsync : async ct =>
             {
                 try
@@ -86,11 +78,35 @@ public sealed class MessageIntake(IngestChannel channel, DeadLetterQueue deadLet
             };
         }
 
-        await channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge, connection), cancellationToken).ConfigureAwait(false);
-        if (acknowledge is null)
+        // MQTTnet acknowledges a message it was not told to leave alone when this returns: a rejected one, at once.
+        e.AutoAcknowledge = acknowledge is null;
+        if (!await TakeAsync(message.Topic, message.Payload, acknowledge, null, cancellationToken).ConfigureAwait(false))
+        {
+            e.AutoAcknowledge = true;
+            settled?.Invoke();
+        }
+        else if (acknowledge is null)
         {
             settled?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// One message a broker delivered: parsed, and its readings written to the channel with <paramref name="acknowledge"/>,
+    /// which the dispatcher calls once their device grain accepted them (<paramref name="connection"/>: where that
+    /// acknowledgement is written, when those writes can be held). False when nothing in it was accepted: the caller
+    /// acknowledges it at once, as the dead-letter topic holds it. Waits while the channel is full.
+    /// </summary>
+    public async ValueTask<bool> TakeAsync(
+        string topic, ReadOnlySequence<byte> payload, Func<CancellationToken, Task>? acknowledge, CoalescingWriteStream? connection, CancellationToken cancellationToken)
+    {
+        if (Parse(topic, payload).Readings is not { } readings)
+        {
+            return false;
+        }
+
+        await channel.Writer.WriteAsync(new IngestMessage(readings, acknowledge, connection), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

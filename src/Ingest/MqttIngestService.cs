@@ -7,9 +7,10 @@ namespace CityOps.Ingest;
 
 /// <summary>
 /// The MQTT edge on an external broker: one client subscribed to <c>city/+/+/telemetry</c> (with
-/// <c>SharedGroup</c>, a share of it). Its handler stays tiny: parse, write to the bounded channel, and leave
-/// the QoS 1 acknowledgement to the dispatcher, which sends it only once the device grain accepted
-/// the reading. The session is persistent, so what was not acknowledged is redelivered after a
+/// <c>SharedGroup</c>, a share of it). What the broker delivers is taken as its connection reads it
+/// (<see cref="TelemetryClientAdapter"/>): parsed, written to the bounded channel, and its QoS 1 acknowledgement left to the
+/// dispatcher, which sends it only once the device grain accepted the reading; a publish MQTTnet's client still gets (QoS 2)
+/// comes through its handler to the same intake. The session is persistent, so what was not acknowledged is redelivered after a
 /// crash or a reconnect. Reconnects with capped, jittered backoff and resubscribes.
 /// </summary>
 public sealed partial class MqttIngestService(
@@ -17,7 +18,7 @@ public sealed partial class MqttIngestService(
     ILogger<MqttIngestService> logger) : BackgroundService, IMqttEdge
 {
     private readonly MqttOptions _options = options.Value;
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient(new TelemetryClientAdapter.Factory(intake));
     private readonly ReadAheadBrokerSocket _socket = new();
     private CancellationToken _stopping;
 
@@ -116,7 +117,7 @@ public sealed partial class MqttIngestService(
         LogConnected(logger, Endpoint, _options.TelemetryFilter, result.IsSessionPresent);
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => intake.ReceiveAsync(e, _stopping, connection: _socket.Connection);
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e) => intake.ReceiveAsync(e, _stopping);
 
     private async Task PublishDeadLettersAsync(CancellationToken cancellationToken)
     {

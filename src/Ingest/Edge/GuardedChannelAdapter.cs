@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using CityOps.Ingest.Security;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
@@ -26,7 +24,7 @@ namespace CityOps.Ingest.Edge;
 /// here, since MQTTnet no longer sees every packet: the CONNECT reaches MQTTnet with keep-alive 0.</item>
 /// </list>
 /// </summary>
-public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionTicket ticket, ITelemetryTaker? telemetry, TimeProvider time) : IMqttChannelAdapter
+public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionTicket ticket, ITelemetryTaker? telemetry, TimeProvider time) : WrappedChannelAdapter(inner)
 {
     public const string AssignedIdPrefix = "auto-";
 
@@ -37,41 +35,23 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
     private ITimer? _keepAlive;
     private int _owed; // answers MQTTnet owes to packets handed to it: written by the send loop, read by the reader
 
-    public long BytesReceived => inner.BytesReceived;
-
-    public long BytesSent => inner.BytesSent;
-
-    public X509Certificate2 ClientCertificate => inner.ClientCertificate;
-
-    public EndPoint RemoteEndPoint => inner.RemoteEndPoint;
-
-    public EndPoint LocalEndPoint => inner.LocalEndPoint;
-
-    public bool IsSecureConnection => inner.IsSecureConnection;
-
-    public MqttPacketFormatterAdapter PacketFormatterAdapter => inner.PacketFormatterAdapter;
-
     public static string NewClientId() => AssignedIdPrefix + Guid.NewGuid().ToString("N");
 
     /// <summary>The connection was admitted as <paramref name="identity"/>: from now on its telemetry is taken here.</summary>
     public void Identify(ClientIdentity identity) => Volatile.Write(ref _identity, identity);
 
-    public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
-
-    public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
-
-    public Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken) =>
+    public override Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken) =>
         _connected ? ReceiveTakingTelemetryAsync(cancellationToken) : ReceiveFirstPacketAsync(cancellationToken);
 
     private async Task<MqttPacket> ReceiveFirstPacketAsync(CancellationToken cancellationToken)
     {
         using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ticket.ConnectDeadline);
-        var packet = await inner.ReceivePacketAsync(first.Token).ConfigureAwait(false);
+        var packet = await Inner.ReceivePacketAsync(first.Token).ConfigureAwait(false);
         if (packet is MqttConnectPacket connect)
         {
             _connected = true;
             ticket.Connected();
-            if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
+            if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && Inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 connect.ClientId = NewClientId();
             }
@@ -86,7 +66,7 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
     {
         while (true)
         {
-            var packet = await inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
+            var packet = await Inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _lastPacket, time.GetTimestamp());
             if (telemetry is null || packet is not MqttPublishPacket publish || Volatile.Read(ref _identity) is not { } identity
                 || publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce || publish.TopicAlias != 0
@@ -112,7 +92,7 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
             if (publish.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtLeastOnce)
             {
                 var puback = new MqttPubAckPacket { PacketIdentifier = publish.PacketIdentifier, ReasonCode = answer.ReasonCode, ReasonString = answer.ReasonString };
-                await inner.SendPacketAsync(puback, cancellationToken).ConfigureAwait(false);
+                await Inner.SendPacketAsync(puback, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -141,17 +121,15 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
         // Closing the socket fails the read MQTTnet waits on: it ends the connection as a lost one (its will is published).
         _keepAlive?.Dispose();
         IngestMetrics.MqttRefused.WithLabels("keep_alive_expired").Inc();
-        inner.Dispose();
+        Inner.Dispose();
     }
 
-    public void ResetStatistics() => inner.ResetStatistics();
-
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) =>
-        IsAnswer(packet) ? SendAnswerAsync(packet, cancellationToken) : inner.SendPacketAsync(packet, cancellationToken);
+    public override Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) =>
+        IsAnswer(packet) ? SendAnswerAsync(packet, cancellationToken) : Inner.SendPacketAsync(packet, cancellationToken);
 
     private async Task SendAnswerAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
-        await inner.SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
+        await Inner.SendPacketAsync(packet, cancellationToken).ConfigureAwait(false);
         Interlocked.Decrement(ref _owed);
     }
 
@@ -165,9 +143,9 @@ public sealed class GuardedChannelAdapter(IMqttChannelAdapter inner, ConnectionT
     private static bool IsAnswer(MqttPacket packet) =>
         packet is MqttPubAckPacket or MqttPubRecPacket or MqttPubCompPacket or MqttPubRelPacket or MqttSubAckPacket or MqttUnsubAckPacket or MqttPingRespPacket;
 
-    public void Dispose()
+    public override void Dispose()
     {
         _keepAlive?.Dispose();
-        inner.Dispose();
+        base.Dispose();
     }
 }
