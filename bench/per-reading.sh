@@ -10,7 +10,8 @@
 # STRACE=1 also counts CityOps' system calls per reading over 6 s after the window, the load still running (strace -c
 # slows the process, so the readings come in bursts meanwhile: fewer wake-ups per reading than without it).
 # PERF=1 also samples CityOps with `perf record` for 8 s after the window (JIT frames named through the runtime's perf map;
-# PERF_OUT=FILE keeps the flat profile by symbol in FILE and by library in FILE.dso).
+# PERF_OUT=FILE keeps the flat profile by symbol in FILE and by library in FILE.dso; PERF_CALLS=1 samples call chains
+# too and writes what each function spends with its callees in FILE.children).
 # NO_BUILD=1 uses the binaries already built; CITYOPS_BIN=DIR runs the CityOps.Api.dll in DIR instead (another build,
 # for before/after alternation); CITYOPS_ENV="NAME=VALUE ..." sets variables for CityOps alone (e.g. DOTNET_gcServer=1);
 # SETTLE=S waits S more seconds at the rate before the window (code compiled and tiered up: as compare-cpu.sh does).
@@ -67,7 +68,9 @@ if [ -n "${STRACE:-}" ]; then
   awk -v n="$((${s1%.*} - ${s0%.*}))" '$NF ~ /^(recvfrom|sendto|epoll_wait|futex|sendmsg|recvmsg|read|write)$/ {printf "  %-12s %6.2f\n", $NF, $4 / n}' "$work/strace.txt"
 fi
 if [ -n "${PERF:-}" ]; then
-  perf record -F 999 -p "$cityops" -o "$work/perf.data" -- sleep 8 > /dev/null 2>&1 || true
+  perf record -F 999 ${PERF_CALLS:+-g} -p "$cityops" -o "$work/perf.data" -- sleep 8 > /dev/null 2>&1 || true
+  [ -z "${PERF_OUT:-}" ] || cp "$work/perf.data" "$PERF_OUT.data"
+  [ -z "${PERF_CALLS:-}" ] || perf report -i "$work/perf.data" --children --sort sym --percent-limit 1.5 --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' > "${PERF_OUT:-$work/perf.txt}.children"
   perf report -i "$work/perf.data" --no-children --sort dso,sym --percent-limit 0.3 --stdio 2>/dev/null | grep -E '^ +[0-9]' > "${PERF_OUT:-$work/perf.txt}"
   perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' > "${PERF_OUT:-$work/perf.txt}.dso"
   echo "profile: ${PERF_OUT:-$work/perf.txt}"

@@ -4,7 +4,7 @@ namespace CityOps.Ingest;
 
 /// <summary>
 /// The one bounded queue between the MQTT edge and the device grains. When it is full the MQTT
-/// handler waits, the client stops reading its socket, and the broker holds the rest: memory stays
+/// connection that read the message waits: it stops reading its socket, and the broker holds the rest: memory stays
 /// bounded at any load.
 /// </summary>
 public sealed class IngestChannel
