@@ -38,6 +38,14 @@ if (options.PublishOnly)
 
 var crossingClient = (await Publisher.ConnectAsync(options, 1, "loadtest-crossings"))[0];
 
+// A node's API opens before its ingest client has subscribed at an external broker, which drops what it has no
+// subscriber for: the warm-up starts once every node says its MQTT edge is up.
+var connecting = Stopwatch.StartNew();
+while ((await probe.ScrapeAsync())["cityops_mqtt_connected"] < nodes.Count && connecting.Elapsed < TimeSpan.FromMinutes(1))
+{
+    await Task.Delay(100);
+}
+
 // Warm-up: one reading from every device, so activation (and auto-provisioning) is not measured as latency.
 var warmup = Stopwatch.StartNew();
 var acceptedBefore = (await probe.ScrapeAsync())["cityops_ingest_readings_total"];
